@@ -1,0 +1,1 @@
+export { DomainError, ValidationFailedError } from './domain-error';
