@@ -1,0 +1,27 @@
+export { PiiModule } from './pii.module';
+export {
+  PII_MODULE_OPTIONS,
+  type PiiModuleOptions,
+  type PiiModuleExtras,
+  type PiiModuleForRootOptions,
+  type PiiModuleForRootAsyncOptions,
+} from './pii.module-definition';
+export { PiiCipher } from './pii-cipher';
+export { BlindIndex, type BlindIndexPurpose } from './blind-index';
+export {
+  parseEncryptionKeys,
+  parseHmacKey,
+  generateKeyMaterial,
+  type PiiEncryptionKey,
+} from './pii-keys';
+export { PiiConfigError, PiiDecryptionError, type PiiDecryptionFailure } from './pii-errors';
+export { maskName, maskPhone, maskCi, maskBirthday } from './masking';
+export {
+  PII_LOG_REDACT_PATHS,
+  PII_REDACTED,
+  PII_SENSITIVE_KEYS,
+  buildPiiRedactPaths,
+  isSensitiveKey,
+  redactObject,
+  redactUrl,
+} from './redaction';

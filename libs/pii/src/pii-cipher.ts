@@ -1,0 +1,134 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { decodeBase64UrlStrict, encodeBase64Url } from './base64';
+import { PiiDecryptionError } from './pii-errors';
+import { ENCRYPTION_KEY_BYTES, KID_PATTERN, parseEncryptionKeys, type PiiEncryptionKey } from './pii-keys';
+
+const VERSION = 'v1';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const ALGORITHM = 'aes-256-gcm';
+
+interface ParsedToken {
+  kid: string;
+  iv: Buffer;
+  ciphertext: Buffer;
+  tag: Buffer;
+}
+
+/**
+ * AES-256-GCM encryption of personal data at rest, with the key id inside the ciphertext so
+ * keys can rotate.
+ *
+ * Token format (ASCII, safe in a text column): `v1.<kid>.<iv>.<ciphertext>.<tag>`, the last
+ * three in unpadded base64url; the IV is 12 random bytes, the tag 16 bytes. The additional
+ * authenticated data is the header `v1.<kid>`, so a token cannot be relabelled with another
+ * key id (nor another version) without failing authentication.
+ *
+ * The first key is the active one: `encrypt` always uses it, `decrypt` uses whichever key the
+ * token names. The IV is random per encryption, so equal plaintexts give different tokens
+ * (use `BlindIndex` to look values up). With random 96-bit IVs a single key should encrypt
+ * well under 2^32 values; rotate long before that.
+ *
+ * The plaintext is not bound to a record: a token copied into another row still decrypts.
+ */
+export class PiiCipher {
+  private readonly keys: ReadonlyMap<string, Buffer>;
+  /** Key id used by `encrypt`. */
+  readonly activeKid: string;
+
+  /** @param keys as returned by `parseEncryptionKeys`; the first one is active. */
+  constructor(keys: readonly PiiEncryptionKey[]) {
+    if (!Array.isArray(keys) || keys.length === 0) {
+      throw new TypeError('PiiCipher needs at least one encryption key');
+    }
+    const map = new Map<string, Buffer>();
+    for (const { kid, key } of keys) {
+      if (!KID_PATTERN.test(kid)) throw new TypeError('PiiCipher: invalid key id');
+      if (map.has(kid)) throw new TypeError(`PiiCipher: duplicate key id "${kid}"`);
+      if (!Buffer.isBuffer(key) || key.length !== ENCRYPTION_KEY_BYTES) {
+        throw new TypeError(`PiiCipher: key "${kid}" must be ${ENCRYPTION_KEY_BYTES} bytes`);
+      }
+      map.set(kid, Buffer.from(key)); // own copy: the caller's buffer may be zeroed or reused
+    }
+    this.keys = map;
+    this.activeKid = keys[0].kid;
+  }
+
+  /** Builds a cipher straight from the `PII_ENCRYPTION_KEYS` format. */
+  static fromConfig(encryptionKeys: string): PiiCipher {
+    return new PiiCipher(parseEncryptionKeys(encryptionKeys));
+  }
+
+  /** Ids of all configured keys, active first. */
+  get kids(): string[] {
+    return [...this.keys.keys()];
+  }
+
+  encrypt(plaintext: string): string {
+    if (typeof plaintext !== 'string') {
+      throw new TypeError('PiiCipher.encrypt expects a string');
+    }
+    const kid = this.activeKid;
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv(ALGORITHM, this.keys.get(kid)!, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(header(kid));
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const tag = cipher.getAuthTag();
+    return [VERSION, kid, encodeBase64Url(iv), encodeBase64Url(ciphertext), encodeBase64Url(tag)].join('.');
+  }
+
+  /** @throws PiiDecryptionError (`malformed`, `unknown_key` or `authentication_failed`). */
+  decrypt(token: string): string {
+    const { kid, iv, ciphertext, tag } = parseToken(token);
+    const key = this.keys.get(kid);
+    if (key === undefined) throw new PiiDecryptionError('unknown_key');
+    try {
+      const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+      decipher.setAAD(header(kid));
+      decipher.setAuthTag(tag);
+      const plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+      // GCM authenticated the bytes; they came from `encrypt`, which only takes strings.
+      return plaintext.toString('utf8');
+    } catch {
+      // The OpenSSL error says nothing useful and is not echoed.
+      throw new PiiDecryptionError('authentication_failed');
+    }
+  }
+
+  /** The key id a token was encrypted under. @throws PiiDecryptionError (`malformed`). */
+  kidOf(token: string): string {
+    return parseToken(token).kid;
+  }
+
+  /**
+   * True when the token was encrypted under a key other than the active one, so a rotation job
+   * should re-encrypt it. @throws PiiDecryptionError (`malformed`) for a non-token.
+   */
+  needsReencryption(token: string): boolean {
+    return this.kidOf(token) !== this.activeKid;
+  }
+
+  /** Returns the token re-encrypted under the active key, or the same token if it already is. */
+  reencrypt(token: string): string {
+    return this.needsReencryption(token) ? this.encrypt(this.decrypt(token)) : token;
+  }
+}
+
+function header(kid: string): Buffer {
+  return Buffer.from(`${VERSION}.${kid}`, 'ascii');
+}
+
+function parseToken(token: string): ParsedToken {
+  if (typeof token !== 'string') throw new PiiDecryptionError('malformed');
+  const parts = token.split('.');
+  if (parts.length !== 5 || parts[0] !== VERSION || !KID_PATTERN.test(parts[1])) {
+    throw new PiiDecryptionError('malformed');
+  }
+  const iv = decodeBase64UrlStrict(parts[2]);
+  const ciphertext = decodeBase64UrlStrict(parts[3]);
+  const tag = decodeBase64UrlStrict(parts[4]);
+  if (iv === null || iv.length !== IV_BYTES || ciphertext === null || tag === null || tag.length !== TAG_BYTES) {
+    throw new PiiDecryptionError('malformed');
+  }
+  return { kid: parts[1], iv, ciphertext, tag };
+}
