@@ -1,1 +1,16 @@
 export { DomainError, ValidationFailedError } from './domain-error';
+export {
+  NotFoundRouteError,
+  RateLimitedError,
+  UnauthorizedError,
+  ForbiddenError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  InternalError,
+} from './http/error-codes';
+export { DomainExceptionFilter, type ErrorBody, type ErrorMapper } from './http/domain-exception.filter';
+export { createValidationPipe, flattenValidationErrors } from './http/validation';
+export { requestIdOf } from './http/request-id';
+export { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
+export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './database/pg-errors';
+export { runMigrationsWithLock, MIGRATION_LOCK_KEY } from './database/migrate';

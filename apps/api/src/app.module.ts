@@ -1,0 +1,72 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AgePolicyModule } from '@app/age-policy';
+import { DomainExceptionFilter, createValidationPipe, runMigrationsWithLock } from '@app/common';
+import { IamportModule } from '@app/iamport';
+import { PiiModule } from '@app/pii';
+import { MIGRATIONS } from '../../../migrations/migrations';
+import type { AppConfig } from './config/app-config';
+import { APP_CONFIG } from './config/app-config.provider';
+import { ENTITIES } from './entities';
+import { HealthController } from './health/health.controller';
+import type { ApiRuntime } from './runtime';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  runtime: ApiRuntime;
+}
+
+/**
+ * The deployable api: the libs wired to one DataSource and one configuration. Global pipe
+ * and filter are registered here (APP_PIPE / APP_FILTER), so a test that builds this module
+ * gets exactly the production behaviour.
+ */
+@Module({})
+export class AppModule {
+  static forRoot({ config, runtime }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(runtime),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options as DataSourceOptions).initialize();
+            await runMigrationsWithLock(dataSource, runtime.database.lockUrl);
+            return dataSource;
+          },
+        }),
+        PiiModule.forRoot({ ...runtime.pii, isGlobal: true }),
+        AgePolicyModule.forRoot({ minAge: config.agePolicy.minAge, mode: config.agePolicy.mode, isGlobal: true }),
+        IamportModule.forRoot({
+          baseUrl: config.iamport.baseUrl,
+          impKey: config.iamport.impKey,
+          impSecret: config.iamport.impSecret,
+          timeoutMs: config.iamport.timeoutMs,
+          isGlobal: true,
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: DomainExceptionFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+      exports: [APP_CONFIG],
+    };
+  }
+}
+
+export function dataSourceOptions(runtime: ApiRuntime): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: runtime.database.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    installExtensions: false,
+    extra: { max: runtime.database.poolSize, connectionTimeoutMillis: 10000 },
+  };
+}

@@ -1,0 +1,5 @@
+import { CertificationEntity, VerificationTokenEntity } from '@app/certification';
+import { UserEntity } from '@app/user';
+
+/** Every entity of the api's DataSource (the libs register theirs through forFeature too). */
+export const ENTITIES = [CertificationEntity, VerificationTokenEntity, UserEntity];

@@ -1,0 +1,110 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { DomainError, ValidationFailedError } from '../domain-error';
+import {
+  ForbiddenError,
+  InternalError,
+  NotFoundRouteError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+} from './error-codes';
+import { requestIdOf } from './request-id';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+  request_id: string;
+}
+
+/** Errors that other layers raise, mapped to domain errors (a hook for libs, e.g. upstream errors). */
+export type ErrorMapper = (error: unknown) => DomainError | undefined;
+
+/**
+ * The one place where errors become HTTP answers:
+ * `{"error": {code, message, details}, "request_id": "..."}`.
+ *
+ * DomainErrors carry their own code and status. Framework errors (Nest HttpExceptions, body
+ * parser errors of Express or Fastify) are mapped to stable codes. Anything else is a 500
+ * INTERNAL_ERROR whose message is never shown; it is logged by class name and stack only,
+ * since an unexpected error's message could carry data.
+ */
+@Catch()
+export class DomainExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ExceptionFilter');
+  private static mappers: ErrorMapper[] = [];
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  /** Lets a lib translate its own error types (called once at module load). */
+  static registerMapper(mapper: ErrorMapper): void {
+    if (!DomainExceptionFilter.mappers.includes(mapper)) DomainExceptionFilter.mappers.push(mapper);
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest();
+    const response = ctx.getResponse();
+    const error = this.toDomainError(exception);
+    const requestId = requestIdOf(request);
+    const body: ErrorBody = {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details } : {}),
+      },
+      request_id: requestId,
+    };
+    const adapter = this.adapterHost.httpAdapter;
+    adapter.setHeader(response, 'x-request-id', requestId);
+    if (error.retryAfterSeconds !== undefined) {
+      adapter.setHeader(response, 'retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+    }
+    adapter.reply(response, body, error.status);
+  }
+
+  toDomainError(exception: unknown): DomainError {
+    if (exception instanceof DomainError) return exception;
+    for (const mapper of DomainExceptionFilter.mappers) {
+      const mapped = mapper(exception);
+      if (mapped) return mapped;
+    }
+    const status = statusOf(exception);
+    if (status !== undefined && status >= 400 && status < 500) {
+      switch (status) {
+        case 401:
+          return new UnauthorizedError();
+        case 403:
+          return new ForbiddenError('Forbidden');
+        case 404:
+          return new NotFoundRouteError('No such route');
+        case 405:
+          return new NotFoundRouteError('No such route');
+        case 413:
+          return new PayloadTooLargeError('Request body too large');
+        case 415:
+          return new UnsupportedMediaTypeError('Unsupported content type; send application/json');
+        case 429:
+          return new RateLimitedError(60);
+        default:
+          // Malformed JSON, bad content-length and similar: the body as a whole is invalid.
+          return new ValidationFailedError([{ field: 'body', message: 'request body is not valid JSON' }]);
+      }
+    }
+    const err = exception as Error | undefined;
+    this.logger.error(`Unhandled ${err?.name ?? typeof exception}`, err?.stack?.split('\n').slice(1, 8).join('\n'));
+    return new InternalError();
+  }
+}
+
+function statusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  if (exception && typeof exception === 'object') {
+    const e = exception as { statusCode?: unknown; status?: unknown; type?: unknown };
+    // Express body-parser errors carry `status` + `type`; Fastify errors carry `statusCode`.
+    if (typeof e.statusCode === 'number') return e.statusCode;
+    if (typeof e.status === 'number' && typeof e.type === 'string') return e.status;
+  }
+  return undefined;
+}

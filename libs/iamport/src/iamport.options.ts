@@ -1,0 +1,104 @@
+import type { IamportOperation } from './iamport.errors';
+import type { IamportTokenStore } from './token-store';
+
+export type IamportCallOutcome =
+  | 'success'
+  | 'client_error'
+  | 'server_error'
+  | 'timeout'
+  | 'network_error'
+  | 'circuit_open';
+
+/**
+ * One upstream HTTP attempt (retries and the token refresh each emit their own event; a call
+ * refused by the open breaker emits `circuit_open` with durationMs 0). `client_error` covers
+ * 4xx and a 200 whose envelope code is not 0.
+ */
+export interface IamportCallEvent {
+  operation: IamportOperation;
+  outcome: IamportCallOutcome;
+  durationMs: number;
+}
+
+export interface IamportModuleOptions {
+  /** e.g. `https://api.iamport.kr` or the sandbox URL. */
+  baseUrl: string;
+  impKey: string;
+  impSecret: string;
+  /** Per attempt, covering connect, headers and body. Default 5000. */
+  timeoutMs?: number;
+  /** Retries of GET / DELETE (and getToken) on 5xx, timeouts and network errors. */
+  retry?: {
+    /** Total attempts, first one included. Default 3. */
+    attempts?: number;
+    /** Backoff base: attempt n waits base * 2^(n-1), jittered to [50%, 100%]. Default 100. */
+    baseDelayMs?: number;
+  };
+  breaker?: {
+    /** Consecutive 5xx / timeouts / network errors that open the breaker. Default 5. */
+    failureThreshold?: number;
+    /** Time open before one probe is let through. Default 10000. */
+    resetTimeoutMs?: number;
+  };
+  /** Refresh the token this long before it expires. Default 60. */
+  tokenRefreshMarginSeconds?: number;
+  /** Default: an in-memory store per client. */
+  tokenStore?: IamportTokenStore;
+  /** Observer of every upstream attempt, for metrics. Must not throw (errors are logged). */
+  onCall?: (event: IamportCallEvent) => void;
+}
+
+export interface ResolvedIamportOptions {
+  baseUrl: string;
+  impKey: string;
+  impSecret: string;
+  timeoutMs: number;
+  retryAttempts: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  failureThreshold: number;
+  resetTimeoutMs: number;
+  tokenRefreshMarginMs: number;
+  onCall?: (event: IamportCallEvent) => void;
+}
+
+/** Validates and fills defaults. Messages never include the key or secret. */
+export function resolveIamportOptions(options: IamportModuleOptions): ResolvedIamportOptions {
+  if (!options || typeof options !== 'object') throw new Error('IamportModule: options are required');
+  const { baseUrl, impKey, impSecret } = options;
+  if (typeof baseUrl !== 'string' || !/^https?:\/\/[^/]/i.test(baseUrl)) {
+    throw new Error('IamportModule: baseUrl must be an http(s) URL');
+  }
+  if (typeof impKey !== 'string' || impKey.length === 0) {
+    throw new Error('IamportModule: impKey is required');
+  }
+  if (typeof impSecret !== 'string' || impSecret.length === 0) {
+    throw new Error('IamportModule: impSecret is required');
+  }
+  const resolved: ResolvedIamportOptions = {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    impKey,
+    impSecret,
+    timeoutMs: options.timeoutMs ?? 5000,
+    retryAttempts: options.retry?.attempts ?? 3,
+    retryBaseDelayMs: options.retry?.baseDelayMs ?? 100,
+    retryMaxDelayMs: 5000,
+    failureThreshold: options.breaker?.failureThreshold ?? 5,
+    resetTimeoutMs: options.breaker?.resetTimeoutMs ?? 10000,
+    tokenRefreshMarginMs: (options.tokenRefreshMarginSeconds ?? 60) * 1000,
+    onCall: options.onCall,
+  };
+  positive('timeoutMs', resolved.timeoutMs, 1);
+  positive('retry.attempts', resolved.retryAttempts, 1, true);
+  positive('retry.baseDelayMs', resolved.retryBaseDelayMs, 0);
+  positive('breaker.failureThreshold', resolved.failureThreshold, 1, true);
+  positive('breaker.resetTimeoutMs', resolved.resetTimeoutMs, 0);
+  positive('tokenRefreshMarginSeconds', resolved.tokenRefreshMarginMs, 0);
+  return resolved;
+}
+
+function positive(name: string, value: number, min: number, integer = false): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw new Error(`IamportModule: ${name} must be ${integer ? 'an integer ' : 'a number '}>= ${min}`);
+  }
+}

@@ -1,0 +1,15 @@
+export { IamportModule } from './iamport.module';
+export { IamportClient } from './iamport.client';
+export type { IamportModuleOptions, IamportCallEvent } from './iamport.options';
+export {
+  IamportError,
+  IamportApiError,
+  IamportAuthError,
+  IamportTimeoutError,
+  IamportNetworkError,
+  IamportCircuitOpenError,
+} from './iamport.errors';
+export type { IamportOperation } from './iamport.errors';
+export type { IamportCertification, IamportOtpRequest, IamportOtpResponse } from './iamport.types';
+export { IAMPORT_TOKEN_STORE } from './token-store';
+export type { IamportTokenStore, IamportStoredToken } from './token-store';

@@ -1,0 +1,8 @@
+import { InitialSchema1763856000000 } from './1763856000000-InitialSchema';
+
+/**
+ * Every migration, oldest first. The api and the TypeORM CLI DataSource both list them here
+ * (explicit classes rather than a glob, so the same list works from sources under Jest and
+ * from `dist/`). `npm run migration:generate` writes a new file beside this one: add it here.
+ */
+export const MIGRATIONS = [InitialSchema1763856000000];
