@@ -6,11 +6,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-const root = join(__dirname, '..');
+const dist = join(__dirname, '..'); // dist/scripts -> dist
 const children: ChildProcess[] = [];
 
 function run(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [join(root, script)], { stdio: 'inherit', env });
+  const child = spawn(process.execPath, [join(dist, script)], { stdio: 'inherit', env });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       process.stderr.write(`${name} exited (${signal ?? code}); stopping\n`);
@@ -43,7 +43,7 @@ const env = { ...process.env };
 if (!env.LOG_PRETTY && process.stdout.isTTY) env.LOG_PRETTY = 'true';
 if (!env.IAMPORT_IMP_KEY) {
   const port = env.SANDBOX_PORT ?? '4010';
-  run('sandbox', 'dist/apps/iamport-sandbox/src/main.js', { ...env, SANDBOX_PORT: port });
+  run('sandbox', 'apps/iamport-sandbox/src/main.js', { ...env, SANDBOX_PORT: port });
   env.IAMPORT_BASE_URL ??= `http://127.0.0.1:${port}`;
 }
-run('api', 'dist/apps/api/src/main.js', env);
+run('api', 'apps/api/src/main.js', env);
