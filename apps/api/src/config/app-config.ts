@@ -22,6 +22,8 @@ export interface AppConfig {
     poolSize: number;
   };
   redisUrl: string | null;
+  /** Prefix of every Redis key this api writes (rate-limit counters, token cache). */
+  redisKeyPrefix: string;
   iamport: {
     baseUrl: string;
     impKey: string;
@@ -142,6 +144,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     trustProxy: bool('TRUST_PROXY', false),
     database: { url: databaseUrl, poolSize: int('DATABASE_POOL_SIZE', 10, 1, 200) },
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: redisKeyPrefix(str('REDIS_KEY_PREFIX'), problems),
     iamport: {
       baseUrl: iamportBaseUrl,
       impKey: impKey ?? 'sandbox_imp_key',
@@ -171,4 +174,14 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** `REDIS_KEY_PREFIX`: default `iamport-backend:`; letters, digits and `:_.-`, 1-64 characters. */
+function redisKeyPrefix(raw: string | null, problems: string[]): string {
+  if (raw === null) return 'iamport-backend:';
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(raw)) {
+    problems.push('REDIS_KEY_PREFIX must be 1-64 characters of letters, digits and ":_.-"');
+    return 'iamport-backend:';
+  }
+  return raw;
 }
