@@ -1,0 +1,125 @@
+export interface BenchOptions {
+  quick: boolean;
+  json: string | null;
+  databaseUrl: string;
+  upstreamLatencyMs: number;
+  signups: number;
+  warmup: number;
+  concurrency: number;
+  poolSize: number;
+  adminRows: number;
+  adminRuns: number;
+  offsetRuns: number;
+  pgliteSignups: number;
+  pgliteConcurrency: number;
+  only: Set<'signup' | 'admin' | 'pglite'>;
+  keep: boolean;
+  cpuProf: string | null;
+}
+
+const HELP = `npm run bench -- [options]
+
+  --quick                    small counts, finishes in under a minute
+  --json FILE                also write every figure to FILE
+  --database-url URL         PostgreSQL server to use (default $DATABASE_URL or
+                             postgres://postgres@127.0.0.1:5432/test); the bench creates and drops
+                             its own databases on that server
+  --upstream-latency-ms N    latency injected on the sandbox's /certifications paths (default 20)
+  --signups N                measured signups per contestant (default 3000; quick 300)
+  --warmup N                 signups before measuring, per contestant (default 300; quick 60)
+  --concurrency N            virtual users in flight (default 64; quick 32)
+  --pool-size N              database pool of the api and the baseline (default 10)
+  --admin-rows N             verification rows for the admin queries (default 1000000; quick 100000)
+  --admin-runs N             runs per admin query (default 300; quick 100)
+  --pglite-signups N         signups on the embedded PGlite default (default 300; quick 60)
+  --only LIST                comma-separated subset of signup,admin,pglite
+  --cpu-prof DIR             run the api with --cpu-prof, profiles written to DIR
+  --keep                     keep the databases the bench created (for inspection)
+`;
+
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const quick = argv.includes('--quick');
+  const o: BenchOptions = {
+    quick,
+    json: null,
+    databaseUrl: env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
+    upstreamLatencyMs: 20,
+    signups: quick ? 300 : 3000,
+    warmup: quick ? 60 : 300,
+    concurrency: quick ? 32 : 64,
+    poolSize: 10,
+    adminRows: quick ? 100_000 : 1_000_000,
+    adminRuns: quick ? 100 : 300,
+    offsetRuns: quick ? 10 : 30,
+    pgliteSignups: quick ? 60 : 300,
+    pgliteConcurrency: quick ? 8 : 16,
+    only: new Set(['signup', 'admin', 'pglite']),
+    keep: false,
+    cpuProf: null,
+  };
+  const int = (name: string, raw: string | undefined, min: number): number => {
+    const n = Number(raw);
+    if (raw === undefined || !Number.isInteger(n) || n < min) throw new Error(`${name} needs an integer >= ${min}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i];
+    switch (a) {
+      case '--quick':
+        break;
+      case '--keep':
+        o.keep = true;
+        break;
+      case '--json':
+        o.json = next() ?? null;
+        if (!o.json) throw new Error('--json needs a file name');
+        break;
+      case '--database-url':
+        o.databaseUrl = next() ?? '';
+        break;
+      case '--upstream-latency-ms':
+        o.upstreamLatencyMs = int(a, next(), 0);
+        break;
+      case '--signups':
+        o.signups = int(a, next(), 1);
+        break;
+      case '--warmup':
+        o.warmup = int(a, next(), 0);
+        break;
+      case '--concurrency':
+        o.concurrency = int(a, next(), 1);
+        break;
+      case '--pool-size':
+        o.poolSize = int(a, next(), 1);
+        break;
+      case '--admin-rows':
+        o.adminRows = int(a, next(), 1000);
+        break;
+      case '--admin-runs':
+        o.adminRuns = int(a, next(), 1);
+        break;
+      case '--pglite-signups':
+        o.pgliteSignups = int(a, next(), 1);
+        break;
+      case '--only': {
+        const parts = (next() ?? '').split(',').map((s) => s.trim());
+        for (const p of parts) if (!['signup', 'admin', 'pglite'].includes(p)) throw new Error(`--only: unknown part "${p}"`);
+        o.only = new Set(parts as ('signup' | 'admin' | 'pglite')[]);
+        break;
+      }
+      case '--cpu-prof':
+        o.cpuProf = next() ?? null;
+        if (!o.cpuProf) throw new Error('--cpu-prof needs a directory');
+        break;
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        process.exit(0);
+      // eslint-disable-next-line no-fallthrough
+      default:
+        throw new Error(`unknown option ${a}\n\n${HELP}`);
+    }
+  }
+  return o;
+}

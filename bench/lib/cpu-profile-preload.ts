@@ -1,0 +1,30 @@
+/**
+ * Preloaded into the api by `npm run bench -- --cpu-prof DIR` (node -r): profiles the whole
+ * process with the inspector and writes DIR/api-<pid>.cpuprofile on SIGTERM, before Nest's own
+ * shutdown hook runs (Nest re-raises the signal after closing, so node's --cpu-prof would never
+ * get to write its file).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Session } from 'node:inspector';
+
+const dir = process.env.BENCH_CPU_PROF_DIR;
+if (dir) {
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 200 });
+  session.post('Profiler.start');
+  let written = false;
+  const write = () => {
+    if (written) return;
+    written = true;
+    // In-thread inspector sessions answer synchronously.
+    session.post('Profiler.stop', (err, result) => {
+      if (!err && result) writeFileSync(join(dir, `api-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+    });
+  };
+  process.prependListener('SIGTERM', write);
+  process.prependListener('SIGINT', write);
+  process.once('beforeExit', write);
+}

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, NodeChild } from './processes';
+
+/** dist/ root (this file is dist/bench/lib/servers.js once built). */
+export const DIST = join(__dirname, '..', '..');
+
+export interface StartedServer {
+  url: string;
+  child: NodeChild;
+  stop(): Promise<void>;
+}
+
+export interface ApiStartOptions {
+  /** null: the embedded PGlite default (no DATABASE_URL). */
+  databaseUrl: string | null;
+  poolSize: number;
+  sandboxUrl: string;
+  pii?: { encryptionKeys: string; hmacKey: string };
+  adminApiKeys?: string;
+  cpuProfDir?: string | null;
+  extraEnv?: Record<string, string>;
+}
+
+/** Limits of one client address raised: every virtual user of the bench comes from 127.0.0.1. */
+const LOAD_LIMITS = {
+  OTP_SEND_LIMIT_PER_IP: '100000',
+  OTP_CONFIRM_LIMIT_PER_IP: '100000',
+  SIGNUP_LIMIT_PER_IP: '100000',
+};
+
+function baseEnv(): NodeJS.ProcessEnv {
+  // Only what a node process needs from ours: no DATABASE_URL or keys leak into the children.
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
+  return env;
+}
+
+/** `node dist/apps/api/src/main.js` on a loopback port, ready (GET /health/live answered). */
+export async function startApi(o: ApiStartOptions): Promise<StartedServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv(),
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    IAMPORT_BASE_URL: o.sandboxUrl,
+    IAMPORT_IMP_KEY: 'sandbox_imp_key',
+    IAMPORT_IMP_SECRET: 'sandbox_imp_secret',
+    ...LOAD_LIMITS,
+    ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl, DATABASE_POOL_SIZE: String(o.poolSize) } : {}),
+    ...(o.pii ? { PII_ENCRYPTION_KEYS: o.pii.encryptionKeys, PII_HMAC_KEY: o.pii.hmacKey } : {}),
+    ...(o.adminApiKeys ? { ADMIN_API_KEYS: o.adminApiKeys } : {}),
+    ...(o.cpuProfDir ? { BENCH_CPU_PROF_DIR: o.cpuProfDir } : {}),
+    ...o.extraEnv,
+  };
+  const nodeArgs = o.cpuProfDir ? ['-r', join(DIST, 'bench', 'lib', 'cpu-profile-preload.js')] : [];
+  const child = new NodeChild('api', join(DIST, 'apps', 'api', 'src', 'main.js'), env, nodeArgs);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await child.waitHealthy(`${url}/health/live`, 120_000);
+  } catch (e) {
+    await child.stop(2000);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    url,
+    child,
+    async stop() {
+      await child.stop(15_000);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface BaselineStartOptions {
+  databaseUrl: string;
+  poolSize: number;
+  sandboxUrl: string;
+  pii: { encryptionKeys: string; hmacKey: string };
+}
+
+export async function startBaseline(o: BaselineStartOptions): Promise<StartedServer> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv(),
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: o.databaseUrl,
+    DATABASE_POOL_SIZE: String(o.poolSize),
+    IAMPORT_BASE_URL: o.sandboxUrl,
+    IAMPORT_IMP_KEY: 'sandbox_imp_key',
+    IAMPORT_IMP_SECRET: 'sandbox_imp_secret',
+    PII_ENCRYPTION_KEYS: o.pii.encryptionKeys,
+    PII_HMAC_KEY: o.pii.hmacKey,
+  };
+  const child = new NodeChild('baseline', join(DIST, 'bench', 'baseline', 'server.js'), env);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await child.waitHealthy(`${url}/health/live`, 30_000);
+  } catch (e) {
+    await child.stop(2000);
+    throw e;
+  }
+  return { url, child, stop: () => child.stop(5000) };
+}

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench [-- --quick] [-- --json FILE]`: the signup-flow load against the api and a
+ * node:http + pg baseline on the same PostgreSQL server, the admin queries at 1,000,000
+ * verification rows, and the embedded PGlite default. Prints a markdown table. See
+ * docs/performance.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, release, totalmem, type } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { IamportSandbox } from '../apps/iamport-sandbox/src/sandbox';
+import { runAdminBench } from './admin';
+import { parseArgs, type BenchOptions } from './lib/cli';
+import { serverVersion } from './lib/database';
+import { NodeChild } from './lib/processes';
+import { runPgliteBench } from './pglite';
+import { markdown, targets, type BenchReport, type MachineInfo } from './report';
+import { runSignupBench, SandboxControl } from './signup';
+
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) return m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
+async function machine(o: BenchOptions): Promise<MachineInfo> {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpuModel(),
+    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    postgres: await serverVersion(o.databaseUrl),
+    os: `${type()} ${release()}`,
+  };
+}
+
+function log(s: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+}
+
+async function main(): Promise<number> {
+  const o = parseArgs(process.argv.slice(2));
+  // Everything stops by itself: a hard ceiling on the whole run.
+  const ceilingMs = (o.quick ? 5 : 40) * 60_000;
+  const ceiling = setTimeout(() => {
+    log(`still running after ${ceilingMs / 60_000} min: stopping`);
+    NodeChild.killAll();
+    process.exit(3);
+  }, ceilingMs);
+  ceiling.unref();
+
+  const report: BenchReport = {
+    date: new Date().toISOString().slice(0, 10),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
+    machine: await machine(o),
+    targets: [],
+  };
+  const sandbox = new IamportSandbox({ logger: { log: () => undefined } });
+  const sandboxUrl = await sandbox.listen(0);
+  const control = new SandboxControl(sandboxUrl);
+  const started = Date.now();
+  try {
+    if (o.only.has('signup')) report.signup = await runSignupBench(o, control, log);
+    if (o.only.has('admin')) report.admin = await runAdminBench(o, sandboxUrl, log);
+    if (o.only.has('pglite')) report.pglite = await runPgliteBench(o, control, log);
+  } finally {
+    control.close();
+    await sandbox.close();
+  }
+  report.targets = targets(report);
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  process.stdout.write(`\n${markdown(report)}\n`);
+  if (o.json) {
+    writeFileSync(o.json, JSON.stringify(report, null, 2) + '\n');
+    log(`figures written to ${o.json}`);
+  }
+  return 0;
+}
+
+process.once('SIGINT', () => {
+  NodeChild.killAll();
+  process.exit(130);
+});
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    NodeChild.killAll();
+    process.exit(1);
+  },
+);
