@@ -44,7 +44,7 @@ function fakeCi(): string {
  * distinct phones, unique CI blind indexes on verified/used rows, a user for every used row.
  * Then probe rows with the real blind indexes of known phones and CIs, and VACUUM ANALYZE.
  */
-async function seed(
+export async function seed(
   c: Client,
   rows: number,
   cipher: PiiCipher,

@@ -35,9 +35,10 @@ export interface SignupBenchResult {
   warmup: number;
   concurrency: number;
   poolSize: number;
-  api: ContestantResult;
-  baseline: ContestantResult;
-  ratio: number;
+  api?: ContestantResult;
+  baseline?: ContestantResult;
+  /** api signups/s divided by the baseline's, both from this run. */
+  ratio?: number;
 }
 
 /** Control requests to the sandbox (reset, faults, stats). */
@@ -132,8 +133,8 @@ async function runContestant(
 
 export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, log: (s: string) => void): Promise<SignupBenchResult> {
   log(`signup flow: ${o.signups} signups (+${o.warmup} warm-up), concurrency ${o.concurrency}, upstream latency ${o.upstreamLatencyMs} ms, pool ${o.poolSize}`);
-  const api = await runContestant('api', o, sandbox, log);
-  const baseline = await runContestant('baseline', o, sandbox, log);
+  const api = o.contestants.includes('api') ? await runContestant('api', o, sandbox, log) : undefined;
+  const baseline = o.contestants.includes('baseline') ? await runContestant('baseline', o, sandbox, log) : undefined;
   return {
     upstreamLatencyMs: o.upstreamLatencyMs,
     signups: o.signups,
@@ -142,6 +143,6 @@ export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, l
     poolSize: o.poolSize,
     api,
     baseline,
-    ratio: round(api.load.signupsPerSecond / baseline.load.signupsPerSecond, 3),
+    ratio: api && baseline ? round(api.load.signupsPerSecond / baseline.load.signupsPerSecond, 3) : undefined,
   };
 }

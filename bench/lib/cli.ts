@@ -15,6 +15,7 @@ export interface BenchOptions {
   only: Set<'signup' | 'admin' | 'pglite'>;
   keep: boolean;
   cpuProf: string | null;
+  contestants: ('api' | 'baseline')[];
 }
 
 const HELP = `npm run bench -- [options]
@@ -33,6 +34,7 @@ const HELP = `npm run bench -- [options]
   --admin-runs N             runs per admin query (default 300; quick 100)
   --pglite-signups N         signups on the embedded PGlite default (default 300; quick 60)
   --only LIST                comma-separated subset of signup,admin,pglite
+  --contestants LIST         signup flow against api,baseline (default both; one alone has no ratio)
   --cpu-prof DIR             run the api with --cpu-prof, profiles written to DIR
   --keep                     keep the databases the bench created (for inspection)
 `;
@@ -56,6 +58,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     only: new Set(['signup', 'admin', 'pglite']),
     keep: false,
     cpuProf: null,
+    contestants: ['api', 'baseline'],
   };
   const int = (name: string, raw: string | undefined, min: number): number => {
     const n = Number(raw);
@@ -106,6 +109,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         const parts = (next() ?? '').split(',').map((s) => s.trim());
         for (const p of parts) if (!['signup', 'admin', 'pglite'].includes(p)) throw new Error(`--only: unknown part "${p}"`);
         o.only = new Set(parts as ('signup' | 'admin' | 'pglite')[]);
+        break;
+      }
+      case '--contestants': {
+        const parts = (next() ?? '').split(',').map((x) => x.trim());
+        for (const p of parts) if (p !== 'api' && p !== 'baseline') throw new Error(`--contestants: unknown "${p}"`);
+        o.contestants = parts as ('api' | 'baseline')[];
         break;
       }
       case '--cpu-prof':
