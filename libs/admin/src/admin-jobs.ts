@@ -1,0 +1,74 @@
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
+import { Cron, SchedulerRegistry } from '@nestjs/schedule';
+import { ADMIN_RESOLVED_OPTIONS, type ResolvedAdminOptions } from './admin.module-definition';
+import { AdminErasureService } from './admin-erasure.service';
+import { RetentionService } from './retention.service';
+
+export const UPSTREAM_DELETION_INTERVAL_NAME = 'admin.upstream-deletions';
+export const RETENTION_CRON_NAME = 'admin.retention';
+
+/**
+ * The scheduled work of the admin module (needs `ScheduleModule.forRoot()` in the host):
+ *
+ * - every `upstreamRetryIntervalMs` (default 30 s), one pass of the upstream deletion worker,
+ *   registered with the SchedulerRegistry at bootstrap so the interval is configurable
+ *   (and cleared by the ScheduleModule at shutdown); a pass never overlaps the previous one;
+ * - daily at 03:00 Asia/Seoul, the retention job (`retentionSchedule: false` turns it off).
+ *
+ * Without the ScheduleModule nothing runs on its own: call `RetentionService.run()` and
+ * `AdminErasureService.processPendingUpstreamDeletions()` from your own scheduler.
+ */
+@Injectable()
+export class AdminJobs implements OnApplicationBootstrap {
+  private readonly logger = new Logger('AdminJobs');
+  private upstreamRunning = false;
+  private retentionRunning = false;
+
+  constructor(
+    @Inject(ADMIN_RESOLVED_OPTIONS) private readonly options: ResolvedAdminOptions,
+    private readonly erasure: AdminErasureService,
+    private readonly retention: RetentionService,
+    @Optional() private readonly registry?: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.registry) {
+      this.logger.warn(
+        'ScheduleModule.forRoot() is not imported: pending upstream deletions and retention do not run on a schedule',
+      );
+      return;
+    }
+    const ms = this.options.upstreamRetryIntervalMs;
+    if (ms > 0 && !this.registry.doesExist('interval', UPSTREAM_DELETION_INTERVAL_NAME)) {
+      const timer = setInterval(() => void this.runUpstreamDeletions(), ms);
+      timer.unref();
+      this.registry.addInterval(UPSTREAM_DELETION_INTERVAL_NAME, timer);
+    }
+  }
+
+  /** One worker pass; skipped while the previous one still runs. Never throws. */
+  async runUpstreamDeletions(): Promise<void> {
+    if (this.upstreamRunning) return;
+    this.upstreamRunning = true;
+    try {
+      await this.erasure.processPendingUpstreamDeletions();
+    } catch (error) {
+      this.logger.error(`Upstream deletion worker failed: ${(error as Error)?.name ?? 'error'}`);
+    } finally {
+      this.upstreamRunning = false;
+    }
+  }
+
+  @Cron('0 0 3 * * *', { name: RETENTION_CRON_NAME, timeZone: 'Asia/Seoul', waitForCompletion: true })
+  async runRetention(): Promise<void> {
+    if (!this.options.retentionSchedule || this.retentionRunning) return;
+    this.retentionRunning = true;
+    try {
+      await this.retention.run();
+    } catch (error) {
+      this.logger.error(`Retention job failed: ${(error as Error)?.name ?? 'error'}`);
+    } finally {
+      this.retentionRunning = false;
+    }
+  }
+}

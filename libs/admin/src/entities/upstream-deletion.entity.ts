@@ -1,0 +1,43 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export type UpstreamDeletionReason = 'admin' | 'retention';
+
+/**
+ * Outbox of upstream erasures (`DELETE /certifications/{imp_uid}` at i'mport). A row is written
+ * in the transaction that erases the personal data here, so the upstream deletion cannot be
+ * forgotten; a worker retries it with backoff until it succeeds (a 404 upstream counts as done).
+ * No personal data: the imp_uid and error classes only.
+ */
+@Entity({ name: 'upstream_deletions' })
+@Index('ix_upstream_deletions_due', ['nextAttemptAt'], { where: 'completed_at IS NULL' })
+export class UpstreamDeletionEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  @Index('uq_upstream_deletions_imp_uid', { unique: true })
+  @Column({ name: 'imp_uid', type: 'varchar', length: 64 })
+  impUid: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  reason: UpstreamDeletionReason;
+
+  @Column({ type: 'int', default: 0 })
+  attempts: number;
+
+  /** Due time; while an attempt runs, the end of its lease. */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
+  nextAttemptAt: Date;
+
+  @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true })
+  lastAttemptAt: Date | null;
+
+  /** Error class and HTTP status of the last failure, e.g. `IamportApiError HTTP 503`. */
+  @Column({ name: 'last_error', type: 'varchar', length: 200, nullable: true })
+  lastError: string | null;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+}
