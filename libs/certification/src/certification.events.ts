@@ -1,0 +1,50 @@
+/**
+ * What CertificationModule reports to an observer (metrics, audit). Events carry no personal
+ * data: no name, phone, birth date, CI, DI, OTP, token, and not the imp_uid either.
+ */
+export type CertificationEventType =
+  /** An OTP was sent upstream and the pending verification stored. */
+  | 'otp_requested'
+  /** An OTP confirmation succeeded (or was recovered) and the verification recorded. */
+  | 'otp_confirmed'
+  /** A wrong OTP (an attempt was used). */
+  | 'otp_mismatch'
+  /** The last allowed wrong OTP locked the verification. */
+  | 'otp_locked'
+  /** The OTP window passed (found on confirmation, by upstream, or by the recovery routine). */
+  | 'otp_expired'
+  /** A popup / redirect flow certification was recorded. */
+  | 'popup_verified'
+  /** A verification the upstream certified but that was not recorded here was recovered. */
+  | 'verification_recovered'
+  /** A verification token was issued (once per verification). */
+  | 'token_issued'
+  /** An upstream call failed (5xx, non-zero code, timeout, network error, open breaker). */
+  | 'upstream_failed';
+
+export interface CertificationEvent {
+  type: CertificationEventType;
+  flow: 'otp' | 'popup';
+  /** Our row id (a random UUID), when there is a row. */
+  certificationId?: string;
+  /** The stable error code for `upstream_failed` (UPSTREAM_ERROR, UPSTREAM_UNAVAILABLE, ...). */
+  errorCode?: string;
+}
+
+/** Observer of CertificationEvents. It must not throw (errors are logged and ignored). */
+export type CertificationEventListener = (event: CertificationEvent) => void;
+
+/**
+ * Hook for the rate limits of the OTP request (per phone number and per IP, shared by all
+ * instances, DESIGN.md). Not implemented here: the module calls `beforeOtpRequest` (when given)
+ * after validation and before anything is sent upstream; to refuse, throw a DomainError such as
+ * `RateLimitedError` from @app/common (429 RATE_LIMITED with Retry-After).
+ */
+export interface OtpRequestLimiter {
+  beforeOtpRequest(subject: {
+    /** HMAC blind index of the normalized phone number (never the number itself). */
+    phoneBidx: string;
+    /** The client's IP as the HTTP adapter reports it (trust proxy settings apply), if known. */
+    ip: string | null;
+  }): Promise<void>;
+}

@@ -1,0 +1,81 @@
+import type { CertificationEventListener, OtpRequestLimiter } from './certification.events';
+import type { CertificationModuleOptions } from './certification.module-definition';
+import { DEFAULT_REDIRECT_FAILURE_URL, DEFAULT_REDIRECT_SUCCESS_URL, isAcceptableRedirectTarget } from './redirect-url';
+
+export interface ResolvedCertificationOptions {
+  otpTtlSeconds: number;
+  otpMaxAttempts: number;
+  verificationTokenTtlSeconds: number;
+  company: string | null;
+  redirect: { successUrl: string; failureUrl: string };
+  onEvent: CertificationEventListener | null;
+  otpRequestLimiter: OtpRequestLimiter | null;
+  recovery: { intervalSeconds: number; batchSize: number; minAgeSeconds: number } | null;
+  clock: () => Date;
+}
+
+export const CERTIFICATION_DEFAULTS = Object.freeze({
+  otpTtlSeconds: 180,
+  otpMaxAttempts: 5,
+  verificationTokenTtlSeconds: 1800,
+  recoveryBatchSize: 50,
+  recoveryMinAgeSeconds: 60,
+});
+
+/** Validates the module options and fills the defaults; a bad option fails the boot (TypeError). */
+export function resolveCertificationOptions(options: CertificationModuleOptions | undefined): ResolvedCertificationOptions {
+  const o = options ?? {};
+  const int = (name: string, value: number | undefined, def: number, min: number, max: number): number => {
+    const v = value ?? def;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      throw new TypeError(`CertificationModule options: ${name} must be an integer between ${min} and ${max}`);
+    }
+    return v;
+  };
+  const target = (name: string, value: string | null | undefined, def: string): string => {
+    if (value === undefined || value === null || value === '') return def;
+    if (!isAcceptableRedirectTarget(value)) {
+      throw new TypeError(`CertificationModule options: ${name} must be an http(s) URL or a path starting with /`);
+    }
+    return value;
+  };
+  if (o.onEvent !== undefined && o.onEvent !== null && typeof o.onEvent !== 'function') {
+    throw new TypeError('CertificationModule options: onEvent must be a function');
+  }
+  if (o.clock !== undefined && typeof o.clock !== 'function') {
+    throw new TypeError('CertificationModule options: clock must be a function returning a Date');
+  }
+  if (o.otpRequestLimiter && typeof o.otpRequestLimiter.beforeOtpRequest !== 'function') {
+    throw new TypeError('CertificationModule options: otpRequestLimiter must have beforeOtpRequest()');
+  }
+  if (o.company !== undefined && o.company !== null && (typeof o.company !== 'string' || o.company.length > 50)) {
+    throw new TypeError('CertificationModule options: company must be a string of at most 50 characters');
+  }
+  const recovery = o.recovery
+    ? {
+        intervalSeconds: int('recovery.intervalSeconds', o.recovery.intervalSeconds, 60, 1, 86400),
+        batchSize: int('recovery.batchSize', o.recovery.batchSize, CERTIFICATION_DEFAULTS.recoveryBatchSize, 1, 10000),
+        minAgeSeconds: int('recovery.minAgeSeconds', o.recovery.minAgeSeconds, CERTIFICATION_DEFAULTS.recoveryMinAgeSeconds, 0, 86400),
+      }
+    : null;
+  return {
+    otpTtlSeconds: int('otpTtlSeconds', o.otpTtlSeconds, CERTIFICATION_DEFAULTS.otpTtlSeconds, 1, 600),
+    otpMaxAttempts: int('otpMaxAttempts', o.otpMaxAttempts, CERTIFICATION_DEFAULTS.otpMaxAttempts, 1, 10),
+    verificationTokenTtlSeconds: int(
+      'verificationTokenTtlSeconds',
+      o.verificationTokenTtlSeconds,
+      CERTIFICATION_DEFAULTS.verificationTokenTtlSeconds,
+      1,
+      7 * 86400,
+    ),
+    company: o.company ? o.company : null,
+    redirect: {
+      successUrl: target('redirect.successUrl', o.redirect?.successUrl, DEFAULT_REDIRECT_SUCCESS_URL),
+      failureUrl: target('redirect.failureUrl', o.redirect?.failureUrl, DEFAULT_REDIRECT_FAILURE_URL),
+    },
+    onEvent: o.onEvent ?? null,
+    otpRequestLimiter: o.otpRequestLimiter ?? null,
+    recovery,
+    clock: o.clock ?? (() => new Date()),
+  };
+}

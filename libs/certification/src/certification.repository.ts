@@ -1,0 +1,183 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import { CERTIFICATION_DATA_SOURCE } from './certification.constants';
+import { CertificationEntity, type CertificationStatus } from './entities/certification.entity';
+import { VerificationTokenEntity } from './entities/verification-token.entity';
+
+/** The columns a certified verification gets from the upstream's answer (encrypted where personal). */
+export interface VerifiedValues {
+  nameEnc: string;
+  phoneEnc: string | null;
+  phoneBidx: string | null;
+  ciEnc: string;
+  ciBidx: string;
+  diEnc: string | null;
+  birthday: string;
+  gender: 'male' | 'female' | null;
+  foreigner: boolean;
+  carrier: string | null;
+  certifiedAt: Date;
+  merchantUid: string | null;
+}
+
+/** States a verification may leave for `verified` (a certification the upstream confirmed). */
+const RECORDABLE: CertificationStatus[] = ['pending', 'locked', 'expired'];
+
+/**
+ * The SQL of the certification lib. Statements that decide races are single guarded UPDATEs
+ * (attempt reservation, lock, expiry) or run under a row lock inside a transaction (recording a
+ * verification, issuing its token). Methods taking an EntityManager run inside the caller's
+ * transaction; the others use the pool (on PGlite a pool of one connection: never call them
+ * while a transaction of this request holds that connection).
+ */
+@Injectable()
+export class CertificationRepository {
+  constructor(@Inject(CERTIFICATION_DATA_SOURCE) readonly dataSource: DataSource) {}
+
+  findByImpUid(impUid: string): Promise<CertificationEntity | null> {
+    return this.dataSource.getRepository(CertificationEntity).findOneBy({ impUid });
+  }
+
+  findById(id: string): Promise<CertificationEntity | null> {
+    return this.dataSource.getRepository(CertificationEntity).findOneBy({ id });
+  }
+
+  async insertPending(values: {
+    impUid: string;
+    merchantUid: string | null;
+    nameEnc: string;
+    phoneEnc: string;
+    phoneBidx: string;
+    birthday: string;
+    carrier: string;
+    otpExpiresAt: Date;
+  }): Promise<string> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(CertificationEntity)
+      .values({ ...values, flow: 'otp', status: 'pending', otpAttempts: 0 })
+      .returning(['id'])
+      .execute();
+    return (result.raw as Array<{ id: string }>)[0].id;
+  }
+
+  /**
+   * Reserves one OTP attempt atomically, before the upstream is asked: returns the attempts
+   * used including this one, or null when the row is no longer pending or has no attempt left.
+   * Parallel requests can never reserve more than `max` attempts in all.
+   */
+  async reserveAttempt(id: string, max: number): Promise<number | null> {
+    const rows = rowsOf<{ otp_attempts: number }>(
+      await this.dataSource.query(
+        `UPDATE certifications SET otp_attempts = otp_attempts + 1, updated_at = now()
+          WHERE id = $1 AND status = 'pending' AND otp_attempts < $2
+          RETURNING otp_attempts`,
+        [id, max],
+      ),
+    );
+    return rows.length ? Number(rows[0].otp_attempts) : null;
+  }
+
+  /** Gives a reserved attempt back (the upstream failed, so the OTP was not judged). */
+  async releaseAttempt(id: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE certifications SET otp_attempts = otp_attempts - 1, updated_at = now()
+        WHERE id = $1 AND status IN ('pending', 'locked') AND otp_attempts > 0`,
+      [id],
+    );
+  }
+
+  /**
+   * After a wrong OTP (its attempt stays used): locks the row once `max` attempts are used.
+   * Returns the attempts used and the resulting status, or null if the row is not pending.
+   */
+  async recordMismatch(id: string, max: number): Promise<{ attempts: number; locked: boolean } | null> {
+    const rows = rowsOf<{ otp_attempts: number; status: string }>(
+      await this.dataSource.query(
+        `UPDATE certifications
+            SET status = CASE WHEN otp_attempts >= $2 THEN 'locked' ELSE status END, updated_at = now()
+          WHERE id = $1 AND status = 'pending'
+          RETURNING otp_attempts, status`,
+        [id, max],
+      ),
+    );
+    return rows.length ? { attempts: Number(rows[0].otp_attempts), locked: rows[0].status === 'locked' } : null;
+  }
+
+  /** pending -> expired; true when this call changed it. */
+  async markExpired(id: string): Promise<boolean> {
+    const rows = rowsOf<{ id: string }>(
+      await this.dataSource.query(
+        `UPDATE certifications SET status = 'expired', updated_at = now() WHERE id = $1 AND status = 'pending' RETURNING id`,
+        [id],
+      ),
+    );
+    return rows.length > 0;
+  }
+
+  /** Pending OTP verifications created at or before `createdBefore`, oldest first. */
+  findPendingForRecovery(createdBefore: Date, limit: number): Promise<CertificationEntity[]> {
+    return this.dataSource.getRepository(CertificationEntity).find({
+      where: { flow: 'otp', status: 'pending', createdAt: LessThanOrEqual(createdBefore), piiErasedAt: IsNull() },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  // ------------------------------------------------------------ inside a transaction
+
+  /** `SELECT ... FOR UPDATE` of one verification. */
+  lockById(manager: EntityManager, id: string): Promise<CertificationEntity | null> {
+    return manager
+      .getRepository(CertificationEntity)
+      .createQueryBuilder('c')
+      .setLock('pessimistic_write')
+      .where('c.id = :id', { id })
+      .getOne();
+  }
+
+  /** Moves a locked row from pending/locked/expired to verified with the upstream's data. */
+  async markVerified(manager: EntityManager, id: string, values: VerifiedValues): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(CertificationEntity)
+      .set({ ...values, status: 'verified', updatedAt: () => 'now()' })
+      .where('id = :id AND status IN (:...from)', { id, from: RECORDABLE })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** Inserts a verification recorded straight from the upstream (popup / redirect flow). */
+  async insertVerified(manager: EntityManager, impUid: string, values: VerifiedValues): Promise<string> {
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(CertificationEntity)
+      .values({ ...values, impUid, flow: 'popup', status: 'verified', otpAttempts: 0 })
+      .returning(['id'])
+      .execute();
+    return (result.raw as Array<{ id: string }>)[0].id;
+  }
+
+  async hasToken(manager: EntityManager, certificationId: string): Promise<boolean> {
+    const count = await manager.getRepository(VerificationTokenEntity).count({ where: { certificationId } });
+    return count > 0;
+  }
+
+  async insertToken(manager: EntityManager, certificationId: string, tokenHash: string, expiresAt: Date): Promise<void> {
+    await manager.getRepository(VerificationTokenEntity).insert({ certificationId, tokenHash, expiresAt });
+  }
+
+  getById(manager: EntityManager, id: string): Promise<CertificationEntity> {
+    return manager.getRepository(CertificationEntity).findOneByOrFail({ id });
+  }
+}
+
+/** TypeORM's postgres driver answers an UPDATE/DELETE query with `[rows, rowCount]`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+    return result[0] as T[];
+  }
+  return (Array.isArray(result) ? result : []) as T[];
+}
