@@ -11,6 +11,10 @@ import type { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/app-config.provider';
 import { ENTITIES } from './entities';
 import { HealthController } from './health/health.controller';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { createRedisConnection } from './redis/redis-connection';
+import { RedisModule } from './redis/redis.module';
+import { iamportTokenStoreFor } from './redis/redis-token-store';
 import type { ApiRuntime } from './runtime';
 
 export interface AppModuleOptions {
@@ -26,6 +30,9 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot({ config, runtime }: AppModuleOptions): DynamicModule {
+    // REDIS_URL: rate-limit counters and the upstream token shared by every instance (lazy: no
+    // connection until the app initializes; closed at shutdown by RedisModule).
+    const redis = config.redisUrl ? createRedisConnection({ url: config.redisUrl, prefix: config.redisKeyPrefix }) : null;
     return {
       module: AppModule,
       imports: [
@@ -38,12 +45,15 @@ export class AppModule {
           },
         }),
         PiiModule.forRoot({ ...runtime.pii, isGlobal: true }),
+        RedisModule.forRoot(redis),
+        RateLimitModule.forRoot(config),
         AgePolicyModule.forRoot({ minAge: config.agePolicy.minAge, mode: config.agePolicy.mode, isGlobal: true }),
         IamportModule.forRoot({
           baseUrl: config.iamport.baseUrl,
           impKey: config.iamport.impKey,
           impSecret: config.iamport.impSecret,
           timeoutMs: config.iamport.timeoutMs,
+          tokenStore: iamportTokenStoreFor(redis),
           isGlobal: true,
         }),
       ],

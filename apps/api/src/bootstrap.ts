@@ -24,7 +24,7 @@ export async function createApi(options: CreateApiOptions): Promise<NestFastifyA
     logger: options.logger ?? new Logger(),
     bufferLogs: false,
   });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts installs a graceful shutdown (drain, then close) instead.
   // Echo the request id on every answer (errors set it in the exception filter as well).
   app
     .getHttpAdapter()

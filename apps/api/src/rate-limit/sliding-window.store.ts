@@ -1,0 +1,162 @@
+import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { RedisConnection } from '../redis/redis-connection';
+
+/** The outcome of one hit on a sliding-window counter. */
+export interface WindowHit {
+  /** Hits in the window, this one included (a refused hit is counted here, not stored). */
+  count: number;
+  /** False when the window already held `limit` hits: this hit was refused and not recorded. */
+  allowed: boolean;
+  /** Milliseconds until the oldest recorded hit leaves the window (the next free slot). */
+  retryAfterMs: number;
+}
+
+/**
+ * A sliding-window log: a key holds the times of its accepted hits within the last `windowMs`.
+ * A hit is accepted while fewer than `limit` are recorded, so "at most `limit` per `windowMs`"
+ * holds over every window, not only per fixed bucket (a fixed window would let 2x the limit
+ * through around a bucket boundary). Refused hits are not recorded: a client that keeps trying
+ * while refused is not locked out longer, and the log of a key never exceeds `limit` entries.
+ */
+export interface SlidingWindowStore {
+  hit(key: string, windowMs: number, limit: number): Promise<WindowHit>;
+}
+
+/** Per-process store (no REDIS_URL, or Redis unavailable). Idle keys are swept every minute. */
+export class MemorySlidingWindowStore implements SlidingWindowStore {
+  private readonly logs = new Map<string, { hits: number[]; windowMs: number }>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  async hit(key: string, windowMs: number, limit: number): Promise<WindowHit> {
+    const now = this.now();
+    let log = this.logs.get(key);
+    if (!log) {
+      log = { hits: [], windowMs };
+      this.logs.set(key, log);
+    }
+    log.windowMs = windowMs;
+    const hits = log.hits;
+    while (hits.length > 0 && hits[0] <= now - windowMs) hits.shift();
+    const allowed = hits.length < limit;
+    if (allowed) hits.push(now);
+    const count = allowed ? hits.length : hits.length + 1;
+    const retryAfterMs = hits.length > 0 ? Math.max(0, hits[0] + windowMs - now) : 0;
+    return { count, allowed, retryAfterMs };
+  }
+
+  sweep(): void {
+    const now = this.now();
+    for (const [key, log] of this.logs) {
+      if (log.hits.length === 0 || log.hits[log.hits.length - 1] <= now - log.windowMs) this.logs.delete(key);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    this.logs.clear();
+  }
+}
+
+/**
+ * The same log in a Redis sorted set (score = time in ms by the Redis server's clock, so the
+ * instances' clocks do not matter), updated atomically by one Lua script: drop expired hits,
+ * count, record the hit if under the limit, refresh the key's TTL to the window.
+ */
+const HIT_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+local allowed = 0
+if count < limit then
+  redis.call('ZADD', KEYS[1], now, now .. ':' .. ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  count = count + 1
+  allowed = 1
+else
+  count = count + 1
+end
+local retry = 0
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if oldest[2] then retry = tonumber(oldest[2]) + window - now end
+if retry < 0 then retry = 0 end
+return {count, allowed, retry}
+`;
+
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+export class RedisSlidingWindowStore implements SlidingWindowStore {
+  private readonly logger = new Logger('RateLimit');
+  private lastFallbackLog = 0;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    /** Used while Redis fails: limits then hold per instance instead of not at all. */
+    private readonly fallback: SlidingWindowStore,
+  ) {
+    redis.client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+  }
+
+  async hit(key: string, windowMs: number, limit: number): Promise<WindowHit> {
+    try {
+      const client = this.redis.client as unknown as {
+        rateLimitHit(key: string, windowMs: number, limit: number, nonce: string): Promise<[number, number, number]>;
+      };
+      const [count, allowed, retryAfterMs] = await client.rateLimitHit(
+        `${this.redis.prefix}rl:${key}`,
+        Math.round(windowMs),
+        limit,
+        randomBytes(6).toString('hex'),
+      );
+      return { count: Number(count), allowed: Number(allowed) === 1, retryAfterMs: Number(retryAfterMs) };
+    } catch (error) {
+      const now = Date.now();
+      if (now - this.lastFallbackLog > 10_000) {
+        this.lastFallbackLog = now;
+        this.logger.warn(`Redis rate-limit counter failed (${(error as Error).name}); counting in this instance's memory meanwhile`);
+      }
+      return this.fallback.hit(key, windowMs, limit);
+    }
+  }
+}
+
+/**
+ * Adapts a SlidingWindowStore to @nestjs/throttler's storage interface. `blockDuration` is
+ * ignored: a key is refused exactly until its oldest hit leaves the window, and
+ * `timeToBlockExpire` (seconds, rounded up) says when that is; the guard sends it as Retry-After.
+ */
+export class SlidingWindowThrottlerStorage implements ThrottlerStorage {
+  constructor(
+    readonly store: SlidingWindowStore,
+    private readonly memory?: MemorySlidingWindowStore,
+  ) {}
+
+  onApplicationShutdown(): void {
+    this.memory?.close();
+  }
+
+  async increment(key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
+    const hit = await this.store.hit(key, ttl, limit);
+    const seconds = Math.max(1, Math.ceil(hit.retryAfterMs / 1000));
+    return {
+      totalHits: hit.count,
+      timeToExpire: seconds,
+      isBlocked: !hit.allowed,
+      timeToBlockExpire: hit.allowed ? 0 : seconds,
+    };
+  }
+}
+
+export function createThrottlerStorage(redis: RedisConnection | null): SlidingWindowThrottlerStorage {
+  const memory = new MemorySlidingWindowStore();
+  return new SlidingWindowThrottlerStorage(redis ? new RedisSlidingWindowStore(redis, memory) : memory, memory);
+}
