@@ -50,6 +50,15 @@ export class CapturingLogger implements LoggerService {
 }
 
 export class Flows {
+  /**
+   * Values that must never appear in a log line or a table in clear: every name and phone
+   * sent, every OTP read from the inbox, every verification token received, and the CIs/DIs
+   * fetched from the upstream.
+   */
+  readonly secrets = new Set<string>();
+  /** The OTPs among `secrets` (never stored, so a table check leaves them out). */
+  readonly otps = new Set<string>();
+
   private constructor(readonly t: TestApp) {}
 
   static async start(options: TestAppOptions = {}): Promise<Flows> {
@@ -89,6 +98,8 @@ export class Flows {
     );
     const message = res.body.messages.find((m) => impUid === undefined || m.imp_uid === impUid);
     if (!message) throw new Error('no OTP in the sandbox inbox');
+    this.secrets.add(message.otp);
+    this.otps.add(message.otp);
     return message.otp;
   }
 
@@ -125,13 +136,26 @@ export class Flows {
       undefined,
       token.body.response.access_token,
     );
+    if (res.body.response.unique_key) this.secrets.add(res.body.response.unique_key);
+    if (res.body.response.unique_in_site) this.secrets.add(res.body.response.unique_in_site);
     return res.body.response;
   }
 
   // ------------------------------------------------------------ api
 
   requestOtp(person: Partial<Person> & Record<string, unknown>) {
+    this.remember(person);
     return this.http.post('/certifications/otp/request').send(person);
+  }
+
+  /** Adds a person's name and phone (as sent and as digits) to `secrets`. */
+  remember(person: Partial<Person> & Record<string, unknown>): void {
+    if (typeof person.name === 'string' && person.name.length > 1) this.secrets.add(person.name);
+    if (typeof person.phone === 'string') {
+      this.secrets.add(person.phone);
+      const digits = person.phone.replace(/\D/g, '');
+      if (digits.length >= 10) this.secrets.add(digits.startsWith('82') ? `0${digits.slice(2)}` : digits);
+    }
   }
 
   confirm(impUid: string, otp: unknown) {
@@ -150,15 +174,45 @@ export class Flows {
     const otp = await this.latestOtp(person.phone, impUid);
     const confirmed = await this.confirm(impUid, otp);
     if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+    this.secrets.add(confirmed.body.verification_token);
     return { impUid, otp, view: confirmed.body };
   }
 
   /** Popup certification in the sandbox + POST /certifications: the verification view. */
   async verifyByPopup(person: Person): Promise<{ impUid: string; view: Record<string, unknown> }> {
+    this.remember(person);
     const impUid = await this.popup(person);
     const res = await this.http.post('/certifications').send({ imp_uid: impUid });
     if (res.status !== 200) throw new Error(`popup verify: ${res.status} ${JSON.stringify(res.body)}`);
+    this.secrets.add(res.body.verification_token);
     return { impUid, view: res.body };
+  }
+
+  /** Every row of every table of the public schema, as one JSON text (for plaintext checks). */
+  async dumpAllTables(): Promise<{ tables: string[]; text: string }> {
+    const tables = (
+      await this.t.query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+      )
+    ).map((r) => r.table_name);
+    const parts: string[] = [];
+    for (const table of tables) {
+      const rows = await this.t.query(`SELECT * FROM "${table}"`);
+      parts.push(JSON.stringify(rows));
+    }
+    return { tables, text: parts.join('\n') };
+  }
+
+  /**
+   * The secrets found in `text` (should be none). All-digit secrets (phones, OTPs) only count
+   * as a whole digit run, so an OTP is not "found" inside a longer number such as an imp_uid.
+   */
+  leaked(text: string, options: { otps?: boolean } = {}): string[] {
+    return [...this.secrets]
+      .filter((secret) => options.otps !== false || !this.otps.has(secret))
+      .filter((secret) =>
+        /^\d+$/.test(secret) ? new RegExp(`(?<!\\d)${secret}(?!\\d)`).test(text) : text.includes(secret),
+      );
   }
 
   async count(table: string): Promise<number> {
