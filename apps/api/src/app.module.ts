@@ -3,9 +3,11 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AgePolicyModule } from '@app/age-policy';
+import { CertificationModule } from '@app/certification';
 import { DomainExceptionFilter, createValidationPipe, runMigrationsWithLock } from '@app/common';
 import { IamportModule } from '@app/iamport';
 import { PiiModule } from '@app/pii';
+import { UserModule } from '@app/user';
 import { MIGRATIONS } from '../../../migrations/migrations';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/app-config.provider';
@@ -56,6 +58,16 @@ export class AppModule {
           tokenStore: iamportTokenStoreFor(redis),
           isGlobal: true,
         }),
+        CertificationModule.forRoot({
+          otpTtlSeconds: config.otp.ttlSeconds,
+          otpMaxAttempts: config.otp.maxAttempts,
+          verificationTokenTtlSeconds: config.verificationTokenTtlSeconds,
+          company: config.iamport.company,
+          redirect: { successUrl: config.redirect.successUrl, failureUrl: config.redirect.failureUrl },
+          // Records confirmations that succeeded upstream but not here (crash, lost answer).
+          recovery: { intervalSeconds: 60 },
+        }),
+        UserModule.forRoot({}),
       ],
       controllers: [HealthController],
       providers: [
