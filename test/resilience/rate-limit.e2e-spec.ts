@@ -65,12 +65,12 @@ describe.each(['fastify', 'express'] as const)('rate limits in memory (%s adapte
     expect((await otp(app, { toString: 1 }, '192.0.2.78')).status).toBe(201);
   });
 
-  it('limits confirmations (OTP, popup and redirect share one counter) and signups per IP; other routes are not limited', async () => {
+  it('limits confirmations (OTP and popup share one counter) and signups per IP; other routes (the redirect too) are not limited', async () => {
     const server = app.getHttpServer();
     const ip = '198.51.100.200';
     expect((await request(server).post('/certifications/otp/confirm/imp_1').set('X-Forwarded-For', ip).send({ otp: '123456' })).status).toBe(200);
     expect((await request(server).post('/certifications').set('X-Forwarded-For', ip).send({ imp_uid: 'imp_1' })).status).toBe(200);
-    expect((await request(server).get('/certifications/redirect?imp_uid=imp_1').set('X-Forwarded-For', ip)).status).toBe(200);
+    expect((await request(server).post('/certifications/otp/confirm/imp_3').set('X-Forwarded-For', ip).send({ otp: '123456' })).status).toBe(200);
     const refused = await request(server).post('/certifications/otp/confirm/imp_2').set('X-Forwarded-For', ip).send({ otp: '123456' });
     expectRateLimited(refused, 'ip');
 
@@ -85,7 +85,10 @@ describe.each(['fastify', 'express'] as const)('rate limits in memory (%s adapte
     expect(ok.headers['x-ratelimit-limit-signup-ip']).toBe('2');
     expect(ok.headers['x-ratelimit-remaining-signup-ip']).toBe('1');
 
-    for (let i = 0; i < 20; i++) expect((await request(server).get('/certifications/other').set('X-Forwarded-For', ip)).status).toBe(200);
+    for (let i = 0; i < 20; i++) {
+      expect((await request(server).get('/certifications/other').set('X-Forwarded-For', ip)).status).toBe(200);
+      expect((await request(server).get('/certifications/redirect?imp_uid=imp_1').set('X-Forwarded-For', ip)).status).toBe(200);
+    }
   });
 });
 

@@ -34,9 +34,11 @@ export const ROUTES = {
  *
  * - OTP requests: `OTP_SEND_LIMIT_PER_IP` per IP and `OTP_SEND_LIMIT_PER_PHONE` per phone
  *   (each one may send an SMS, which costs money and can be used to harass a number);
- * - confirmations, OTP and popup/redirect alike, share `OTP_CONFIRM_LIMIT_PER_IP` per IP (each
- *   one calls upstream; guessing OTPs across many imp_uids is an IP-level attack, the
- *   per-imp_uid attempt limit is the flows' own);
+ * - confirmations, OTP and popup alike, share `OTP_CONFIRM_LIMIT_PER_IP` per IP (each one calls
+ *   upstream; guessing OTPs across many imp_uids is an IP-level attack, the per-imp_uid attempt
+ *   limit is the flows' own);
+ * - not GET /certifications/redirect: its contract is a 302 to the success or failure page,
+ *   always, and a guard can only answer a JSON 429 (see docs/resilience.md);
  * - signups: `SIGNUP_LIMIT_PER_IP` per IP.
  */
 export function rateLimitRules(config: AppConfig): RateLimitRule[] {
@@ -46,7 +48,7 @@ export function rateLimitRules(config: AppConfig): RateLimitRule[] {
     {
       name: 'confirm-ip',
       scope: 'ip',
-      routes: [ROUTES.otpConfirm, ROUTES.popupConfirm, ROUTES.redirect],
+      routes: [ROUTES.otpConfirm, ROUTES.popupConfirm],
       limit: config.otp.confirmLimitPerIp,
     },
     { name: 'signup-ip', scope: 'ip', routes: [ROUTES.signup], limit: config.signupLimitPerIp },
