@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AdminModule } from '@app/admin';
 import { AgePolicyModule } from '@app/age-policy';
 import { CertificationModule } from '@app/certification';
 import { DomainExceptionFilter, createValidationPipe, runMigrationsWithLock } from '@app/common';
@@ -47,6 +49,11 @@ export class AppModule {
           },
         }),
         PiiModule.forRoot({ ...runtime.pii, isGlobal: true }),
+        ScheduleModule.forRoot(),
+        AdminModule.forRoot({
+          apiKeys: config.admin.apiKeys,
+          unusedVerificationDays: config.retention.unusedVerificationDays,
+        }),
         RedisModule.forRoot(redis),
         RateLimitModule.forRoot(config),
         AgePolicyModule.forRoot({ minAge: config.agePolicy.minAge, mode: config.agePolicy.mode, isGlobal: true }),

@@ -32,7 +32,9 @@ export class AdminJobs implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
+    const wanted = this.options.upstreamRetryIntervalMs > 0 || this.options.retentionSchedule;
     if (!this.registry) {
+      if (!wanted) return;
       this.logger.warn(
         'ScheduleModule.forRoot() is not imported: pending upstream deletions and retention do not run on a schedule',
       );

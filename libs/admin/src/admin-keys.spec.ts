@@ -4,6 +4,7 @@ import {
   AdminKeyConfigError,
   findKeyConstantTime,
   generateAdminKey,
+  runAdminKeyCommand,
   hashAdminKey,
   parseAdminApiKeys,
   parseAdminKeyArgs,
@@ -171,13 +172,49 @@ describe('generateAdminKey and the admin:key arguments', () => {
     expect(parseAdminKeyArgs(['--id', 'ops', '--scopes', 'verifications:read+pii:reveal'])).toEqual({
       id: 'ops',
       scopes: ['verifications:read', 'pii:reveal'],
+      json: false,
     });
-    expect(parseAdminKeyArgs(['--id=ops', '--scopes=audit:read', '--scope', 'pii:reveal'])).toEqual({
+    expect(parseAdminKeyArgs(['--id=ops', '--scopes=audit:read', '--scope', 'pii:reveal', '--json'])).toEqual({
       id: 'ops',
       scopes: ['audit:read', 'pii:reveal'],
+      json: true,
     });
     expect(() => parseAdminKeyArgs(['--scopes', 'audit:read'])).toThrow(/--id is required/);
     expect(() => parseAdminKeyArgs(['--id'])).toThrow(/--id needs a value/);
     expect(() => parseAdminKeyArgs(['--id', 'ops', '--force'])).toThrow(/unknown argument "--force"/);
+  });
+});
+
+describe('npm run admin:key (runAdminKeyCommand, all that scripts/admin-key.ts runs)', () => {
+  it('prints the key once and the ADMIN_API_KEYS entry for it', () => {
+    const { exitCode, stdout, stderr } = runAdminKeyCommand(['--id', 'ops', '--scopes', 'verifications:read+pii:reveal']);
+    expect(exitCode).toBe(0);
+    expect(stderr).toBe('');
+    const key = /\n {2}(adm_[A-Za-z0-9_-]{43})\n/.exec(stdout)?.[1];
+    const entry = /\n {2}(ops:[0-9a-f]{64}:verifications:read\+pii:reveal)\n/.exec(stdout)?.[1];
+    expect(key).toBeDefined();
+    expect(entry).toBeDefined();
+    expect(stdout).toContain('New admin API key "ops" (scopes: verifications:read, pii:reveal)');
+    expect(stdout.split(key!).length - 1).toBe(2); // the key line and the curl example
+    expect(entry).toBe(`ops:${sha(key!)}:verifications:read+pii:reveal`);
+    const service = new AdminKeyService(resolveAdminOptions({ apiKeys: entry! }));
+    expect(service.authorize(`Bearer ${key}`, ['verifications:read', 'pii:reveal']).keyId).toBe('ops');
+  });
+
+  it('prints JSON with --json', () => {
+    const { exitCode, stdout } = runAdminKeyCommand(['--id=auditor', '--scopes=audit:read', '--json']);
+    expect(exitCode).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out).toEqual({ id: 'auditor', scopes: ['audit:read'], key: expect.stringMatching(/^adm_/), entry: expect.any(String) });
+    expect(out.entry).toBe(`auditor:${sha(out.key)}:audit:read`);
+  });
+
+  it('exits 2 with the error and the usage on bad arguments', () => {
+    for (const argv of [[], ['--id', 'ops'], ['--id', 'ops', '--scopes', 'admin:all'], ['--id', 'o/p', '--scopes', 'audit:read']]) {
+      const { exitCode, stdout, stderr } = runAdminKeyCommand(argv);
+      expect(exitCode).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^admin:key: .+\nUsage: npm run admin:key -- --id/);
+    }
   });
 });

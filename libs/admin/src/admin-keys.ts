@@ -146,11 +146,12 @@ export function generateAdminKey(input: { id: string; scopes: readonly string[] 
 }
 
 /**
- * Arguments of `npm run admin:key -- --id ops --scopes verifications:read+pii:reveal`
+ * Arguments of `npm run admin:key -- --id ops --scopes verifications:read+pii:reveal [--json]`
  * (`--id=ops` and `--scopes=...` work too; `--scopes` may be repeated).
  */
-export function parseAdminKeyArgs(argv: readonly string[]): { id: string; scopes: string[] } {
+export function parseAdminKeyArgs(argv: readonly string[]): { id: string; scopes: string[]; json: boolean } {
   let id: string | undefined;
+  let json = false;
   const scopes: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -164,12 +165,57 @@ export function parseAdminKeyArgs(argv: readonly string[]): { id: string; scopes
       i++;
       return next;
     };
-    if (name === '--id') id = value();
+    if (arg === '--json') json = true;
+    else if (name === '--id') id = value();
     else if (name === '--scopes' || name === '--scope') scopes.push(...value().split(/[+,]/));
     else throw new AdminKeyConfigError(`unknown argument ${ECHOABLE_ARG.test(arg) ? `"${arg}"` : ''}`.trim());
   }
   if (id === undefined) throw new AdminKeyConfigError('--id is required');
-  return { id, scopes };
+  return { id, scopes, json };
+}
+
+export const ADMIN_KEY_USAGE = `Usage: npm run admin:key -- --id <key id> --scopes <scope>[+<scope>...] [--json]
+Scopes: ${ADMIN_SCOPES.join(', ')}
+Example: npm run admin:key -- --id ops --scopes verifications:read+pii:reveal`;
+
+/**
+ * What `npm run admin:key` prints (scripts/admin-key.ts is only this plus process I/O): a new
+ * key and its `ADMIN_API_KEYS` entry, or the error and the usage with exit code 2.
+ */
+export function runAdminKeyCommand(argv: readonly string[]): { exitCode: number; stdout: string; stderr: string } {
+  let args: ReturnType<typeof parseAdminKeyArgs>;
+  let generated: GeneratedAdminKey;
+  try {
+    args = parseAdminKeyArgs(argv);
+    generated = generateAdminKey(args);
+  } catch (error) {
+    if (!(error instanceof AdminKeyConfigError)) throw error;
+    return { exitCode: 2, stdout: '', stderr: `admin:key: ${error.message}\n${ADMIN_KEY_USAGE}\n` };
+  }
+  const id = args.id.trim();
+  // The entry is `id:hash:scopes`; the scopes (de-duplicated, as stored) follow the 64-hex hash.
+  const scopes = generated.entry.slice(id.length + 1 + 64 + 1);
+  if (args.json) {
+    return {
+      exitCode: 0,
+      stdout: `${JSON.stringify({ id, scopes: scopes.split('+'), key: generated.key, entry: generated.entry })}\n`,
+      stderr: '',
+    };
+  }
+  const stdout = [
+    `New admin API key "${id}" (scopes: ${scopes.split('+').join(', ')})`,
+    '',
+    'Key: give it to the operator now; it is shown once and stored nowhere:',
+    `  ${generated.key}`,
+    '',
+    'ADMIN_API_KEYS entry: append it to the comma-separated list and restart the api:',
+    `  ${generated.entry}`,
+    '',
+    'Use it as:',
+    `  curl -H "Authorization: Bearer ${generated.key}" http://127.0.0.1:3000/admin/certifications`,
+    '',
+  ].join('\n');
+  return { exitCode: 0, stdout, stderr: '' };
 }
 
 const ECHOABLE_ARG = /^--?[a-z-]{1,32}$/;

@@ -11,6 +11,8 @@ export {
   parseAdminApiKeys,
   generateAdminKey,
   parseAdminKeyArgs,
+  runAdminKeyCommand,
+  ADMIN_KEY_USAGE,
   hashAdminKey,
   AdminKeyConfigError,
   ADMIN_KEY_PREFIX,

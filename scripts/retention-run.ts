@@ -1,0 +1,150 @@
+/**
+ * `npm run retention:run [-- --dry-run] [--json] [--embedded]`: erases now the personal data of
+ * verifications never used for signup and older than RETENTION_UNUSED_VERIFICATION_DAYS (the
+ * api also does it daily at 03:00 Asia/Seoul), prints the counts and exits.
+ *
+ * Reads the api's environment (DATABASE_URL, PII_ENCRYPTION_KEYS, PII_HMAC_KEY, IAMPORT_*, ...)
+ * and boots a minimal Nest application context (database, PII, i'mport client, AdminModule
+ * without its schedules), not the whole api. The upstream deletions it queues are sent by the
+ * api's worker. The schema must be migrated (start the api once, or `npm run migration:run`).
+ *
+ * With no DATABASE_URL the api keeps an embedded PGlite database in DATA_DIR, which only one
+ * process may open at a time: `--embedded` runs on it, and the api must be stopped first.
+ */
+import 'reflect-metadata';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AdminModule, RetentionService } from '@app/admin';
+import { IamportModule } from '@app/iamport';
+import { PiiModule } from '@app/pii';
+import { MIGRATIONS } from '../migrations/migrations';
+import { ConfigError, loadAppConfig, type AppConfig } from '../apps/api/src/config/app-config';
+import { ENTITIES } from '../apps/api/src/entities';
+import { prepareRuntime, type ApiRuntime } from '../apps/api/src/runtime';
+
+@Module({})
+class RetentionCliModule {
+  static forRoot(config: AppConfig, runtime: ApiRuntime): DynamicModule {
+    const options: DataSourceOptions = {
+      type: 'postgres',
+      url: runtime.database.url,
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      migrationsRun: false,
+      synchronize: false,
+      installExtensions: false,
+      extra: { max: 2, connectionTimeoutMillis: 10000 },
+    };
+    return {
+      module: RetentionCliModule,
+      imports: [
+        TypeOrmModule.forRoot(options),
+        PiiModule.forRoot({ ...runtime.pii, isGlobal: true }),
+        IamportModule.forRoot({
+          baseUrl: config.iamport.baseUrl,
+          impKey: config.iamport.impKey,
+          impSecret: config.iamport.impSecret,
+          timeoutMs: config.iamport.timeoutMs,
+          isGlobal: true,
+        }),
+        AdminModule.forRoot({
+          apiKeys: '', // serves no requests
+          unusedVerificationDays: config.retention.unusedVerificationDays,
+          retentionSchedule: false,
+          upstreamRetryIntervalMs: 0,
+        }),
+      ],
+    };
+  }
+}
+
+export interface RetentionCliIo {
+  argv: readonly string[];
+  env: Record<string, string | undefined>;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** The whole command; returns the exit code (0 done, 1 failed, 2 usage / refused). */
+export async function runRetentionCli(io: RetentionCliIo): Promise<number> {
+  const flags = new Set(io.argv);
+  const known = new Set(['--dry-run', '--json', '--embedded']);
+  const unknown = [...flags].filter((f) => !known.has(f));
+  if (unknown.length > 0) {
+    io.err(`retention:run: unknown argument(s); usage: npm run retention:run [-- --dry-run] [--json] [--embedded]`);
+    return 2;
+  }
+  let config: AppConfig;
+  try {
+    config = loadAppConfig(io.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  if (!config.database.url && !flags.has('--embedded')) {
+    io.err(
+      'retention:run: no DATABASE_URL, so the data is in the embedded database of the api (DATA_DIR), which one ' +
+        'process at a time may open. The running api already applies retention daily at 03:00 Asia/Seoul; to run ' +
+        'it now, stop the api and add --embedded (npm run retention:run -- --embedded).',
+    );
+    return 2;
+  }
+  const runtime = await prepareRuntime(config);
+  const app = await NestFactory.createApplicationContext(RetentionCliModule.forRoot(config, runtime), {
+    logger: ['error'],
+    abortOnError: false,
+  });
+  try {
+    if (await app.get(DataSource).showMigrations()) {
+      io.err('retention:run: the database schema is not up to date; start the api once or run npm run migration:run');
+      return 1;
+    }
+    const retention = app.get(RetentionService);
+    const days = config.retention.unusedVerificationDays;
+    if (flags.has('--dry-run')) {
+      const eligible = await retention.countEligible();
+      const cutoff = retention.cutoff().toISOString();
+      io.out(
+        flags.has('--json')
+          ? JSON.stringify({ dry_run: true, eligible, cutoff, days })
+          : `retention (dry run): ${eligible} unused verification(s) created before ${cutoff} (${days} days) would lose their personal data`,
+      );
+      return 0;
+    }
+    const result = await retention.run();
+    io.out(
+      flags.has('--json')
+        ? JSON.stringify(result)
+        : `retention: erased the personal data of ${result.erased} unused verification(s) created before ${result.cutoff} ` +
+            `(${result.days} days) in ${result.batches} batch(es); ${result.upstream_queued} upstream deletion(s) queued for the api's worker`,
+    );
+    return 0;
+  } catch (error) {
+    io.err(`retention:run failed: ${(error as Error)?.name ?? 'error'}: ${(error as Error)?.message ?? ''}`);
+    return 1;
+  } finally {
+    await app.close();
+    await runtime.close();
+  }
+}
+
+// Run when executed (node dist/scripts/retention-run.js), not when imported by a test.
+if (typeof require !== 'undefined' && require.main === module) {
+  runRetentionCli({
+    argv: process.argv.slice(2),
+    env: process.env,
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  }).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`retention:run failed: ${(error as Error)?.name ?? 'error'}\n`);
+      process.exit(1);
+    },
+  );
+}
