@@ -143,13 +143,14 @@ export class Flows {
 
   // ------------------------------------------------------------ api
 
-  requestOtp(person: Partial<Person> & Record<string, unknown>) {
+  requestOtp(person: object) {
     this.remember(person);
     return this.http.post('/certifications/otp/request').send(person);
   }
 
   /** Adds a person's name and phone (as sent and as digits) to `secrets`. */
-  remember(person: Partial<Person> & Record<string, unknown>): void {
+  remember(body: object): void {
+    const person = body as Record<string, unknown>;
     if (typeof person.name === 'string' && person.name.length > 1) this.secrets.add(person.name);
     if (typeof person.phone === 'string') {
       this.secrets.add(person.phone);
