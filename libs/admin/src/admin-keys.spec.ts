@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import {
   ADMIN_KEY_PREFIX,
   AdminKeyConfigError,
@@ -14,6 +15,8 @@ import { AdminKeyService } from './admin-key.service';
 import { resolveAdminOptions } from './admin.module-definition';
 
 const sha = (key: string) => createHash('sha256').update(key).digest('hex');
+
+beforeAll(() => Logger.overrideLogger(false));
 const H1 = sha('key-one');
 const H2 = sha('key-two');
 

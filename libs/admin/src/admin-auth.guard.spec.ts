@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { Logger, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AdminAuthGuard } from './admin-auth.guard';
+import { AdminKeyService } from './admin-key.service';
+import { adminRequestContext } from './admin-request';
+import { resolveAdminOptions } from './admin.module-definition';
+import { RequireScope } from './require-scope.decorator';
+
+const sha = (key: string) => createHash('sha256').update(key).digest('hex');
+
+@RequireScope('audit:read')
+class Routes {
+  classScoped(): void {}
+  @RequireScope('verifications:read', 'pii:reveal')
+  methodScoped(): void {}
+}
+
+class Unscoped {
+  open(): void {}
+}
+
+function context(cls: new () => object, handler: string, request: object): ExecutionContext {
+  return {
+    getClass: () => cls,
+    getHandler: () => (cls.prototype as Record<string, unknown>)[handler],
+    switchToHttp: () => ({ getRequest: () => request }),
+  } as unknown as ExecutionContext;
+}
+
+describe('AdminAuthGuard', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  const keys = new AdminKeyService(
+    resolveAdminOptions({
+      apiKeys: `auditor:${sha('adm_a')}:audit:read,revealer:${sha('adm_r')}:verifications:read+pii:reveal`,
+    }),
+  );
+  const guard = new AdminAuthGuard(new Reflector(), keys);
+
+  it('uses the class scope, and the method scope instead of it where set', () => {
+    const req = { headers: { authorization: 'Bearer adm_a' }, ip: '10.0.0.1' };
+    expect(guard.canActivate(context(Routes, 'classScoped', req))).toBe(true);
+    expect(adminRequestContext(req)).toMatchObject({ principal: { keyId: 'auditor' }, clientIp: '10.0.0.1' });
+    expect(() => guard.canActivate(context(Routes, 'methodScoped', req))).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN', details: { required_scopes: ['verifications:read', 'pii:reveal'] } }),
+    );
+    expect(guard.canActivate(context(Routes, 'methodScoped', { headers: { authorization: 'Bearer adm_r' } }))).toBe(true);
+  });
+
+  it('401 before looking at scopes; a non-IP request.ip is recorded as null', () => {
+    expect(() => guard.canActivate(context(Routes, 'classScoped', { headers: {} }))).toThrow(
+      expect.objectContaining({ code: 'UNAUTHORIZED' }),
+    );
+    const req = { headers: { authorization: 'Bearer adm_a' }, ip: 'not an ip' };
+    guard.canActivate(context(Routes, 'classScoped', req));
+    expect(adminRequestContext(req).clientIp).toBeNull();
+  });
+
+  it('fails closed on a guarded route without @RequireScope', () => {
+    expect(() => guard.canActivate(context(Unscoped, 'open', { headers: { authorization: 'Bearer adm_a' } }))).toThrow(
+      /has no @RequireScope/,
+    );
+  });
+
+  it('@RequireScope rejects unknown scopes when the class loads', () => {
+    expect(() => RequireScope('admin:all' as never)).toThrow(/unknown scope/);
+    expect(() => RequireScope()).toThrow(/at least one scope/);
+  });
+});
