@@ -67,7 +67,8 @@ export function markdown(r: BenchReport): string {
     out.push(
       `### Signup flow (OTP request, confirm, signup)`,
       '',
-      `${s.signups} signups per contestant after ${s.warmup} warm-up signups, ${s.concurrency} virtual users, upstream latency ${s.upstreamLatencyMs} ms on every /certifications call, database pool ${s.poolSize}, same PostgreSQL server.`,
+      `${s.signups} signups per contestant after ${s.warmup} warm-up signups, alternating between the two in ${s.rounds} rounds, ${s.concurrency} virtual users, upstream latency ${s.upstreamLatencyMs} ms on every /certifications call, database pool ${s.poolSize}, same PostgreSQL server.` +
+        (s.roundRatios ? ` Ratio of each round: ${s.roundRatios.map((x) => x.toFixed(2)).join(', ')}.` : ''),
       '',
     );
     const cols = [s.api, s.baseline].filter((x): x is ContestantResult => x !== undefined);
@@ -85,6 +86,9 @@ export function markdown(r: BenchReport): string {
       row('upstream calls per signup (w/o getToken)', (c) => String(c.upstream.callsPerSignup)),
       row('getToken calls, whole run', (c) => String(c.upstream.getToken)),
       row('peak RSS under load (MB)', (c) => String(c.peakRssMb)),
+      row('CPU ms per signup: server / PostgreSQL / bench process', (c) =>
+        `${c.cpuMsPerSignup.server} / ${c.cpuMsPerSignup.postgres ?? '–'} / ${c.cpuMsPerSignup.bench}`,
+      ),
       '',
     );
   }

@@ -1,14 +1,22 @@
 import { generateKeyMaterial } from '@app/pii';
 import type { BenchOptions } from './lib/cli';
-import { createDatabase } from './lib/database';
+import { createDatabase, type BenchDatabase } from './lib/database';
 import { HttpClient } from './lib/http';
-import { RssSampler } from './lib/processes';
+import { cpuMs, postgresCpuMs, RssSampler } from './lib/processes';
 import { startApi, startBaseline, type StartedServer } from './lib/servers';
-import { runSignupLoad, type SignupLoadResult } from './lib/signup-load';
+import { runSignupLoad, SignupLoadTotals, type SignupLoadResult } from './lib/signup-load';
 import { round } from './lib/stats';
 
+export interface SandboxCalls {
+  getToken: number;
+  requestOtp: number;
+  confirmOtp: number;
+  getCertification: number;
+  deleteCertification: number;
+}
+
 export interface SandboxStats {
-  calls: { getToken: number; requestOtp: number; confirmOtp: number; getCertification: number; deleteCertification: number };
+  calls: SandboxCalls;
   sms_sent: number;
 }
 
@@ -16,17 +24,23 @@ export interface ContestantResult {
   name: 'api' | 'baseline';
   load: SignupLoadResult;
   upstream: {
-    /** getToken calls over the whole phase (boot, warm-up and measured load). */
+    /** getToken calls over the whole run of this server (warm-up and measured load). */
     getToken: number;
     /** Non-token upstream calls per completed signup during the measured load. */
     callsPerSignup: number;
-    /** All upstream calls of the measured load (getToken included) per completed signup. */
+    /** Every upstream call of the measured load (getToken included) per completed signup. */
     callsPerSignupWithToken: number;
-    measured: SandboxStats['calls'];
+    measured: SandboxCalls;
   };
   peakRssMb: number;
   /** RSS when the measured load ended. */
   endRssMb: number;
+  /**
+   * CPU ms per completed signup during the measured load: the server process, the local
+   * PostgreSQL processes (null when not visible), and the bench process (load generator and
+   * sandbox). Where the load saturates the CPUs, throughput follows their sum.
+   */
+  cpuMsPerSignup: { server: number; postgres: number | null; bench: number };
 }
 
 export interface SignupBenchResult {
@@ -35,10 +49,13 @@ export interface SignupBenchResult {
   warmup: number;
   concurrency: number;
   poolSize: number;
+  rounds: number;
   api?: ContestantResult;
   baseline?: ContestantResult;
   /** api signups/s divided by the baseline's, both from this run. */
   ratio?: number;
+  /** The ratio of each round (api segment / baseline segment of the same round). */
+  roundRatios?: number[];
 }
 
 /** Control requests to the sandbox (reset, faults, stats). */
@@ -63,86 +80,145 @@ export class SandboxControl {
   }
 }
 
-function diff(a: SandboxStats['calls'], b: SandboxStats['calls']): SandboxStats['calls'] {
-  return {
-    getToken: b.getToken - a.getToken,
-    requestOtp: b.requestOtp - a.requestOtp,
-    confirmOtp: b.confirmOtp - a.confirmOtp,
-    getCertification: b.getCertification - a.getCertification,
-    deleteCertification: b.deleteCertification - a.deleteCertification,
-  };
-}
+const CALLS: (keyof SandboxCalls)[] = ['getToken', 'requestOtp', 'confirmOtp', 'getCertification', 'deleteCertification'];
+const zeroCalls = (): SandboxCalls => ({ getToken: 0, requestOtp: 0, confirmOtp: 0, getCertification: 0, deleteCertification: 0 });
 
-async function runContestant(
-  name: 'api' | 'baseline',
-  o: BenchOptions,
-  sandbox: SandboxControl,
-  log: (s: string) => void,
-): Promise<ContestantResult> {
-  await sandbox.reset(o.upstreamLatencyMs);
-  const db = await createDatabase(o.databaseUrl, name);
-  const pii = generateKeyMaterial();
-  let server: StartedServer | null = null;
-  try {
-    if (name === 'baseline') {
-      // The same schema as the api's: boot the api once on that database (it runs its migrations).
-      const migrate = await startApi({ databaseUrl: db.url, poolSize: 2, sandboxUrl: sandbox.url, pii });
-      await migrate.stop();
-      await sandbox.reset(o.upstreamLatencyMs);
-      server = await startBaseline({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii });
-    } else {
-      server = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf });
-    }
-    const rss = new RssSampler(server.child.pid).start();
-    const base = { targetUrl: server.url, sandboxUrl: sandbox.url, concurrency: o.concurrency };
-    if (o.warmup > 0) {
-      log(`  ${name}: warm-up, ${o.warmup} signups`);
-      const w = await runSignupLoad({ ...base, first: 0, count: o.warmup });
-      if (w.failed > 0) log(`  ${name}: warm-up failures ${JSON.stringify(w.errors)}`);
-    }
+/** One server under load, with what is attributed to it across segments. */
+class Contestant {
+  readonly totals = new SignupLoadTotals();
+  readonly measuredCalls = zeroCalls();
+  getTokenAll = 0;
+  cpu = { server: 0, postgres: 0 as number | null, bench: 0 };
+  rss: RssSampler;
+  nextPerson = 0;
+
+  constructor(readonly name: 'api' | 'baseline', readonly server: StartedServer, readonly db: BenchDatabase) {
+    this.rss = new RssSampler(server.child.pid).start();
+  }
+
+  /** One load segment of `count` people, its upstream calls attributed here (stats are global). */
+  async segment(o: BenchOptions, sandbox: SandboxControl, count: number, measured: boolean): Promise<SignupLoadResult> {
     const before = await sandbox.stats();
-    rss.resetPeak();
-    log(`  ${name}: measuring, ${o.signups} signups at concurrency ${o.concurrency}`);
-    const load = await runSignupLoad({ ...base, first: o.warmup, count: o.signups });
-    rss.sample();
-    const endRss = rss.last;
-    rss.stop();
+    const cpu0 = { server: cpuMs(this.server.child.pid) ?? NaN, postgres: postgresCpuMs(), bench: process.cpuUsage() };
+    const first = this.nextPerson;
+    this.nextPerson += count;
+    const result = await runSignupLoad(
+      { targetUrl: this.server.url, sandboxUrl: sandbox.url, concurrency: o.concurrency, first, count },
+      measured ? this.totals : undefined,
+    );
     const after = await sandbox.stats();
-    const measured = diff(before.calls, after.calls);
-    const nonToken = measured.requestOtp + measured.confirmOtp + measured.getCertification + measured.deleteCertification;
+    this.rss.sample();
+    for (const k of CALLS) {
+      const d = after.calls[k] - before.calls[k];
+      if (k === 'getToken') this.getTokenAll += d;
+      if (measured) this.measuredCalls[k] += d;
+    }
+    if (measured) {
+      const benchUsage = process.cpuUsage(cpu0.bench);
+      this.cpu.server += (cpuMs(this.server.child.pid) ?? NaN) - cpu0.server;
+      const pg = postgresCpuMs();
+      this.cpu.postgres = pg !== null && cpu0.postgres !== null && this.cpu.postgres !== null ? this.cpu.postgres + pg - cpu0.postgres : null;
+      this.cpu.bench += (benchUsage.user + benchUsage.system) / 1000;
+    }
+    return result;
+  }
+
+  result(): ContestantResult {
+    const load = this.totals.result();
     const per = (n: number) => (load.completed > 0 ? round(n / load.completed, 3) : NaN);
-    if (load.failed > 0) log(`  ${name}: ${load.failed} failed flows ${JSON.stringify(load.errors)}`);
-    log(`  ${name}: ${load.completed} signups in ${(load.elapsedMs / 1000).toFixed(1)} s = ${load.signupsPerSecond}/s`);
+    const m = this.measuredCalls;
+    const nonToken = m.requestOtp + m.confirmOtp + m.getCertification + m.deleteCertification;
     return {
-      name,
+      name: this.name,
       load,
       upstream: {
-        getToken: after.calls.getToken,
+        getToken: this.getTokenAll,
         callsPerSignup: per(nonToken),
-        callsPerSignupWithToken: per(nonToken + measured.getToken),
-        measured,
+        callsPerSignupWithToken: per(nonToken + m.getToken),
+        measured: { ...m },
       },
-      peakRssMb: round(rss.peak / 1048576, 1),
-      endRssMb: round(endRss / 1048576, 1),
+      peakRssMb: round(this.rss.peak / 1048576, 1),
+      endRssMb: round(this.rss.last / 1048576, 1),
+      cpuMsPerSignup: {
+        server: per(this.cpu.server),
+        postgres: this.cpu.postgres === null ? null : per(this.cpu.postgres),
+        bench: per(this.cpu.bench),
+      },
     };
-  } finally {
-    if (server) await server.stop();
-    if (!o.keep) await db.drop().catch(() => undefined);
   }
 }
 
+/**
+ * Both servers run side by side, each on its own fresh database on the same server; after a
+ * warm-up of each, the measured load alternates between them in `rounds` segments (order
+ * flipped every round), so a change in the machine's background load during the run hits both
+ * alike. Only one of them is under load at any time.
+ */
 export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, log: (s: string) => void): Promise<SignupBenchResult> {
-  log(`signup flow: ${o.signups} signups (+${o.warmup} warm-up), concurrency ${o.concurrency}, upstream latency ${o.upstreamLatencyMs} ms, pool ${o.poolSize}`);
-  const api = o.contestants.includes('api') ? await runContestant('api', o, sandbox, log) : undefined;
-  const baseline = o.contestants.includes('baseline') ? await runContestant('baseline', o, sandbox, log) : undefined;
-  return {
-    upstreamLatencyMs: o.upstreamLatencyMs,
-    signups: o.signups,
-    warmup: o.warmup,
-    concurrency: o.concurrency,
-    poolSize: o.poolSize,
-    api,
-    baseline,
-    ratio: api && baseline ? round(api.load.signupsPerSecond / baseline.load.signupsPerSecond, 3) : undefined,
-  };
+  const names = o.contestants;
+  const rounds = Math.max(1, Math.min(o.rounds, o.signups));
+  log(
+    `signup flow: ${o.signups} signups each (+${o.warmup} warm-up) in ${rounds} alternating rounds, concurrency ${o.concurrency}, ` +
+      `upstream latency ${o.upstreamLatencyMs} ms, pool ${o.poolSize}`,
+  );
+  await sandbox.reset(o.upstreamLatencyMs);
+  const contestants: Contestant[] = [];
+  const dbs: BenchDatabase[] = [];
+  try {
+    for (const name of names) {
+      const db = await createDatabase(o.databaseUrl, name);
+      dbs.push(db);
+      const pii = generateKeyMaterial();
+      let server: StartedServer;
+      if (name === 'baseline') {
+        // The same schema as the api's: boot the api once on that database (it runs its migrations).
+        const migrate = await startApi({ databaseUrl: db.url, poolSize: 2, sandboxUrl: sandbox.url, pii });
+        await migrate.stop();
+        server = await startBaseline({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf });
+      } else {
+        server = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf });
+      }
+      contestants.push(new Contestant(name, server, db));
+    }
+    for (const c of contestants) {
+      if (o.warmup <= 0) continue;
+      log(`  ${c.name}: warm-up, ${o.warmup} signups`);
+      const w = await c.segment(o, sandbox, o.warmup, false);
+      if (w.failed > 0) log(`  ${c.name}: warm-up failures ${JSON.stringify(w.errors)}`);
+    }
+    for (const c of contestants) c.rss.resetPeak();
+    const roundRatios: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const count = Math.floor(o.signups / rounds) + (r < o.signups % rounds ? 1 : 0);
+      const order = r % 2 === 0 ? contestants : [...contestants].reverse();
+      const rates: Record<string, number> = {};
+      for (const c of order) {
+        const seg = await c.segment(o, sandbox, count, true);
+        rates[c.name] = seg.signupsPerSecond;
+        const fails = seg.failed > 0 ? `, ${seg.failed} failed ${JSON.stringify(seg.errors)}` : '';
+        log(`  round ${r + 1}/${rounds} ${c.name}: ${seg.completed} signups in ${(seg.elapsedMs / 1000).toFixed(1)} s = ${seg.signupsPerSecond}/s${fails}`);
+      }
+      if (rates.api !== undefined && rates.baseline) roundRatios.push(round(rates.api / rates.baseline, 3));
+    }
+    const results = Object.fromEntries(contestants.map((c) => [c.name, c.result()])) as Partial<Record<'api' | 'baseline', ContestantResult>>;
+    const { api, baseline } = results;
+    return {
+      upstreamLatencyMs: o.upstreamLatencyMs,
+      signups: o.signups,
+      warmup: o.warmup,
+      concurrency: o.concurrency,
+      poolSize: o.poolSize,
+      rounds,
+      api,
+      baseline,
+      ratio: api && baseline ? round(api.load.signupsPerSecond / baseline.load.signupsPerSecond, 3) : undefined,
+      roundRatios: api && baseline ? roundRatios : undefined,
+    };
+  } finally {
+    for (const c of contestants) {
+      c.rss.stop();
+      await c.server.stop();
+    }
+    if (!o.keep) for (const db of dbs) await db.drop().catch(() => undefined);
+  }
 }

@@ -5,6 +5,7 @@ export interface BenchOptions {
   upstreamLatencyMs: number;
   signups: number;
   warmup: number;
+  rounds: number;
   concurrency: number;
   poolSize: number;
   adminRows: number;
@@ -28,6 +29,8 @@ const HELP = `npm run bench -- [options]
   --upstream-latency-ms N    latency injected on the sandbox's /certifications paths (default 20)
   --signups N                measured signups per contestant (default 3000; quick 300)
   --warmup N                 signups before measuring, per contestant (default 300; quick 60)
+  --rounds N                 the measured signups alternate between api and baseline in N
+                             segments (default 6; quick 2)
   --concurrency N            virtual users in flight (default 64; quick 32)
   --pool-size N              database pool of the api and the baseline (default 10)
   --admin-rows N             verification rows for the admin queries (default 1000000; quick 100000)
@@ -35,7 +38,8 @@ const HELP = `npm run bench -- [options]
   --pglite-signups N         signups on the embedded PGlite default (default 300; quick 60)
   --only LIST                comma-separated subset of signup,admin,pglite
   --contestants LIST         signup flow against api,baseline (default both; one alone has no ratio)
-  --cpu-prof DIR             run the api with --cpu-prof, profiles written to DIR
+  --cpu-prof DIR             profile the api and the baseline (inspector), .cpuprofile files in DIR;
+                             summarize with node dist/bench/lib/profile-summary.js FILE
   --keep                     keep the databases the bench created (for inspection)
 `;
 
@@ -48,6 +52,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     upstreamLatencyMs: 20,
     signups: quick ? 300 : 3000,
     warmup: quick ? 60 : 300,
+    rounds: quick ? 2 : 6,
     concurrency: quick ? 32 : 64,
     poolSize: 10,
     adminRows: quick ? 100_000 : 1_000_000,
@@ -89,6 +94,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         break;
       case '--warmup':
         o.warmup = int(a, next(), 0);
+        break;
+      case '--rounds':
+        o.rounds = int(a, next(), 1);
         break;
       case '--concurrency':
         o.concurrency = int(a, next(), 1);

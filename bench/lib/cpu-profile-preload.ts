@@ -1,6 +1,7 @@
 /**
- * Preloaded into the api by `npm run bench -- --cpu-prof DIR` (node -r): profiles the whole
- * process with the inspector and writes DIR/api-<pid>.cpuprofile on SIGTERM, before Nest's own
+ * Preloaded into the api and the baseline by `npm run bench -- --cpu-prof DIR` (node -r):
+ * profiles the whole process with the inspector and writes DIR/<api|baseline>-<pid>.cpuprofile
+ * on SIGTERM, before Nest's own
  * shutdown hook runs (Nest re-raises the signal after closing, so node's --cpu-prof would never
  * get to write its file).
  */
@@ -21,7 +22,7 @@ if (dir) {
     written = true;
     // In-thread inspector sessions answer synchronously.
     session.post('Profiler.stop', (err, result) => {
-      if (!err && result) writeFileSync(join(dir, `api-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      if (!err && result) writeFileSync(join(dir, `${process.env.BENCH_CPU_PROF_NAME ?? 'node'}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
     });
   };
   process.prependListener('SIGTERM', write);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A free loopback TCP port (asked of the kernel, then released). */
@@ -138,4 +138,49 @@ export class NodeChild {
     await done;
     clearTimeout(timer);
   }
+}
+
+const CLK_TCK = 100; // USER_HZ on Linux
+
+/** CPU time (user + system) of a process in ms, from /proc/<pid>/stat; null when unreadable. */
+export function cpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11] = utime, fields[12] = stime (the 14th and 15th of the whole line)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU ms of every local `postgres` process (server processes and backends) readable in /proc:
+ * the database's share of a load when the server runs on this machine. Null when none is seen
+ * (a remote server, or not Linux).
+ */
+export function postgresCpuMs(): number | null {
+  let total = 0;
+  let seen = false;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const comm = readFileSync(`/proc/${e}/comm`, 'utf8').trim();
+      if (comm !== 'postgres') continue;
+      const ms = cpuMs(Number(e));
+      if (ms !== null) {
+        total += ms;
+        seen = true;
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return seen ? total : null;
 }

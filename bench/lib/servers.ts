@@ -56,7 +56,7 @@ export async function startApi(o: ApiStartOptions): Promise<StartedServer> {
     ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl, DATABASE_POOL_SIZE: String(o.poolSize) } : {}),
     ...(o.pii ? { PII_ENCRYPTION_KEYS: o.pii.encryptionKeys, PII_HMAC_KEY: o.pii.hmacKey } : {}),
     ...(o.adminApiKeys ? { ADMIN_API_KEYS: o.adminApiKeys } : {}),
-    ...(o.cpuProfDir ? { BENCH_CPU_PROF_DIR: o.cpuProfDir } : {}),
+    ...(o.cpuProfDir ? { BENCH_CPU_PROF_DIR: o.cpuProfDir, BENCH_CPU_PROF_NAME: 'api' } : {}),
     ...o.extraEnv,
   };
   const nodeArgs = o.cpuProfDir ? ['-r', join(DIST, 'bench', 'lib', 'cpu-profile-preload.js')] : [];
@@ -84,6 +84,7 @@ export interface BaselineStartOptions {
   poolSize: number;
   sandboxUrl: string;
   pii: { encryptionKeys: string; hmacKey: string };
+  cpuProfDir?: string | null;
 }
 
 export async function startBaseline(o: BaselineStartOptions): Promise<StartedServer> {
@@ -100,8 +101,10 @@ export async function startBaseline(o: BaselineStartOptions): Promise<StartedSer
     IAMPORT_IMP_SECRET: 'sandbox_imp_secret',
     PII_ENCRYPTION_KEYS: o.pii.encryptionKeys,
     PII_HMAC_KEY: o.pii.hmacKey,
+    ...(o.cpuProfDir ? { BENCH_CPU_PROF_DIR: o.cpuProfDir, BENCH_CPU_PROF_NAME: 'baseline' } : {}),
   };
-  const child = new NodeChild('baseline', join(DIST, 'bench', 'baseline', 'server.js'), env);
+  const nodeArgs = o.cpuProfDir ? ['-r', join(DIST, 'bench', 'lib', 'cpu-profile-preload.js')] : [];
+  const child = new NodeChild('baseline', join(DIST, 'bench', 'baseline', 'server.js'), env, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   try {
     await child.waitHealthy(`${url}/health/live`, 30_000);

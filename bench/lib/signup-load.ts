@@ -39,20 +39,47 @@ function errorCode(body: unknown): string {
   return typeof body === 'string' ? body.slice(0, 60) : '';
 }
 
+/** Samples, counts and errors of one or more load segments against one server. */
+export class SignupLoadTotals {
+  readonly s = { request: new Samples(), inbox: new Samples(), confirm: new Samples(), signup: new Samples(), flow: new Samples() };
+  readonly errors: Record<string, number> = {};
+  completed = 0;
+  failed = 0;
+  elapsedMs = 0;
+
+  result(): SignupLoadResult {
+    const s = this.s;
+    return {
+      attempted: this.completed + this.failed,
+      completed: this.completed,
+      failed: this.failed,
+      elapsedMs: round(this.elapsedMs, 0),
+      signupsPerSecond: this.elapsedMs > 0 ? round((this.completed / this.elapsedMs) * 1000, 1) : 0,
+      steps: {
+        request: s.request.summary(),
+        inbox: s.inbox.summary(),
+        confirm: s.confirm.summary(),
+        signup: s.signup.summary(),
+        flow: s.flow.summary(),
+      },
+      errors: { ...this.errors },
+    };
+  }
+}
+
 /**
  * Drives `count` people through OTP request -> (sandbox inbox) -> confirm -> signup, with
- * `concurrency` virtual users in flight, each taking the next person when done.
+ * `concurrency` virtual users in flight, each taking the next person when done. Adds to
+ * `totals` when given (several segments against one server), and answers this segment alone.
  */
-export async function runSignupLoad(o: SignupLoadOptions): Promise<SignupLoadResult> {
+export async function runSignupLoad(o: SignupLoadOptions, totals?: SignupLoadTotals): Promise<SignupLoadResult> {
   const target = new HttpClient(o.targetUrl, o.concurrency);
   const sandbox = new HttpClient(o.sandboxUrl, o.concurrency);
-  const s = { request: new Samples(), inbox: new Samples(), confirm: new Samples(), signup: new Samples(), flow: new Samples() };
-  const errors: Record<string, number> = {};
+  const seg = new SignupLoadTotals();
+  const s = seg.s;
+  const errors = seg.errors;
   let next = 0;
-  let completed = 0;
-  let failed = 0;
   const maxFailures = o.maxFailures ?? Math.max(20, Math.ceil(o.count * 0.05));
-
   const flow = async (i: number): Promise<void> => {
     const p = person(i);
     const started = nowMs();
@@ -88,13 +115,13 @@ export async function runSignupLoad(o: SignupLoadOptions): Promise<SignupLoadRes
   };
 
   const worker = async (): Promise<void> => {
-    while (next < o.count && failed < maxFailures) {
+    while (next < o.count && seg.failed < maxFailures) {
       const i = o.first + next++;
       try {
         await flow(i);
-        completed++;
+        seg.completed++;
       } catch (e) {
-        failed++;
+        seg.failed++;
         const key = e instanceof FlowError ? e.key : `network ${(e as Error).message.slice(0, 80)}`;
         errors[key] = (errors[key] ?? 0) + 1;
       }
@@ -103,22 +130,15 @@ export async function runSignupLoad(o: SignupLoadOptions): Promise<SignupLoadRes
 
   const started = nowMs();
   await Promise.all(Array.from({ length: Math.min(o.concurrency, o.count) }, () => worker()));
-  const elapsedMs = nowMs() - started;
+  seg.elapsedMs = nowMs() - started;
   target.close();
   sandbox.close();
-  return {
-    attempted: completed + failed,
-    completed,
-    failed,
-    elapsedMs: round(elapsedMs, 0),
-    signupsPerSecond: round((completed / elapsedMs) * 1000, 1),
-    steps: {
-      request: s.request.summary(),
-      inbox: s.inbox.summary(),
-      confirm: s.confirm.summary(),
-      signup: s.signup.summary(),
-      flow: s.flow.summary(),
-    },
-    errors,
-  };
+  if (totals) {
+    for (const k of Object.keys(s) as (keyof typeof s)[]) totals.s[k].merge(s[k]);
+    for (const [k, v] of Object.entries(errors)) totals.errors[k] = (totals.errors[k] ?? 0) + v;
+    totals.completed += seg.completed;
+    totals.failed += seg.failed;
+    totals.elapsedMs += seg.elapsedMs;
+  }
+  return seg.result();
 }

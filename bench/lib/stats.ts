@@ -6,6 +6,10 @@ export class Samples {
     this.values.push(ms);
   }
 
+  merge(other: Samples): void {
+    for (const v of other.values) this.values.push(v);
+  }
+
   get count(): number {
     return this.values.length;
   }
