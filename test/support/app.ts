@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LoggerService } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { generateKeyMaterial } from '@app/pii';
 import { IamportSandbox } from '../../apps/iamport-sandbox/src/sandbox';
@@ -24,6 +25,12 @@ export interface TestAppOptions {
   /** Extra environment variables for loadAppConfig (e.g. AGE_POLICY_MIN_AGE). */
   env?: Record<string, string>;
   logger?: LoggerService | false;
+  /**
+   * Capture the api's log lines (JSON, one per write) instead of discarding them: Nest's own
+   * lines and the request lines go through pino to this stream (LOG_LEVEL defaults to info).
+   * Without it, LOG_LEVEL defaults to silent and Nest logging is off (unless `logger` is given).
+   */
+  logStream?: DestinationStream;
   /** Reuse a database (e.g. to restart the app on the same data). */
   db?: TestDatabase;
   sandbox?: IamportSandbox;
@@ -40,6 +47,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const keys = generateKeyMaterial();
   const config = loadAppConfig({
     NODE_ENV: 'test',
+    LOG_LEVEL: options.logStream ? 'info' : 'silent',
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: String(db.poolSize),
     IAMPORT_BASE_URL: sandboxUrl,
@@ -55,7 +63,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       database: { url: db.url, poolSize: db.poolSize, lockUrl: db.kind === 'server' ? db.url : undefined, embedded: db.kind === 'pglite' },
       pii: { encryptionKeys: config.pii.encryptionKeys!, hmacKey: config.pii.hmacKey! },
     },
-    logger: options.logger ?? false,
+    logger: options.logStream ? options.logger : (options.logger ?? false),
+    logDestination: options.logStream,
   });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DestinationStream } from 'pino';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AdminModule } from '@app/admin';
 import { AgePolicyModule } from '@app/age-policy';
@@ -14,7 +15,10 @@ import { MIGRATIONS } from '../../../migrations/migrations';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/app-config.provider';
 import { ENTITIES } from './entities';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './observability/metrics.module';
+import { MetricsService } from './observability/metrics.service';
+import { ObservabilityModule } from './observability/observability.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { createRedisConnection } from './redis/redis-connection';
 import { RedisModule } from './redis/redis.module';
@@ -24,6 +28,8 @@ import type { ApiRuntime } from './runtime';
 export interface AppModuleOptions {
   config: AppConfig;
   runtime: ApiRuntime;
+  /** Where the JSON log lines go instead of stdout (tests capture them). */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -33,13 +39,14 @@ export interface AppModuleOptions {
  */
 @Module({})
 export class AppModule {
-  static forRoot({ config, runtime }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, runtime, logDestination }: AppModuleOptions): DynamicModule {
     // REDIS_URL: rate-limit counters and the upstream token shared by every instance (lazy: no
     // connection until the app initializes; closed at shutdown by RedisModule).
     const redis = config.redisUrl ? createRedisConnection({ url: config.redisUrl, prefix: config.redisKeyPrefix }) : null;
     return {
       module: AppModule,
       imports: [
+        ObservabilityModule.forRoot({ level: config.logLevel, pretty: config.logPretty, destination: logDestination }),
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(runtime),
           dataSourceFactory: async (options) => {
@@ -57,26 +64,42 @@ export class AppModule {
         RedisModule.forRoot(redis),
         RateLimitModule.forRoot(config),
         AgePolicyModule.forRoot({ minAge: config.agePolicy.minAge, mode: config.agePolicy.mode, isGlobal: true }),
-        IamportModule.forRoot({
-          baseUrl: config.iamport.baseUrl,
-          impKey: config.iamport.impKey,
-          impSecret: config.iamport.impSecret,
-          timeoutMs: config.iamport.timeoutMs,
-          tokenStore: iamportTokenStoreFor(redis),
+        IamportModule.forRootAsync({
           isGlobal: true,
+          imports: [MetricsModule],
+          inject: [MetricsService],
+          useFactory: (metrics: MetricsService) => ({
+            baseUrl: config.iamport.baseUrl,
+            impKey: config.iamport.impKey,
+            impSecret: config.iamport.impSecret,
+            timeoutMs: config.iamport.timeoutMs,
+            tokenStore: iamportTokenStoreFor(redis),
+            onCall: (event) => metrics.recordUpstreamCall(event),
+          }),
         }),
-        CertificationModule.forRoot({
-          otpTtlSeconds: config.otp.ttlSeconds,
-          otpMaxAttempts: config.otp.maxAttempts,
-          verificationTokenTtlSeconds: config.verificationTokenTtlSeconds,
-          company: config.iamport.company,
-          redirect: { successUrl: config.redirect.successUrl, failureUrl: config.redirect.failureUrl },
-          // Records confirmations that succeeded upstream but not here (crash, lost answer).
-          recovery: { intervalSeconds: 60 },
+        HealthModule.forRoot({ url: config.redisUrl }),
+        CertificationModule.forRootAsync({
+          imports: [MetricsModule],
+          inject: [MetricsService],
+          useFactory: (metrics: MetricsService) => ({
+            otpTtlSeconds: config.otp.ttlSeconds,
+            otpMaxAttempts: config.otp.maxAttempts,
+            verificationTokenTtlSeconds: config.verificationTokenTtlSeconds,
+            company: config.iamport.company,
+            redirect: { successUrl: config.redirect.successUrl, failureUrl: config.redirect.failureUrl },
+            // Records confirmations that succeeded upstream but not here (crash, lost answer).
+            recovery: { intervalSeconds: 60 },
+            // otp_* events -> otp_outcomes_total{outcome}; the others -> domain_events_total{event}
+            onEvent: (event) => metrics.record(event),
+          }),
         }),
-        UserModule.forRoot({}),
+        UserModule.forRootAsync({
+          imports: [MetricsModule],
+          inject: [MetricsService],
+          // signup_completed / signup_conflict -> signups_total{outcome}
+          useFactory: (metrics: MetricsService) => ({ onEvent: (event) => metrics.record(event) }),
+        }),
       ],
-      controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },

@@ -1,11 +1,20 @@
 import 'reflect-metadata';
-import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
+import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { requestIdOf } from '@app/common';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { installHttpMetrics } from './observability/http-metrics';
+import { MetricsService } from './observability/metrics.service';
 
 export interface CreateApiOptions extends AppModuleOptions {
+  /**
+   * Nest's application logger. Unset (production): the nestjs-pino Logger, so Nest's own lines
+   * and every `Logger` of the services are pino JSON lines (or pretty with LOG_PRETTY).
+   * A test may pass its own LoggerService, or `false`; the request log lines are pino's either
+   * way (LOG_LEVEL, `logDestination`).
+   */
   logger?: LoggerService | LogLevel[] | false;
 }
 
@@ -21,9 +30,12 @@ export async function createApi(options: CreateApiOptions): Promise<NestFastifyA
     requestIdHeader: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
-    logger: options.logger ?? new Logger(),
-    bufferLogs: false,
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    // Until useLogger below, Nest's lines wait in a buffer (then go out through pino).
+    bufferLogs: options.logger === undefined,
   });
+  if (options.logger === undefined) app.useLogger(app.get(PinoNestLogger));
+  installHttpMetrics(app.getHttpAdapter().getInstance(), app.get(MetricsService));
   // No enableShutdownHooks(): main.ts installs a graceful shutdown (drain, then close) instead.
   // Echo the request id on every answer (errors set it in the exception filter as well).
   app

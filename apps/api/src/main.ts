@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadAppConfig } from './config/app-config';
 import { createApi } from './bootstrap';
+import { BootLogger, createRootPino } from './observability/logging';
 import { prepareRuntime } from './runtime';
 
 async function main(): Promise<void> {
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // Lines written before the application exists are pino lines too (JSON, or pretty).
+  Logger.overrideLogger(new BootLogger(createRootPino({ level: config.logLevel, pretty: config.logPretty })));
   if (config.iamport.usingSandbox) {
     logger.warn(`No IAMPORT_IMP_KEY: using the local sandbox at ${config.iamport.baseUrl} as upstream`);
   }

@@ -1,0 +1,204 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod, type LoggerService } from '@nestjs/common';
+import type { Params } from 'nestjs-pino';
+import { pino, stdSerializers, type DestinationStream, type Logger as PinoInstance, type LoggerOptions } from 'pino';
+import pinoPretty from 'pino-pretty';
+import { requestIdOf } from '@app/common';
+import { buildPiiRedactPaths, isSensitiveKey, PII_REDACTED, redactObject, redactUrl } from '@app/pii';
+
+/** pino's levels plus `silent`; LOG_LEVEL must be one of them. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface LoggingSettings {
+  /** LOG_LEVEL. */
+  level: string;
+  /** LOG_PRETTY: human-readable lines (pino-pretty) instead of JSON lines. */
+  pretty: boolean;
+  /**
+   * Where the lines go instead of stdout (tests capture the JSON lines with it). When given,
+   * the lines are always JSON, whatever `pretty` says.
+   */
+  destination?: DestinationStream;
+}
+
+/** Key under which every log line written while handling a request carries its id. */
+export const REQUEST_ID_LOG_KEY = 'request_id';
+
+/** Paths that request logs never write: scraped and probed endpoints (their failures are logged by terminus). */
+const QUIET_PATHS = /^\/(?:health(?:\/|$|\?)|metrics(?:$|\?))/;
+
+/** Keys whose values pino serializers own (they are built to carry no personal data). */
+const SERIALIZED_KEYS = new Set(['req', 'res', 'err']);
+
+/**
+ * Deep redaction of a log object's (or a child logger's bindings') own values: every key
+ * `isSensitiveKey` names, at any depth and in any spelling (`phone`, `phoneNumber`,
+ * `Phone-Number`, `csrf_token`), becomes `[REDACTED]`. The serialized keys (req, res, err)
+ * are left to their serializers.
+ */
+function scrub(object: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | null = null;
+  for (const key of Object.keys(object)) {
+    if (SERIALIZED_KEYS.has(key)) continue;
+    const value = object[key];
+    let clean = value;
+    if (isSensitiveKey(key)) clean = PII_REDACTED;
+    else if (value !== null && typeof value === 'object') clean = redactObject(value);
+    if (clean !== value) {
+      out ??= { ...object };
+      out[key] = clean;
+    }
+  }
+  return out ?? object;
+}
+
+/**
+ * Redaction, and its cost (pino 10 on this machine, one request-completed line; see also the
+ * comment in libs/pii/src/redaction.ts): no redaction ~2.3 µs per line; `redact` with
+ * `buildPiiRedactPaths(0)` (44 paths: every sensitive key at the top level plus the credential
+ * headers) ~5 µs; depth 1 (83 paths, `*.key`) ~30 µs; depth 2 (`PII_LOG_REDACT_PATHS`,
+ * `*.*.key`) ~64-75 µs. Wildcard paths are what costs. So: the depth-0 paths (cheap, and they
+ * also reach child-logger bindings) plus a `formatters.log`/`formatters.bindings` pass that runs
+ * `redactObject` over every object value (any depth, any spelling of the key), ~+1 µs on the
+ * small objects logged here: more coverage than depth 2 for about the price of depth 0.
+ * Errors go through the `err` serializer, which runs `redactObject` over pino's serialized
+ * error (its own properties, e.g. `details`, at any depth).
+ * Strings cannot be redacted by key: a URL goes through `redactUrl` in the `req` serializer,
+ * and messages must not carry personal data in the first place (CONVENTIONS.md).
+ */
+export function createRootPino(settings: LoggingSettings): PinoInstance {
+  const level = settings.level.trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const options: LoggerOptions = {
+    level,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: buildPiiRedactPaths(0), censor: PII_REDACTED },
+    formatters: {
+      level: (label) => ({ level: label }),
+      bindings: (bindings) => scrub(bindings),
+      log: (object) => scrub(object),
+    },
+    serializers: {
+      req: serializeRequest,
+      res: serializeResponse,
+      err: serializeError,
+    },
+  };
+  return pino(options, settings.destination ?? stdoutDestination(settings.pretty));
+}
+
+function stdoutDestination(pretty: boolean): DestinationStream {
+  if (pretty) {
+    return pinoPretty({
+      sync: true,
+      colorize: Boolean(process.stdout.isTTY),
+      translateTime: 'SYS:HH:MM:ss.l',
+      // `[Context] message (request id)`; a request line as `POST /users -> 201 in 12 ms`
+      ignore: 'pid,hostname,context,request_id,req,res,responseTime',
+      messageFormat: (log, messageKey) => {
+        const context = typeof log.context === 'string' ? `[${log.context}] ` : '';
+        const id = typeof log.request_id === 'string' ? ` (${log.request_id})` : '';
+        const req = log.req as { method?: string; url?: string } | undefined;
+        const res = log.res as { statusCode?: number } | undefined;
+        const text = req && res ? `${req.method} ${req.url} -> ${res.statusCode} in ${String(log.responseTime)} ms` : String(log[messageKey] ?? '');
+        return `${context}${text}${id}`;
+      },
+    });
+  }
+  // Synchronous writes: a line written right before process.exit (a failed boot) is not lost.
+  return pino.destination({ dest: 1, sync: true });
+}
+
+interface RawRequest extends IncomingMessage {
+  originalUrl?: string;
+}
+
+/**
+ * Only the id, method and URL (path plus query string with every sensitive parameter value
+ * replaced: the admin routes take `?phone=` and `?ci=`). No headers (Authorization, cookies),
+ * no body, no client address.
+ */
+function serializeRequest(req: RawRequest): Record<string, unknown> {
+  if (!req || typeof req !== 'object') return {};
+  const url = typeof req.originalUrl === 'string' ? req.originalUrl : req.url;
+  return { id: req.id, method: req.method, url: typeof url === 'string' ? redactUrl(url) : undefined };
+}
+
+/** Only the status code: no headers (Set-Cookie), no body. */
+function serializeResponse(res: ServerResponse): Record<string, unknown> {
+  if (!res || typeof res !== 'object') return {};
+  return { statusCode: res.statusCode };
+}
+
+function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return redactObject(error);
+  return redactObject(stdSerializers.err(error));
+}
+
+/**
+ * nestjs-pino parameters: pino-http request logs (one line per finished request, with the
+ * request id under `request_id`; the same id Fastify gives the request, so it matches the
+ * `x-request-id` header and the error body's `request_id`), and the same `request_id` on every
+ * line a Nest `Logger` writes while handling that request.
+ */
+export function loggerModuleParams(root: PinoInstance): Params {
+  return {
+    // nestjs-pino's default route, `{/*splat}`, matches no request on @nestjs/platform-fastify
+    // 12.5 (measured: no request line, no request context); `{*splat}` matches every path.
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+    pinoHttp: {
+      logger: root,
+      // Serializers live on the root logger (also used outside requests); no wrapping.
+      wrapSerializers: false,
+      genReqId: (req) => requestIdOf(req),
+      quietReqLogger: true,
+      customAttributeKeys: { reqId: REQUEST_ID_LOG_KEY },
+      autoLogging: { ignore: (req) => QUIET_PATHS.test((req as RawRequest).originalUrl ?? req.url ?? '') },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      customSuccessMessage: () => 'request completed',
+      customErrorMessage: () => 'request failed',
+      // A 5xx without an error object makes pino-http invent `new Error('failed with status
+      // code 500')`, whose stack only points into pino-http: keep the line, drop that error.
+      customErrorObject: (_req, _res, error, value: Record<string, unknown>) =>
+        /^failed with status code \d+$/.test(error.message) ? { ...value, err: undefined } : value,
+    },
+  };
+}
+
+/**
+ * A Nest LoggerService over a pino logger, for the lines main.ts writes before the application
+ * (and its nestjs-pino Logger) exists: configuration of the runtime, the embedded database.
+ */
+export class BootLogger implements LoggerService {
+  constructor(private readonly pino: PinoInstance) {}
+
+  log(message: unknown, ...params: unknown[]): void {
+    this.write('info', message, params);
+  }
+  error(message: unknown, ...params: unknown[]): void {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]): void {
+    this.write('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]): void {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.write('trace', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.write('fatal', message, params);
+  }
+
+  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, params: unknown[]): void {
+    // Nest passes the context (a class name) as the last parameter.
+    const context = params.length > 0 && typeof params[params.length - 1] === 'string' ? params[params.length - 1] : undefined;
+    const fields: Record<string, unknown> = context ? { context } : {};
+    if (message instanceof Error) this.pino[level]({ ...fields, err: message });
+    else if (message !== null && typeof message === 'object') this.pino[level]({ ...fields, ...message });
+    else this.pino[level](fields, String(message));
+  }
+}
