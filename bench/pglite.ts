@@ -20,7 +20,7 @@ export interface PgliteBenchResult {
 export async function runPgliteBench(o: BenchOptions, sandbox: SandboxControl, log: (s: string) => void): Promise<PgliteBenchResult> {
   log(`embedded PGlite: ${o.pgliteSignups} signups at concurrency ${o.pgliteConcurrency}`);
   await sandbox.reset(o.upstreamLatencyMs);
-  const api = await startApi({ databaseUrl: null, poolSize: 1, sandboxUrl: sandbox.url });
+  const api = await startApi({ databaseUrl: null, poolSize: 1, sandboxUrl: sandbox.url, main: o.apiMain, nodeOptions: o.apiNodeOptions });
   try {
     const rss = new RssSampler(api.child.pid).start();
     const base = { targetUrl: api.url, sandboxUrl: sandbox.url, concurrency: o.pgliteConcurrency };

@@ -172,11 +172,11 @@ export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, l
       let server: StartedServer;
       if (name === 'baseline') {
         // The same schema as the api's: boot the api once on that database (it runs its migrations).
-        const migrate = await startApi({ databaseUrl: db.url, poolSize: 2, sandboxUrl: sandbox.url, pii });
+        const migrate = await startApi({ databaseUrl: db.url, poolSize: 2, sandboxUrl: sandbox.url, pii, main: o.apiMain });
         await migrate.stop();
         server = await startBaseline({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf });
       } else {
-        server = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf });
+        server = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf, main: o.apiMain, nodeOptions: o.apiNodeOptions });
       }
       contestants.push(new Contestant(name, server, db));
     }

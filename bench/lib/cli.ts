@@ -17,6 +17,10 @@ export interface BenchOptions {
   keep: boolean;
   cpuProf: string | null;
   contestants: ('api' | 'baseline')[];
+  /** Another build of the api to measure (e.g. a patched copy): its dist/apps/api/src/main.js. */
+  apiMain: string | null;
+  /** Extra node options for the api process (e.g. --max-old-space-size=160). */
+  apiNodeOptions: string | null;
 }
 
 const HELP = `npm run bench -- [options]
@@ -40,6 +44,8 @@ const HELP = `npm run bench -- [options]
   --contestants LIST         signup flow against api,baseline (default both; one alone has no ratio)
   --cpu-prof DIR             profile the api and the baseline (inspector), .cpuprofile files in DIR;
                              summarize with node dist/bench/lib/profile-summary.js FILE
+  --api-main FILE            measure another build of the api (default dist/apps/api/src/main.js)
+  --api-node-options OPTS    NODE_OPTIONS for the api process, e.g. "--max-old-space-size=160"
   --keep                     keep the databases the bench created (for inspection)
 `;
 
@@ -64,6 +70,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     keep: false,
     cpuProf: null,
     contestants: ['api', 'baseline'],
+    apiMain: null,
+    apiNodeOptions: null,
   };
   const int = (name: string, raw: string | undefined, min: number): number => {
     const n = Number(raw);
@@ -125,6 +133,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         o.contestants = parts as ('api' | 'baseline')[];
         break;
       }
+      case '--api-main':
+        o.apiMain = next() ?? null;
+        break;
+      case '--api-node-options':
+        o.apiNodeOptions = next() ?? null;
+        break;
       case '--cpu-prof':
         o.cpuProf = next() ?? null;
         if (!o.cpuProf) throw new Error('--cpu-prof needs a directory');

@@ -21,6 +21,9 @@ export interface ApiStartOptions {
   adminApiKeys?: string;
   cpuProfDir?: string | null;
   extraEnv?: Record<string, string>;
+  /** Default: this build's dist/apps/api/src/main.js. */
+  main?: string | null;
+  nodeOptions?: string | null;
 }
 
 /** Limits of one client address raised: every virtual user of the bench comes from 127.0.0.1. */
@@ -57,10 +60,11 @@ export async function startApi(o: ApiStartOptions): Promise<StartedServer> {
     ...(o.pii ? { PII_ENCRYPTION_KEYS: o.pii.encryptionKeys, PII_HMAC_KEY: o.pii.hmacKey } : {}),
     ...(o.adminApiKeys ? { ADMIN_API_KEYS: o.adminApiKeys } : {}),
     ...(o.cpuProfDir ? { BENCH_CPU_PROF_DIR: o.cpuProfDir, BENCH_CPU_PROF_NAME: 'api' } : {}),
+    ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
     ...o.extraEnv,
   };
   const nodeArgs = o.cpuProfDir ? ['-r', join(DIST, 'bench', 'lib', 'cpu-profile-preload.js')] : [];
-  const child = new NodeChild('api', join(DIST, 'apps', 'api', 'src', 'main.js'), env, nodeArgs);
+  const child = new NodeChild('api', o.main ?? join(DIST, 'apps', 'api', 'src', 'main.js'), env, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   try {
     await child.waitHealthy(`${url}/health/live`, 120_000);
