@@ -1,0 +1,114 @@
+/**
+ * "Never after more than 15 seconds, retries included": an upstream that accepts connections
+ * and never answers, against api processes on the default upstream timeout (IAMPORT_TIMEOUT_MS
+ * 5000). Measured on the slowest paths:
+ * - cold token cache (a fresh process): OTP request, OTP confirmation and popup verification
+ *   each need a token first, and getToken is retried (3 attempts);
+ * - warm token, only GET /certifications/:imp_uid silent: the popup verification and a wrong
+ *   OTP (upstream 400, then the certification is fetched) wait for 3 GET attempts.
+ * All cases run at once (each has its own api process; the two kinds, their own sandbox).
+ *
+ * KNOWN DEFECT (libs/iamport): the client has no overall deadline, so each of these answers
+ * about 15.3 s after the request (3 x 5 s timeouts + backoff): 503 as the contract says, but
+ * past the 15 s budget. The regular test guards the contract and the current worst case; the
+ * `it.failing` one states the requirement and will start failing once the client bounds a whole
+ * call (retries and token fetch included) below 15 s: then drop its `.failing`.
+ */
+import { jest } from '@jest/globals';
+import { call, Deployment, freshPhone, HIGH_LIMITS, processTestsUnavailable, warnIfStaleBuild, type ApiAnswer } from './support/cluster';
+import { contractViolation } from './support/contract';
+
+jest.setTimeout(180_000);
+
+const BUDGET_MS = 15_000;
+const PERSON = { name: '박민준', birth: '19920315', gender_digit: '1', carrier: 'LGT' };
+
+interface Case {
+  name: string;
+  endpoint: 'otpRequest' | 'otpConfirm' | 'popup';
+  answer: ApiAnswer;
+}
+
+const deployments: Deployment[] = [];
+let skip: string | null = null;
+let cases: Case[] = [];
+
+async function pendingOtp(d: Deployment, url: string): Promise<string> {
+  const requested = await call<{ imp_uid: string }>(url, 'POST', '/certifications/otp/request', { ...PERSON, phone: freshPhone() });
+  if (requested.status !== 201) throw new Error(`setup: OTP request ${requested.status}`);
+  return requested.body.imp_uid;
+}
+
+/** Cold token cache, upstream silent on every path. */
+async function coldCases(): Promise<Case[]> {
+  const d = await Deployment.create();
+  deployments.push(d);
+  const setup = await d.startApi(HIGH_LIMITS, 'setup');
+  const impUid = await pendingOtp(d, setup.url);
+  const [a, b, c] = await Promise.all([1, 2, 3].map((i) => d.startApi(HIGH_LIMITS, `cold-${i}`)));
+  await d.fault({ path_prefix: '/', latency_ms: 120_000 });
+  const [otpRequest, otpConfirm, popup] = await Promise.all([
+    call(a.url, 'POST', '/certifications/otp/request', { ...PERSON, phone: freshPhone() }, { timeoutMs: 60_000 }),
+    call(b.url, 'POST', `/certifications/otp/confirm/${impUid}`, { otp: '123456' }, { timeoutMs: 60_000 }),
+    call(c.url, 'POST', '/certifications', { imp_uid: 'imp_000000000001' }, { timeoutMs: 60_000 }),
+  ]);
+  return [
+    { name: 'OTP request, cold token', endpoint: 'otpRequest', answer: otpRequest },
+    { name: 'OTP confirmation, cold token', endpoint: 'otpConfirm', answer: otpConfirm },
+    { name: 'popup verification, cold token', endpoint: 'popup', answer: popup },
+  ];
+}
+
+/** Warm token, only GET /certifications/:imp_uid silent (retried 3 times). */
+async function warmCases(): Promise<Case[]> {
+  const d = await Deployment.create();
+  deployments.push(d);
+  const api = await d.startApi(HIGH_LIMITS, 'warm');
+  const impUid = await pendingOtp(d, api.url); // the token is cached now
+  await d.fault({ path_prefix: '/certifications/', method: 'GET', latency_ms: 120_000 });
+  const [popup, wrongOtp] = await Promise.all([
+    call(api.url, 'POST', '/certifications', { imp_uid: impUid }, { timeoutMs: 60_000 }),
+    call(api.url, 'POST', `/certifications/otp/confirm/${impUid}`, { otp: '000000' }, { timeoutMs: 60_000 }),
+  ]);
+  return [
+    { name: 'popup verification, warm token, GET silent', endpoint: 'popup', answer: popup },
+    { name: 'wrong OTP, warm token, GET silent', endpoint: 'otpConfirm', answer: wrongOtp },
+  ];
+}
+
+beforeAll(async () => {
+  warnIfStaleBuild();
+  skip = processTestsUnavailable(null);
+  if (!skip) {
+    const probe = await Deployment.create();
+    skip = processTestsUnavailable(probe.db);
+    await probe.close();
+  }
+  if (skip) {
+    process.stdout.write(`\n[resilience] SKIPPING deadline tests: ${skip}\n`);
+    return;
+  }
+  cases = (await Promise.all([coldCases(), warmCases()])).flat();
+  process.stdout.write(
+    `\n[resilience] silent upstream, default timeout:\n${cases.map((c) => `  ${c.name}: ${c.answer.status} in ${Math.round(c.answer.ms)} ms`).join('\n')}\n`,
+  );
+});
+afterAll(async () => {
+  await Promise.all(deployments.map((d) => d.close()));
+});
+
+it('answers 503 UPSTREAM_UNAVAILABLE with Retry-After, never a 500, within the current worst case (16 s)', () => {
+  if (skip) return;
+  expect(cases).toHaveLength(5);
+  for (const c of cases) {
+    expect({ case: c.name, violation: contractViolation(c.endpoint, c.answer) }).toEqual({ case: c.name, violation: null });
+    expect({ case: c.name, status: c.answer.status }).toEqual({ case: c.name, status: 503 });
+    expect(c.answer.ms).toBeLessThan(16_000);
+  }
+});
+
+// KNOWN DEFECT, see the file comment: drop `.failing` once the iamport client has a deadline.
+it.failing('answers within 15 s, retries and token fetch included', () => {
+  if (skip) throw new Error('skipped');
+  for (const c of cases) expect({ case: c.name, withinBudget: c.answer.ms <= BUDGET_MS }).toEqual({ case: c.name, withinBudget: true });
+});
