@@ -87,8 +87,9 @@ export class AppModule {
             verificationTokenTtlSeconds: config.verificationTokenTtlSeconds,
             company: config.iamport.company,
             redirect: { successUrl: config.redirect.successUrl, failureUrl: config.redirect.failureUrl },
-            // Records confirmations that succeeded upstream but not here (crash, lost answer).
-            recovery: { intervalSeconds: 60 },
+            // Records confirmations that succeeded upstream but not here (crash, lost answer), once
+            // their OTP window is over (within it, the person's next confirmation recovers them).
+            recovery: { intervalSeconds: 60, minAgeSeconds: config.otp.ttlSeconds + 60 },
             // otp_* events -> otp_outcomes_total{outcome}; the others -> domain_events_total{event}
             onEvent: (event) => metrics.record(event),
           }),
