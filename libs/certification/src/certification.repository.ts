@@ -20,7 +20,13 @@ export interface VerifiedValues {
   merchantUid: string | null;
 }
 
-/** States a verification may leave for `verified` (a certification the upstream confirmed). */
+/**
+ * States a verification may leave for `verified` (a certification the upstream confirmed). Not
+ * only `pending`: the upstream's word that the person passed wins over our own bookkeeping when
+ * a parallel wrong guess locked the row, or our clock expired it, while the right OTP was being
+ * confirmed upstream. `verified` and `used` never go back; the row lock taken before this
+ * UPDATE (and its guard) make one request the one that records it.
+ */
 const RECORDABLE: CertificationStatus[] = ['pending', 'locked', 'expired'];
 
 /**
