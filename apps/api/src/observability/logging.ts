@@ -31,7 +31,7 @@ const QUIET_PATHS = /^\/(?:health(?:\/|$|\?)|metrics(?:$|\?))/;
 const SERIALIZED_KEYS = new Set(['req', 'res', 'err']);
 
 /**
- * Deep redaction of a log object's (or a child logger's bindings') own values: every key
+ * Deep redaction of a log object's own values: every key
  * `isSensitiveKey` names, at any depth and in any spelling (`phone`, `phoneNumber`,
  * `Phone-Number`, `csrf_token`), becomes `[REDACTED]`. The serialized keys (req, res, err)
  * are left to their serializers.
@@ -57,10 +57,13 @@ function scrub(object: Record<string, unknown>): Record<string, unknown> {
  * comment in libs/pii/src/redaction.ts): no redaction ~2.3 µs per line; `redact` with
  * `buildPiiRedactPaths(0)` (44 paths: every sensitive key at the top level plus the credential
  * headers) ~5 µs; depth 1 (83 paths, `*.key`) ~30 µs; depth 2 (`PII_LOG_REDACT_PATHS`,
- * `*.*.key`) ~64-75 µs. Wildcard paths are what costs. So: the depth-0 paths (cheap, and they
- * also reach child-logger bindings) plus a `formatters.log`/`formatters.bindings` pass that runs
- * `redactObject` over every object value (any depth, any spelling of the key), ~+1 µs on the
- * small objects logged here: more coverage than depth 2 for about the price of depth 0.
+ * `*.*.key`) ~64-75 µs. Wildcard paths are what costs. So: the depth-0 paths (cheap; they also
+ * apply to the top-level keys of child-logger bindings, e.g. `PinoLogger.assign`) plus a
+ * `formatters.log` pass that runs `redactObject` over every object value of each logged object
+ * (any depth, any spelling of the key), ~+1 µs on the small objects logged here: more coverage
+ * than depth 2 for about the price of depth 0. (pino applies `formatters.bindings` to the root's
+ * own bindings only, not to children's: an object nested in child bindings is covered at its top
+ * level only, so bind plain values.)
  * Errors go through the `err` serializer, which runs `redactObject` over pino's serialized
  * error (its own properties, e.g. `details`, at any depth).
  * Strings cannot be redacted by key: a URL goes through `redactUrl` in the `req` serializer,
@@ -77,7 +80,6 @@ export function createRootPino(settings: LoggingSettings): PinoInstance {
     redact: { paths: buildPiiRedactPaths(0), censor: PII_REDACTED },
     formatters: {
       level: (label) => ({ level: label }),
-      bindings: (bindings) => scrub(bindings),
       log: (object) => scrub(object),
     },
     serializers: {
