@@ -242,7 +242,14 @@ export class CertificationService implements OnApplicationBootstrap, OnModuleDes
       await this.repository.releaseAttempt(row.id);
       throw new UpstreamError('The identity verification provider confirmed the OTP but not the certification');
     }
-    const view = await this.record(certification, row, true);
+    let view: VerificationView | null;
+    try {
+      view = await this.record(certification, row, true);
+    } catch (error) {
+      // e.g. a certification without a CI (502): the OTP was right, do not count it as an attempt
+      if (error instanceof UpstreamError) await this.repository.releaseAttempt(row.id);
+      throw error;
+    }
     this.emit({ type: 'otp_confirmed', flow: 'otp', certificationId: row.id });
     return view!;
   }
@@ -402,7 +409,7 @@ export class CertificationService implements OnApplicationBootstrap, OnModuleDes
     issueToken: boolean,
   ): Promise<VerificationView | null> {
     const values = this.verifiedValues(certification, row);
-    return this.repository.dataSource.transaction(async (manager) => {
+    const view = await this.repository.dataSource.transaction(async (manager) => {
       const locked = await this.repository.lockById(manager, row.id);
       if (locked === null || locked.piiErasedAt !== null) throw new CertificationNotFoundError();
       if (locked.status === 'used') throw new AlreadyConfirmedError();
@@ -413,16 +420,20 @@ export class CertificationService implements OnApplicationBootstrap, OnModuleDes
       }
       return issueToken ? this.issueTokenLocked(manager, row.id) : null;
     });
+    if (view) this.emit({ type: 'token_issued', flow: row.flow, certificationId: row.id });
+    return view;
   }
 
   /** Issues the token of a verification recorded without one (409 if it has one). */
   private async issueForRecorded(row: CertificationEntity): Promise<VerificationView> {
-    return this.repository.dataSource.transaction(async (manager) => {
+    const view = await this.repository.dataSource.transaction(async (manager) => {
       const locked = await this.repository.lockById(manager, row.id);
       if (locked === null || locked.piiErasedAt !== null) throw new CertificationNotFoundError();
       if (locked.status !== 'verified') throw new AlreadyConfirmedError();
       return this.issueTokenLocked(manager, row.id);
     });
+    this.emit({ type: 'token_issued', flow: row.flow, certificationId: row.id });
+    return view;
   }
 
   private async insertFromUpstream(
@@ -431,14 +442,19 @@ export class CertificationService implements OnApplicationBootstrap, OnModuleDes
     issueToken: boolean,
   ): Promise<{ id: string; view: VerificationView | null }> {
     const values = this.verifiedValues(certification, null);
-    return this.repository.dataSource.transaction(async (manager) => {
+    const result = await this.repository.dataSource.transaction(async (manager) => {
       const id = await this.repository.insertVerified(manager, impUid, values);
       const view = issueToken ? await this.issueTokenLocked(manager, id) : null;
       return { id, view };
     });
+    if (result.view) this.emit({ type: 'token_issued', flow: 'popup', certificationId: result.id });
+    return result;
   }
 
-  /** Inside a transaction holding the row lock (or having inserted the row). */
+  /**
+   * Inside a transaction holding the row lock (or having inserted the row): inserts the token
+   * and builds the view. The caller reports `token_issued` once the transaction committed.
+   */
   private async issueTokenLocked(
     manager: Parameters<CertificationRepository['hasToken']>[0],
     id: string,
@@ -465,7 +481,6 @@ export class CertificationService implements OnApplicationBootstrap, OnModuleDes
       },
       now,
     );
-    this.emit({ type: 'token_issued', flow: row.flow, certificationId: id });
     return view;
   }
 
