@@ -152,11 +152,11 @@ describe('upstream failures', () => {
   });
 
   it('maps an upstream slower than IAMPORT_TIMEOUT_MS to 503 UPSTREAM_UNAVAILABLE with Retry-After, and writes nothing', async () => {
-    await f.fault({ path_prefix: '/certifications/otp/request', latency_ms: 1600, times: 1 });
+    await f.fault({ path_prefix: '/certifications/otp/request', latency_ms: 3000, times: 1 });
     const before = await f.count('certifications');
     const started = Date.now();
     const res = await f.requestOtp(person()).expect(503);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(2500); // cut at IAMPORT_TIMEOUT_MS (1000), not the 3 s answer
     expect(res.body.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', details: { reason: 'timeout' } });
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(await f.count('certifications')).toBe(before);
