@@ -71,13 +71,15 @@ export function markdown(r: BenchReport): string {
         (s.roundRatios ? ` Ratio of each round: ${s.roundRatios.map((x) => x.toFixed(2)).join(', ')}.` : ''),
       '',
     );
-    const cols = [s.api, s.baseline].filter((x): x is ContestantResult => x !== undefined);
+    const cols = [s.api, s.candidate, s.baseline].filter((x): x is ContestantResult => x !== undefined);
+    const title: Record<ContestantResult['name'], string> = { api: 'api (Nest + TypeORM)', candidate: 'candidate api build', baseline: 'baseline (node:http + pg)' };
     const row = (label: string, f: (c: ContestantResult) => string) => `| ${label} | ${cols.map(f).join(' | ')} |`;
     out.push(
-      `| | ${cols.map((c) => (c.name === 'api' ? 'api (Nest + TypeORM)' : 'baseline (node:http + pg)')).join(' | ')} |`,
+      `| | ${cols.map((c) => title[c.name]).join(' | ')} |`,
       `|---|${cols.map(() => '---:').join('|')}|`,
       row('completed signups/s', (c) => `**${c.load.signupsPerSecond}**`),
-      ...(s.ratio !== undefined ? [row('ratio api / baseline', (c) => (c.name === 'api' ? `**${s.ratio!.toFixed(2)}**` : '1'))] : []),
+      ...(s.ratio !== undefined ? [row('ratio api / baseline', (c) => (c.name === 'api' ? `**${s.ratio!.toFixed(2)}**` : c.name === 'baseline' ? '1' : '–'))] : []),
+      ...(s.candidateVsApi !== undefined ? [row('ratio candidate / api', (c) => (c.name === 'candidate' ? `**${s.candidateVsApi!.toFixed(2)}**` : c.name === 'api' ? '1' : '–'))] : []),
       row('failed flows', (c) => String(c.load.failed)),
       row('OTP request p50 / p95 / p99 (ms)', (c) => lat(c.load.steps.request)),
       row('OTP confirm p50 / p95 / p99 (ms)', (c) => lat(c.load.steps.confirm)),

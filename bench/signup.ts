@@ -20,8 +20,10 @@ export interface SandboxStats {
   sms_sent: number;
 }
 
+export type ContestantName = 'api' | 'baseline' | 'candidate';
+
 export interface ContestantResult {
-  name: 'api' | 'baseline';
+  name: ContestantName;
   load: SignupLoadResult;
   upstream: {
     /** getToken calls over the whole run of this server (warm-up and measured load). */
@@ -52,6 +54,9 @@ export interface SignupBenchResult {
   rounds: number;
   api?: ContestantResult;
   baseline?: ContestantResult;
+  /** --candidate-main: another api build, and its signups/s over the api's. */
+  candidate?: ContestantResult;
+  candidateVsApi?: number;
   /** api signups/s divided by the baseline's, both from this run. */
   ratio?: number;
   /** The ratio of each round (api segment / baseline segment of the same round). */
@@ -92,7 +97,7 @@ class Contestant {
   rss: RssSampler;
   nextPerson = 0;
 
-  constructor(readonly name: 'api' | 'baseline', readonly server: StartedServer, readonly db: BenchDatabase) {
+  constructor(readonly name: ContestantName, readonly server: StartedServer, readonly db: BenchDatabase) {
     this.rss = new RssSampler(server.child.pid).start();
   }
 
@@ -155,7 +160,7 @@ class Contestant {
  * alike. Only one of them is under load at any time.
  */
 export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, log: (s: string) => void): Promise<SignupBenchResult> {
-  const names = o.contestants;
+  const names: ContestantName[] = [...o.contestants, ...(o.candidateMain ? (['candidate'] as const) : [])];
   const rounds = Math.max(1, Math.min(o.rounds, o.signups));
   log(
     `signup flow: ${o.signups} signups each (+${o.warmup} warm-up) in ${rounds} alternating rounds, concurrency ${o.concurrency}, ` +
@@ -176,7 +181,8 @@ export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, l
         await migrate.stop();
         server = await startBaseline({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf });
       } else {
-        server = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf, main: o.apiMain, nodeOptions: o.apiNodeOptions });
+        const main = name === 'candidate' ? o.candidateMain : o.apiMain;
+        server = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf, main, nodeOptions: o.apiNodeOptions });
       }
       contestants.push(new Contestant(name, server, db));
     }
@@ -200,8 +206,8 @@ export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, l
       }
       if (rates.api !== undefined && rates.baseline) roundRatios.push(round(rates.api / rates.baseline, 3));
     }
-    const results = Object.fromEntries(contestants.map((c) => [c.name, c.result()])) as Partial<Record<'api' | 'baseline', ContestantResult>>;
-    const { api, baseline } = results;
+    const results = Object.fromEntries(contestants.map((c) => [c.name, c.result()])) as Partial<Record<ContestantName, ContestantResult>>;
+    const { api, baseline, candidate } = results;
     return {
       upstreamLatencyMs: o.upstreamLatencyMs,
       signups: o.signups,
@@ -213,6 +219,8 @@ export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, l
       baseline,
       ratio: api && baseline ? round(api.load.signupsPerSecond / baseline.load.signupsPerSecond, 3) : undefined,
       roundRatios: api && baseline ? roundRatios : undefined,
+      candidate,
+      candidateVsApi: api && candidate ? round(candidate.load.signupsPerSecond / api.load.signupsPerSecond, 3) : undefined,
     };
   } finally {
     for (const c of contestants) {

@@ -19,6 +19,8 @@ export interface BenchOptions {
   contestants: ('api' | 'baseline')[];
   /** Another build of the api to measure (e.g. a patched copy): its dist/apps/api/src/main.js. */
   apiMain: string | null;
+  /** A second api build measured head-to-head with the first, in the same alternating rounds. */
+  candidateMain: string | null;
   /** Extra node options for the api process (e.g. --max-old-space-size=160). */
   apiNodeOptions: string | null;
 }
@@ -45,6 +47,8 @@ const HELP = `npm run bench -- [options]
   --cpu-prof DIR             profile the api and the baseline (inspector), .cpuprofile files in DIR;
                              summarize with node dist/bench/lib/profile-summary.js FILE
   --api-main FILE            measure another build of the api (default dist/apps/api/src/main.js)
+  --candidate-main FILE      also measure this api build ("candidate") in the same rounds, to
+                             compare a change head-to-head with the api (ratio candidate / api)
   --api-node-options OPTS    NODE_OPTIONS for the api process, e.g. "--max-old-space-size=160"
   --keep                     keep the databases the bench created (for inspection)
 `;
@@ -71,6 +75,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     cpuProf: null,
     contestants: ['api', 'baseline'],
     apiMain: null,
+    candidateMain: null,
     apiNodeOptions: null,
   };
   const int = (name: string, raw: string | undefined, min: number): number => {
@@ -135,6 +140,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       }
       case '--api-main':
         o.apiMain = next() ?? null;
+        break;
+      case '--candidate-main':
+        o.candidateMain = next() ?? null;
         break;
       case '--api-node-options':
         o.apiNodeOptions = next() ?? null;
