@@ -160,7 +160,7 @@ class Contestant {
  * alike. Only one of them is under load at any time.
  */
 export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, log: (s: string) => void): Promise<SignupBenchResult> {
-  const names: ContestantName[] = [...o.contestants, ...(o.candidateMain ? (['candidate'] as const) : [])];
+  const names: ContestantName[] = [...o.contestants, ...(o.candidateMain !== null ? (['candidate'] as const) : [])];
   const rounds = Math.max(1, Math.min(o.rounds, o.signups));
   log(
     `signup flow: ${o.signups} signups each (+${o.warmup} warm-up) in ${rounds} alternating rounds, concurrency ${o.concurrency}, ` +
@@ -181,8 +181,10 @@ export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, l
         await migrate.stop();
         server = await startBaseline({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf });
       } else {
-        const main = name === 'candidate' ? o.candidateMain : o.apiMain;
-        server = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf, main, nodeOptions: o.apiNodeOptions });
+        const candidate = name === 'candidate';
+        const main = candidate ? o.candidateMain || o.apiMain : o.apiMain;
+        const nodeOptions = candidate && o.candidateNodeOptions !== null ? o.candidateNodeOptions : o.apiNodeOptions;
+        server = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf, main, nodeOptions });
       }
       contestants.push(new Contestant(name, server, db));
     }

@@ -21,6 +21,7 @@ export interface BenchOptions {
   apiMain: string | null;
   /** A second api build measured head-to-head with the first, in the same alternating rounds. */
   candidateMain: string | null;
+  candidateNodeOptions: string | null;
   /** Extra node options for the api process (e.g. --max-old-space-size=160). */
   apiNodeOptions: string | null;
 }
@@ -49,6 +50,7 @@ const HELP = `npm run bench -- [options]
   --api-main FILE            measure another build of the api (default dist/apps/api/src/main.js)
   --candidate-main FILE      also measure this api build ("candidate") in the same rounds, to
                              compare a change head-to-head with the api (ratio candidate / api)
+  --candidate-node-options OPTS  NODE_OPTIONS of the candidate (alone: the same build as the api)
   --api-node-options OPTS    NODE_OPTIONS for the api process, e.g. "--max-old-space-size=160"
   --keep                     keep the databases the bench created (for inspection)
 `;
@@ -76,6 +78,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     contestants: ['api', 'baseline'],
     apiMain: null,
     candidateMain: null,
+    candidateNodeOptions: null,
     apiNodeOptions: null,
   };
   const int = (name: string, raw: string | undefined, min: number): number => {
@@ -143,6 +146,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         break;
       case '--candidate-main':
         o.candidateMain = next() ?? null;
+        break;
+      case '--candidate-node-options':
+        o.candidateNodeOptions = next() ?? null;
+        if (!o.candidateMain) o.candidateMain = '';
         break;
       case '--api-node-options':
         o.apiNodeOptions = next() ?? null;
