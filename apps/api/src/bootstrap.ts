@@ -3,10 +3,12 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
-import { requestIdOf } from '@app/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationFailedError, requestIdOf } from '@app/common';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { installHttpMetrics } from './observability/http-metrics';
 import { MetricsService } from './observability/metrics.service';
+import { setupOpenApi } from './openapi';
 
 export interface CreateApiOptions extends AppModuleOptions {
   /**
@@ -28,6 +30,12 @@ export async function createApi(options: CreateApiOptions): Promise<NestFastifyA
     bodyLimit: 64 * 1024,
     genReqId: (req: unknown) => requestIdOf(req),
     requestIdHeader: false,
+    // Route parameters up to 512 characters reach the validation pipe (an imp_uid has at most
+    // 64), so a long one is a 400 VALIDATION_FAILED naming it, like any other bad value.
+    routerOptions: { maxParamLength: 512 },
+    // The router's own refusals (malformed percent-encoding, a parameter longer still) answer
+    // in the api's error envelope rather than Fastify's.
+    frameworkErrors: routerRefusal,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
@@ -44,5 +52,21 @@ export async function createApi(options: CreateApiOptions): Promise<NestFastifyA
     .addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', requestIdOf(request));
     });
+  // OpenAPI: the Swagger UI at /docs, the document at /docs-json (built at its first request).
+  setupOpenApi(app);
   return app;
+}
+
+/**
+ * Fastify's router refuses a URL before any Nest code runs (FST_ERR_BAD_URL: a malformed
+ * percent-encoding; FST_ERR_MAX_PARAM_LENGTH: a parameter over `maxParamLength`): answered as
+ * 400 VALIDATION_FAILED naming the path, in the api's envelope, never echoing the URL.
+ */
+function routerRefusal(_error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const error = new ValidationFailedError([{ field: 'path', message: 'the URL path is malformed or too long' }]);
+  const requestId = requestIdOf(request);
+  void reply
+    .code(error.status)
+    .header('x-request-id', requestId)
+    .send({ error: { code: error.code, message: error.message, details: error.details }, request_id: requestId });
 }

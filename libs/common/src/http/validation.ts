@@ -8,7 +8,8 @@ export function flattenValidationErrors(
 ): Array<{ field: string; message: string }> {
   const out: Array<{ field: string; message: string }> = [];
   for (const e of errors) {
-    const field = parent ? `${parent}.${e.property}` : e.property;
+    // A key that is the empty string (`{"": 1}`) is named `""`, so every refusal names a field.
+    const field = parent ? `${parent}.${e.property || '""'}` : e.property || '""';
     if (e.constraints) {
       // One message per field is enough; `whitelistValidation` means an unknown field.
       const [key, message] = Object.entries(e.constraints)[0];
