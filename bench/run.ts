@@ -5,6 +5,7 @@
  * docs/performance.md.
  */
 import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { cpus, release, totalmem, type } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { IamportSandbox } from '../apps/iamport-sandbox/src/sandbox';
@@ -60,6 +61,12 @@ async function main(): Promise<number> {
   };
   const sandbox = new IamportSandbox({ logger: { log: () => undefined } });
   const sandboxUrl = await sandbox.listen(0);
+  // The upstream's idle keep-alive timeout (node's default is 5 s; a load balancer's is ~60 s).
+  const upstreamServer = (sandbox as unknown as { server: Server | null }).server;
+  if (upstreamServer) {
+    upstreamServer.keepAliveTimeout = o.upstreamKeepAliveMs;
+    upstreamServer.headersTimeout = Math.max(upstreamServer.headersTimeout, o.upstreamKeepAliveMs + 1000);
+  }
   const control = new SandboxControl(sandboxUrl);
   const started = Date.now();
   try {

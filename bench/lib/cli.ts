@@ -3,6 +3,7 @@ export interface BenchOptions {
   json: string | null;
   databaseUrl: string;
   upstreamLatencyMs: number;
+  upstreamKeepAliveMs: number;
   signups: number;
   warmup: number;
   rounds: number;
@@ -34,6 +35,9 @@ const HELP = `npm run bench -- [options]
                              postgres://postgres@127.0.0.1:5432/test); the bench creates and drops
                              its own databases on that server
   --upstream-latency-ms N    latency injected on the sandbox's /certifications paths (default 20)
+  --upstream-keep-alive-ms N how long the sandbox keeps an idle keep-alive connection (default
+                             65000, like a load balancer; node's own default is 5000: see
+                             docs/performance.md for what the api does when it is short)
   --signups N                measured signups per contestant (default 3000; quick 300)
   --warmup N                 signups before measuring, per contestant (default 300; quick 60)
   --rounds N                 the measured signups alternate between api and baseline in N
@@ -62,6 +66,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     json: null,
     databaseUrl: env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
     upstreamLatencyMs: 20,
+    upstreamKeepAliveMs: 65_000,
     signups: quick ? 300 : 3000,
     warmup: quick ? 60 : 300,
     rounds: quick ? 2 : 6,
@@ -104,6 +109,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         break;
       case '--upstream-latency-ms':
         o.upstreamLatencyMs = int(a, next(), 0);
+        break;
+      case '--upstream-keep-alive-ms':
+        o.upstreamKeepAliveMs = int(a, next(), 1);
         break;
       case '--signups':
         o.signups = int(a, next(), 1);
