@@ -1,6 +1,7 @@
 /**
- * 200 signups through a real api process while the sandbox injects faults on every upstream
- * path (getToken, OTP request, OTP confirm, GET certification): 30% 5xx, answers later than the
+ * 200 signups (three in four by OTP, one in four by the popup flow with its redirect landing)
+ * through a real api process while the sandbox injects faults on every upstream path
+ * (getToken, OTP request, OTP confirm, GET certification): 30% 5xx, answers later than the
  * api's upstream timeout (processed upstream), dropped connections (unprocessed, and processed
  * with the answer lost). Each person retries a failed step a few times, as a client would.
  *
@@ -12,7 +13,7 @@
  */
 import { jest } from '@jest/globals';
 import { call, Deployment, freshPhone, HIGH_LIMITS, processTestsUnavailable, warnIfStaleBuild, type ApiAnswer, type ApiProcess } from './support/cluster';
-import { contractViolation } from './support/contract';
+import { CONTRACT, contractViolation } from './support/contract';
 
 jest.setTimeout(300_000);
 
@@ -28,7 +29,7 @@ function uniqueName(i: number): string {
   return `김${a}${b}`;
 }
 
-type Endpoint = 'otpRequest' | 'otpConfirm' | 'signup';
+type Endpoint = 'otpRequest' | 'otpConfirm' | 'popup' | 'signup' | 'redirect';
 interface Logged {
   endpoint: Endpoint;
   answer: ApiAnswer;
@@ -84,9 +85,27 @@ it(`answers ${SIGNUPS} signups under upstream faults with contract codes only, i
     return answer;
   };
 
+  const popupPerson = async (form: Record<string, string>): Promise<string | null> => {
+    // the person completes the popup upstream (control path, never faulted), lands on the redirect, then asks for the token
+    const made = await d!.sandboxCall<{ imp_uid: string }>('POST', '/__sandbox/certifications', form);
+    if (made.status !== 200) throw new Error(`sandbox popup: ${made.status}`);
+    const impUid = made.body.imp_uid;
+    const landing = await call(url, 'GET', `/certifications/redirect?imp_uid=${impUid}&success=true`, undefined, { timeoutMs: 60_000 });
+    log.push({ endpoint: 'redirect', answer: landing });
+    const verified = await step('popup', 'POST', '/certifications', { imp_uid: impUid });
+    return verified.status === 200 ? (verified.body as { verification_token: string }).verification_token : null;
+  };
+
   const person = async (i: number): Promise<void> => {
     const phone = freshPhone();
     const form = { name: uniqueName(i), phone, birth: `19${String(50 + (i % 49)).padStart(2, '0')}0${1 + (i % 9)}1${i % 10}`, gender_digit: String(1 + (i % 2)), carrier: ['SKT', 'KT', 'LGT'][i % 3] };
+    if (i % 4 === 3) {
+      const token = await popupPerson(form);
+      if (token === null) return;
+      const signup = await step('signup', 'POST', '/users', { verification_token: token });
+      if (signup.status === 201) created.set((signup.body as { id: string }).id, form.name);
+      return;
+    }
     const requested = await step('otpRequest', 'POST', '/certifications/otp/request', form);
     if (requested.status !== 201) return;
     const impUid = (requested.body as { imp_uid: string }).imp_uid;
@@ -109,8 +128,22 @@ it(`answers ${SIGNUPS} signups under upstream faults with contract codes only, i
   const elapsed = Date.now() - started;
 
   // ---- every answer: a contract code, in time
+  const redirectViolation = (a: ApiAnswer): string | null => {
+    if (a.status !== 302) return `redirect answered ${a.status}`;
+    const location = new URL(a.headers.get('location') ?? '', 'http://x');
+    const code = location.searchParams.get('error_code');
+    return code === null || CONTRACT.popup.codes.includes(code) ? null : `redirect with error_code ${code}`;
+  };
   const violations = log
-    .map((l) => ({ l, why: l.answer.status === 0 ? `transport failure ${l.answer.error}` : contractViolation(l.endpoint, l.answer) }))
+    .map((l) => ({
+      l,
+      why:
+        l.answer.status === 0
+          ? `transport failure ${l.answer.error}`
+          : l.endpoint === 'redirect'
+            ? redirectViolation(l.answer)
+            : contractViolation(l.endpoint, l.answer),
+    }))
     .filter((v) => v.why !== null)
     .map((v) => `${v.l.endpoint}: ${v.why}`);
   expect(violations).toEqual([]);
@@ -138,9 +171,12 @@ it(`answers ${SIGNUPS} signups under upstream faults with contract codes only, i
   expect(users.length).toBe(created.size);
   expect(new Set(users.map((u) => u.id))).toEqual(new Set(created.keys()));
 
-  const rows = await d.sql<{ imp_uid: string }>('SELECT imp_uid FROM certifications');
+  const rows = await d.sql<{ imp_uid: string }>(`SELECT imp_uid FROM certifications WHERE flow = 'otp'`);
   expect(rows.length).toBe(otp201.size);
   expect(new Set(rows.map((r) => r.imp_uid))).toEqual(otp201);
+  // popup verifications are only recorded once certified upstream, never pending
+  const [{ popupPending }] = await d.sql<{ popupPending: number }>(`SELECT count(*)::int AS "popupPending" FROM certifications WHERE flow = 'popup' AND status NOT IN ('verified', 'used')`);
+  expect(popupPending).toBe(0);
 
   const [broken] = await d.sql<Record<string, number>>(`
     SELECT
