@@ -1,5 +1,19 @@
 import { Body, Controller, Get, HttpCode, Ip, Param, Post, Query, Redirect } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses, API_JSON_BODY_ERRORS, apiRateLimited, apiValidationFailed } from '@app/common';
+import {
+  AlreadyConfirmedError,
+  CertificationNotFoundError,
+  IdentityRejectedError,
+  NotCertifiedError,
+  OtpAttemptsExceededError,
+  OtpExpiredError,
+  OtpMismatchError,
+  UpstreamError,
+  UpstreamUnavailableError,
+} from './certification.errors';
 import { CertificationService } from './certification.service';
+import { OtpRequestedResponse, VerificationViewResponse } from './dto/certification.responses';
 import { ConfirmOtpDto, ImpUidParams } from './dto/confirm-otp.dto';
 import { RequestOtpDto } from './dto/request-otp.dto';
 import { VerifyCertificationDto } from './dto/verify-certification.dto';
@@ -10,12 +24,40 @@ import type { VerificationView } from './verification-view';
  * decorators, no request or response objects. Bodies are validated by the host's global
  * ValidationPipe (`createValidationPipe` of @app/common: unknown fields rejected).
  */
+@ApiTags('certifications')
 @Controller('certifications')
 export class CertificationController {
   constructor(private readonly certifications: CertificationService) {}
 
   /** 201 `{imp_uid, expires_at}`: an OTP was sent to the phone. */
   @Post('otp/request')
+  @ApiOperation({
+    summary: 'Send an OTP by SMS (identity verification, step 1)',
+    description:
+      'Validates the personal data, asks the carrier (through i\'mport) to text a 6-digit OTP to the phone and stores a ' +
+      'pending verification (name and phone encrypted). Confirm it with `POST /certifications/otp/confirm/{imp_uid}` before ' +
+      '`expires_at`. Against the sandbox, the OTP is in its inbox (`GET /__sandbox/inbox?phone=`); a phone ending in 0000 is ' +
+      'refused by the carrier.',
+  })
+  @ApiResponse({ status: 201, description: 'The OTP was sent', type: OtpRequestedResponse })
+  @ApiErrorResponses(
+    apiValidationFailed(
+      [{ field: 'phone', message: 'phone must be a Korean mobile number (e.g. 010-1234-5678 or +82 10 1234 5678)' }],
+      'a field is missing or invalid (phone, birth, gender_digit, carrier, ...), birth and gender_digit disagree on the century, ' +
+        'or an unknown field was sent; `details.fields: [{field, message}]`',
+    ),
+    { error: new IdentityRejectedError('본인인증 정보가 일치하지 않습니다.'), description: 'the carrier refused the personal data; `details.upstream_message`' },
+    apiRateLimited('too many OTP requests from this client IP, or for this phone number (5 per 10 minutes by default); `Retry-After`'),
+    {
+      error: new UpstreamError(undefined, { upstream_status: 500, upstream_code: -1, upstream_message: '통신사 오류' }),
+      description: "i'mport answered with an error (5xx, a non-zero code, our API keys refused); `details.upstream_*`",
+    },
+    {
+      error: new UpstreamUnavailableError(5, 'timeout'),
+      description: "i'mport did not answer in time, could not be reached, or the circuit breaker is open; `Retry-After`, `details.reason`",
+    },
+    ...API_JSON_BODY_ERRORS,
+  )
   async requestOtp(@Body() body: RequestOtpDto, @Ip() ip: string | undefined): Promise<{ imp_uid: string; expires_at: string }> {
     const { impUid, expiresAt } = await this.certifications.requestOtp(
       {
@@ -36,6 +78,25 @@ export class CertificationController {
   /** 200 verification view (with the verification token, shown this once). */
   @Post('otp/confirm/:imp_uid')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Confirm the OTP (identity verification, step 2)',
+    description:
+      'Checks the OTP upstream. At most 5 wrong OTPs per imp_uid, then the verification is locked. On success, answers the ' +
+      'verification view with a single-use `verification_token` for `POST /users` (shown this once).',
+  })
+  @ApiResponse({ status: 200, description: 'Verified: the verification view with its token', type: VerificationViewResponse })
+  @ApiErrorResponses(
+    apiValidationFailed([{ field: 'otp', message: 'otp must be 6 digits' }], 'the OTP is not 6 digits, the imp_uid is malformed, or an unknown field was sent'),
+    { error: new OtpMismatchError(4), description: 'wrong OTP; `details.attempts_left` wrong OTPs remain before the lock' },
+    { error: new CertificationNotFoundError('No OTP verification with this imp_uid'), description: 'unknown imp_uid (here or upstream), or not an OTP verification' },
+    { error: new AlreadyConfirmedError(), description: 'confirmed already and its token issued, or used for a signup' },
+    { error: new OtpExpiredError(), description: 'the OTP window passed (`expires_at`), or the OTP expired upstream: request a new OTP' },
+    { error: new OtpAttemptsExceededError(5), description: '5 wrong OTPs used up: the verification is locked; `details.max_attempts`' },
+    apiRateLimited('too many confirmations from this client IP; `Retry-After`'),
+    { error: new UpstreamError(), description: "i'mport answered with an error; the attempt is given back" },
+    { error: new UpstreamUnavailableError(5, 'timeout'), description: "i'mport is unavailable; the attempt is given back; `Retry-After`" },
+    ...API_JSON_BODY_ERRORS,
+  )
   confirmOtp(@Param() params: ImpUidParams, @Body() body: ConfirmOtpDto): Promise<VerificationView> {
     return this.certifications.confirmOtp(params.imp_uid, body.otp);
   }
@@ -43,6 +104,24 @@ export class CertificationController {
   /** The popup flow's result: 200 verification view (the token is issued once). */
   @Post()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Record a popup-flow certification and get its verification token',
+    description:
+      "After i'mport's certification popup (`IMP.certification`) or the redirect flow's success page, the front end sends the " +
+      'imp_uid: the api fetches the certification upstream, records it and answers the verification view with its ' +
+      '`verification_token` (issued once).',
+  })
+  @ApiResponse({ status: 200, description: 'Verified: the verification view with its token', type: VerificationViewResponse })
+  @ApiErrorResponses(
+    apiValidationFailed([{ field: 'imp_uid', message: 'imp_uid must be an imp_uid (letters, digits, _ and -)' }], 'the imp_uid is missing or malformed, or an unknown field was sent'),
+    { error: new CertificationNotFoundError(), description: "unknown to i'mport (or erased here)" },
+    { error: new NotCertifiedError(), description: 'not completed upstream (or an OTP verification that expired or locked here)' },
+    { error: new AlreadyConfirmedError(), description: 'its token was issued already (also under concurrent posts)' },
+    apiRateLimited('too many confirmations from this client IP; `Retry-After`'),
+    { error: new UpstreamError(), description: "i'mport answered with an error" },
+    { error: new UpstreamUnavailableError(5, 'timeout'), description: "i'mport is unavailable; `Retry-After`" },
+    ...API_JSON_BODY_ERRORS,
+  )
   verify(@Body() body: VerifyCertificationDto): Promise<VerificationView> {
     return this.certifications.verifyCertification(body.imp_uid);
   }
@@ -54,6 +133,32 @@ export class CertificationController {
    */
   @Get('redirect')
   @Redirect(undefined, 302)
+  @ApiOperation({
+    summary: "m_redirect_url of the mobile redirect flow (i'mport sends the browser here)",
+    description:
+      'Records the certification (no token: a token never travels in a URL) and redirects to the configured success URL ' +
+      '`?imp_uid=`, or to the failure URL `?imp_uid=&error_code=`. Never answers an error body; other query parameters are ' +
+      'ignored. The success page then posts the imp_uid to `POST /certifications` for the token.',
+  })
+  @ApiQuery({ name: 'imp_uid', required: false, type: String, description: 'The certification (missing or malformed: failure with VALIDATION_FAILED)', example: 'imp_707020278258' })
+  @ApiQuery({ name: 'success', required: false, type: String, description: '`true` when the person completed the certification', example: 'true' })
+  @ApiQuery({ name: 'imp_success', required: false, type: String, description: 'Legacy name of `success`' })
+  @ApiResponse({
+    status: 302,
+    description:
+      'To the success URL with `imp_uid`, or to the failure URL with `imp_uid` and `error_code`, one of: ' +
+      '`VALIDATION_FAILED`, `NOT_CERTIFIED`, `CERTIFICATION_NOT_FOUND`, `ALREADY_CONFIRMED`, `UPSTREAM_ERROR`, `UPSTREAM_UNAVAILABLE`, `INTERNAL_ERROR`',
+    headers: { Location: { description: 'The success or failure URL', schema: { type: 'string' } } },
+    'x-redirect-error-codes': [
+      'VALIDATION_FAILED',
+      'NOT_CERTIFIED',
+      'CERTIFICATION_NOT_FOUND',
+      'ALREADY_CONFIRMED',
+      'UPSTREAM_ERROR',
+      'UPSTREAM_UNAVAILABLE',
+      'INTERNAL_ERROR',
+    ],
+  } as Parameters<typeof ApiResponse>[0])
   async redirect(
     @Query('imp_uid') impUid: unknown,
     @Query('success') success: unknown,

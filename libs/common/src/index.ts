@@ -14,3 +14,15 @@ export { requestIdOf } from './http/request-id';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
 export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './database/pg-errors';
 export { runMigrationsWithLock, MIGRATION_LOCK_KEY } from './database/migrate';
+export {
+  ApiErrorResponses,
+  API_ERROR_CODES_EXTENSION,
+  API_ERROR_CASES_METADATA,
+  API_JSON_BODY_ERRORS,
+  ErrorEnvelope,
+  ErrorInfo,
+  apiRateLimited,
+  apiValidationFailed,
+  type ApiErrorCase,
+  type ApiErrorCaseInput,
+} from './http/api-error-responses';

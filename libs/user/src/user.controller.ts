@@ -1,6 +1,10 @@
 import { Body, Controller, Post, UseGuards } from '@nestjs/common';
-import { AgePolicyGuard } from '@app/age-policy';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AgePolicyGuard, AgeRestrictedError } from '@app/age-policy';
+import { ApiErrorResponses, API_JSON_BODY_ERRORS, apiRateLimited, apiValidationFailed } from '@app/common';
 import { CreateUserDto } from './dto/create-user.dto';
+import { UserCreatedResponse } from './dto/user.responses';
+import { AlreadyRegisteredError, VerificationExpiredError, VerificationNotFoundError, VerificationUsedError } from './user.errors';
 import { UserService } from './user.service';
 
 /**
@@ -8,12 +12,33 @@ import { UserService } from './user.service';
  * AgePolicyModule, or a `@RequireAge` a host adds) is enforced by AgePolicyGuard before the
  * handler: 403 AGE_RESTRICTED. Adapter-agnostic.
  */
+@ApiTags('users')
 @Controller('users')
 @UseGuards(AgePolicyGuard)
 export class UserController {
   constructor(private readonly users: UserService) {}
 
   @Post()
+  @ApiOperation({
+    summary: 'Sign up with a verification token',
+    description:
+      'Consumes the token of a confirmed verification and creates the account of that person: one account per person ' +
+      '(keyed by the CI behind the token), subject to the age policy (minimum age and mode of the configuration).',
+  })
+  @ApiResponse({ status: 201, description: 'The account was created', type: UserCreatedResponse })
+  @ApiErrorResponses(
+    apiValidationFailed(
+      [{ field: 'verification_token', message: 'verification_token must be a verification token (43 base64url characters)' }],
+      'the token is missing or malformed, nickname or marketing_opt_in is invalid, or an unknown field was sent',
+    ),
+    { error: new AgeRestrictedError(19, 'international'), description: 'the verified person is younger than the policy; `details.min_age`, `details.policy` (`international` or `calendar-year`)' },
+    { error: new VerificationNotFoundError(), description: 'a well-formed token that was never issued, or whose verification was erased' },
+    { error: new VerificationUsedError(), description: 'the token (or its verification) was used for a signup already' },
+    { error: new AlreadyRegisteredError(), description: 'this person (same CI) already has an account' },
+    { error: new VerificationExpiredError(), description: 'the token\'s lifetime passed: verify again' },
+    apiRateLimited('too many signups from this client IP; `Retry-After`'),
+    ...API_JSON_BODY_ERRORS,
+  )
   async create(@Body() body: CreateUserDto): Promise<{ id: string; created_at: string }> {
     const user = await this.users.signup({
       verificationToken: body.verification_token,

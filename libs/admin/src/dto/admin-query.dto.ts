@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmpty, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { CertificationFlow, CertificationStatus } from '@app/certification';
@@ -13,6 +14,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 class PageQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Page size' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer between 1 and 100' })
@@ -20,6 +22,7 @@ class PageQueryDto {
   @Max(MAX_PAGE_SIZE, { message: 'limit must be an integer between 1 and 100' })
   limit?: number;
 
+  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page (opaque)', maxLength: 256 })
   @IsOptional()
   @IsString({ message: 'cursor must be the next_cursor of the previous page' })
   @MinLength(1, { message: 'cursor must be the next_cursor of the previous page' })
@@ -28,22 +31,34 @@ class PageQueryDto {
 }
 
 export class ListCertificationsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: CERTIFICATION_STATUSES, description: 'Only verifications in this status' })
   @IsOptional()
   @IsIn(CERTIFICATION_STATUSES, { message: `status must be one of ${CERTIFICATION_STATUSES.join(', ')}` })
   status?: CertificationStatus;
 
+  @ApiPropertyOptional({ enum: CERTIFICATION_FLOWS, description: 'Only verifications of this flow' })
   @IsOptional()
   @IsIn(CERTIFICATION_FLOWS, { message: `flow must be one of ${CERTIFICATION_FLOWS.join(', ')}` })
   flow?: CertificationFlow;
 
+  @ApiPropertyOptional({
+    description: 'Created at or after: ISO 8601 with an offset, or a date (00:00 Asia/Seoul)',
+    example: '2026-11-01T00:00:00+09:00',
+  })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or date-time' })
   from?: string;
 
+  @ApiPropertyOptional({ description: 'Created before (exclusive); same formats as `from`', example: '2026-12-01' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or date-time' })
   to?: string;
 
+  @ApiPropertyOptional({
+    description: 'A mobile number in any usual spelling, matched through its blind index (never logged)',
+    maxLength: 32,
+    example: '010-1234-5678',
+  })
   @IsOptional()
   @IsString({ message: 'phone must be a Korean mobile number' })
   @MaxLength(32, { message: 'phone must be a Korean mobile number' })
@@ -51,16 +66,22 @@ export class ListCertificationsQueryDto extends PageQueryDto {
 }
 
 export class AuditLogQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only actions of this admin key id (or `system:retention`)', maxLength: 64, example: 'ops' })
   @IsOptional()
   @IsString({ message: 'key_id must be a key id' })
   @MaxLength(64, { message: 'key_id must be a key id' })
   key_id?: string;
 
+  @ApiPropertyOptional({
+    enum: ['certification.reveal', 'certification.erase', 'certification.retention_erase', 'user.ci_lookup'],
+    description: 'Only this action',
+  })
   @IsOptional()
   @IsString({ message: 'action must be an audit action' })
   @MaxLength(40, { message: 'action must be an audit action' })
   action?: string;
 
+  @ApiPropertyOptional({ description: 'Only actions on this imp_uid or user id', maxLength: 64 })
   @IsOptional()
   @IsString({ message: 'subject_id must be an imp_uid or a user id' })
   @MaxLength(64, { message: 'subject_id must be an imp_uid or a user id' })
@@ -68,6 +89,10 @@ export class AuditLogQueryDto extends PageQueryDto {
 }
 
 export class RevealQueryDto {
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: '`true`: full name, phone (digits), CI and DI; needs the scope pii:reveal too, and is audited',
+  })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'reveal must be true or false' })
   reveal?: 'true' | 'false';
@@ -85,6 +110,7 @@ export class NoQueryDto {
 }
 
 export class UserLookupQueryDto {
+  @ApiProperty({ description: 'The CI (base64, 88 characters; URL-encode `+`, `/` and `=`). Audited, also when nobody is found', maxLength: 200 })
   @IsString({ message: 'ci is required' })
   @MinLength(1, { message: 'ci is required' })
   @MaxLength(200, { message: 'ci must be at most 200 characters' })
@@ -92,12 +118,14 @@ export class UserLookupQueryDto {
 }
 
 export class ImpUidParamDto {
+  @ApiProperty({ pattern: '^[A-Za-z0-9_-]{1,64}$', example: 'imp_070227554641' })
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'imp_uid must be an i\'mport imp_uid' })
   imp_uid: string;
 }
 
 export class UserIdParamDto {
+  @ApiProperty({ format: 'uuid', example: '6a81872a-0b14-43ed-a1be-b99600021d3b' })
   @IsUUID('all', { message: 'id must be a UUID' })
   id: string;
 }

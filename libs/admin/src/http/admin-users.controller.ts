@@ -1,10 +1,24 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses, ForbiddenError, UnauthorizedError, apiValidationFailed } from '@app/common';
+import { UserNotFoundError } from '../admin.errors';
 import { AdminAuthGuard } from '../admin-auth.guard';
 import { AdminContext, type AdminRequestContext } from '../admin-request';
 import { AdminUsersService, type AdminUserView } from '../admin-users.service';
 import { NoQueryDto, UserIdParamDto, UserLookupQueryDto } from '../dto/admin-query.dto';
+import { AdminUserResponse } from '../dto/admin.responses';
 import { RequireScope } from '../require-scope.decorator';
 
+const AUTH_ERRORS = [
+  { error: new UnauthorizedError('Missing or invalid admin API key'), description: 'no `Authorization: Bearer <admin key>`, a malformed header or an unknown key' },
+  {
+    error: new ForbiddenError('This key lacks the scope the route needs', { required_scopes: ['verifications:read'] }),
+    description: 'the key lacks a scope the route needs; `details.required_scopes`',
+  },
+];
+
+@ApiTags('admin')
+@ApiBearerAuth('admin-key')
 @Controller('admin/users')
 @UseGuards(AdminAuthGuard)
 @RequireScope('verifications:read')
@@ -16,12 +30,31 @@ export class AdminUsersController {
    * Audited, also when nobody is found.
    */
   @Get()
+  @ApiOperation({
+    summary: 'Find the account of a person by CI (scope verifications:read; audited)',
+    description: 'Looked up through the blind index of the CI. Audited, also when nobody is found. The answer is masked (no CI, no DI).',
+  })
+  @ApiExtension('x-required-scopes', ['verifications:read'])
+  @ApiResponse({ status: 200, description: 'The account, masked', type: AdminUserResponse })
+  @ApiErrorResponses(
+    apiValidationFailed([{ field: 'ci', message: 'ci is required' }], 'ci is missing or too long, or an unknown query parameter was sent'),
+    ...AUTH_ERRORS,
+    { error: new UserNotFoundError(), description: 'nobody has an account with this CI' },
+  )
   findByCi(@Query() query: UserLookupQueryDto, @AdminContext() ctx: AdminRequestContext): Promise<AdminUserView> {
     // A CI is base64: it never contains a space, so a space is a `+` that was not URL-encoded.
     return this.users.findByCi(query.ci.replace(/ /g, '+').trim(), ctx);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One account by id (scope verifications:read)', description: 'Masked (no CI, no DI), with the verification it was made with.' })
+  @ApiExtension('x-required-scopes', ['verifications:read'])
+  @ApiResponse({ status: 200, description: 'The account, masked', type: AdminUserResponse })
+  @ApiErrorResponses(
+    apiValidationFailed([{ field: 'id', message: 'id must be a UUID' }], 'the id is not a UUID, or a query parameter was sent'),
+    ...AUTH_ERRORS,
+    { error: new UserNotFoundError(), description: 'no account with this id' },
+  )
   get(@Param() params: UserIdParamDto, @Query() _query: NoQueryDto): Promise<AdminUserView> {
     return this.users.getById(params.id);
   }

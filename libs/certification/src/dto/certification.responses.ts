@@ -1,0 +1,55 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { VerificationView } from '../verification-view';
+
+/**
+ * OpenAPI schemas of the answers of CertificationController (documentation only: the
+ * controller returns plain objects of the same shape). The examples are fake data.
+ */
+
+/** 201 of POST /certifications/otp/request. */
+export class OtpRequestedResponse {
+  @ApiProperty({ description: "i'mport's id of this certification; confirm it with the OTP", example: 'imp_522754061483' })
+  imp_uid: string;
+
+  @ApiProperty({ description: 'Until when the OTP can be confirmed (ISO 8601)', format: 'date-time', example: '2026-11-23T06:53:35.639Z' })
+  expires_at: string;
+}
+
+/**
+ * 200 of the confirmations: what the verified person may see. No CI, DI or phone number; the
+ * name masked. `verification_token` is shown this once.
+ */
+export class VerificationViewResponse implements VerificationView {
+  @ApiProperty({ example: 'imp_522754061483' })
+  imp_uid: string;
+
+  @ApiProperty({ enum: ['verified'], example: 'verified' })
+  status: 'verified';
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T06:50:36.000Z' })
+  certified_at: string;
+
+  @ApiProperty({ description: 'The verified name, masked', example: '홍*동' })
+  name: string;
+
+  @ApiProperty({ description: 'Verified birth date (YYYY-MM-DD)', format: 'date', example: '1990-01-01' })
+  birthday: string;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'International age (만 나이) today in Asia/Seoul', example: 36 })
+  age: number | null;
+
+  @ApiProperty({ enum: ['male', 'female'], nullable: true, example: 'male' })
+  gender: 'male' | 'female' | null;
+
+  @ApiProperty({ example: false })
+  foreigner: boolean;
+
+  @ApiProperty({
+    description: 'Single-use capability for `POST /users` (43 base64url characters), shown only in this answer',
+    example: '8w9UXL-Yp-gaWom8PKUDvrG0bJg3xuke6Ns6tz0Ll1M',
+  })
+  verification_token: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T07:20:36.347Z' })
+  verification_expires_at: string;
+}
