@@ -1,0 +1,169 @@
+/**
+ * examples/monolith: a host application on the Express adapter with its own configuration
+ * (@nestjs/config), its own TypeORM connection (forRootAsync, the project's migrations run at
+ * boot, entities loaded from the libs' forFeature) and the libs imported with forRootAsync,
+ * under the host's global prefix `/api`. Booted here on a fresh database with an in-process
+ * sandbox as upstream: a whole OTP signup through it, the host's own route on a lib service,
+ * the host's OTP limiter, the admin API and the host's OpenAPI document.
+ */
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { generateAdminKey } from '@app/admin';
+import { generateKeyMaterial } from '@app/pii';
+import { createHostApp } from '../../examples/monolith/src/bootstrap';
+import { IamportSandbox } from '../../apps/iamport-sandbox/src/sandbox';
+import { createTestDatabase, type TestDatabase } from '../support/test-db';
+
+let db: TestDatabase;
+let sandbox: IamportSandbox;
+let app: NestExpressApplication;
+let http: ReturnType<NestExpressApplication['getHttpServer']>;
+const admin = generateAdminKey({ id: 'ops', scopes: ['verifications:read', 'audit:read'] });
+
+let phoneSeq = 0;
+function freshPhone(): string {
+  phoneSeq += 1;
+  const digits = String(10_000_000 + ((process.pid * 7919 + phoneSeq * 104_729 + Date.now()) % 90_000_000)).slice(-8);
+  return `010${digits.endsWith('0000') ? `${digits.slice(0, 4)}1234` : digits}`;
+}
+
+async function otpFor(phone: string, impUid: string): Promise<string> {
+  const inbox = (await (await fetch(`${sandbox.url}/__sandbox/inbox?phone=${phone}`)).json()) as { messages: Array<{ imp_uid: string; otp: string }> };
+  const message = inbox.messages.find((m) => m.imp_uid === impUid);
+  if (!message) throw new Error('no OTP in the sandbox inbox');
+  return message.otp;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  sandbox = new IamportSandbox({ impKey: 'host_imp_key', impSecret: 'host_imp_secret', logger: { log: () => undefined } });
+  const sandboxUrl = await sandbox.listen(0);
+  const keys = generateKeyMaterial();
+  app = await createHostApp({
+    logger: false,
+    env: {
+      DATABASE_URL: db.url,
+      DATABASE_POOL_SIZE: String(db.poolSize),
+      IAMPORT_BASE_URL: sandboxUrl,
+      IAMPORT_IMP_KEY: 'host_imp_key',
+      IAMPORT_IMP_SECRET: 'host_imp_secret',
+      PII_ENCRYPTION_KEYS: keys.encryptionKeys,
+      PII_HMAC_KEY: keys.hmacKey,
+      SIGNUP_MIN_AGE: '19',
+      OTP_REQUESTS_PER_PHONE: '2',
+      VERIFIED_URL: 'https://shop.example.com/verified',
+      VERIFICATION_FAILED_URL: 'https://shop.example.com/verify-failed',
+      ADMIN_API_KEYS: admin.entry,
+    },
+  });
+  await app.listen(0, '127.0.0.1');
+  http = app.getHttpServer();
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await sandbox?.close();
+  await db?.drop();
+});
+
+it('is an Express application on its own DataSource, with the libs\' entities and the migrated schema', async () => {
+  expect(app.getHttpAdapter().getType()).toBe('express');
+  const dataSource = app.get(DataSource);
+  expect(dataSource.options).toMatchObject({ type: 'postgres', synchronize: false, migrationsRun: true });
+  expect(dataSource.entityMetadatas.map((m) => m.tableName).sort()).toEqual(
+    ['audit_log', 'certifications', 'upstream_deletions', 'users', 'verification_tokens'].sort(),
+  );
+  const migrations = await dataSource.query('SELECT name FROM migrations ORDER BY id');
+  expect(migrations.length).toBeGreaterThanOrEqual(2);
+});
+
+it('performs a whole OTP signup through the host (request, OTP from the sandbox inbox, confirm, POST /users -> 201)', async () => {
+  const phone = freshPhone();
+  const requested = await request(http)
+    .post('/api/certifications/otp/request')
+    .send({ name: '홍길동', phone: `${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`, birth: '1990-01-01', gender_digit: '1', carrier: 'SKT' });
+  expect({ status: requested.status, body: requested.body }).toEqual({
+    status: 201,
+    body: { imp_uid: expect.stringMatching(/^imp_/), expires_at: expect.any(String) },
+  });
+  const otp = await otpFor(phone, requested.body.imp_uid);
+
+  const wrong = await request(http).post(`/api/certifications/otp/confirm/${requested.body.imp_uid}`).send({ otp: otp === '000000' ? '111111' : '000000' });
+  expect({ status: wrong.status, code: wrong.body.error?.code, left: wrong.body.error?.details?.attempts_left }).toEqual({ status: 400, code: 'OTP_MISMATCH', left: 4 });
+  expect(wrong.body.request_id).toEqual(expect.any(String));
+
+  const confirmed = await request(http).post(`/api/certifications/otp/confirm/${requested.body.imp_uid}`).send({ otp }).expect(200);
+  expect(confirmed.body).toMatchObject({ status: 'verified', name: '홍*동', birthday: '1990-01-01', gender: 'male' });
+
+  const created = await request(http).post('/api/users').send({ verification_token: confirmed.body.verification_token, nickname: '길동' });
+  expect({ status: created.status, body: created.body }).toEqual({ status: 201, body: { id: expect.any(String), created_at: expect.any(String) } });
+
+  const again = await request(http).post('/api/users').send({ verification_token: confirmed.body.verification_token }).expect(409);
+  expect(again.body.error.code).toBe('VERIFICATION_USED');
+
+  // the host's own route, on UserService of @app/user
+  const member = await request(http).get(`/api/members/${created.body.id}`).expect(200);
+  expect(member.body).toEqual({ id: created.body.id, nickname: '길동', member_since: created.body.created_at });
+  const badId = await request(http).get('/api/members/not-a-uuid').expect(400);
+  expect(badId.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field: 'id', message: 'id must be a UUID' }] } });
+  expect((await request(http).get('/api/members/6a81872a-0b14-43ed-a1be-b99600021d3b').expect(404)).body.error.code).toBe('MEMBER_NOT_FOUND');
+
+  // in the host's database
+  const rows = await app.get(DataSource).query(
+    'SELECT c.status, c.flow, (u.id IS NOT NULL) AS has_user FROM certifications c LEFT JOIN users u ON u.certification_id = c.id WHERE c.imp_uid = $1',
+    [requested.body.imp_uid],
+  );
+  expect(rows).toEqual([{ status: 'used', flow: 'otp', has_user: true }]);
+
+  // the admin API, with a key of the host's configuration
+  const list = await request(http).get('/api/admin/certifications?status=used').set('authorization', `Bearer ${admin.key}`).expect(200);
+  expect(list.body.items).toEqual([expect.objectContaining({ imp_uid: requested.body.imp_uid, name: '홍*동', status: 'used' })]);
+  expect((await request(http).get('/api/admin/certifications').expect(401)).body.error.code).toBe('UNAUTHORIZED');
+});
+
+it("applies the host's options: the OTP limiter (429 RATE_LIMITED), the age policy (19) and the redirect URLs", async () => {
+  const phone = freshPhone();
+  const person = { name: '김영희', phone, birth: '19950505', gender_digit: '2', carrier: 'KT' };
+  await request(http).post('/api/certifications/otp/request').send(person).expect(201);
+  await request(http).post('/api/certifications/otp/request').send(person).expect(201);
+  const limited = await request(http).post('/api/certifications/otp/request').send(person).expect(429);
+  expect(limited.body.error.code).toBe('RATE_LIMITED');
+  expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+
+  const minor = { name: '이청소', phone: freshPhone(), birth: '20100505', gender_digit: '3', carrier: 'SKT' };
+  const popup = await fetch(`${sandbox.url}/__sandbox/certifications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(minor),
+  });
+  const { imp_uid: impUid } = (await popup.json()) as { imp_uid: string };
+  const redirected = await request(http).get(`/api/certifications/redirect?imp_uid=${impUid}&success=true`).expect(302);
+  expect(redirected.headers.location).toBe(`https://shop.example.com/verified?imp_uid=${impUid}`);
+  const view = await request(http).post('/api/certifications').send({ imp_uid: impUid }).expect(200);
+  const refused = await request(http).post('/api/users').send({ verification_token: view.body.verification_token }).expect(403);
+  expect(refused.body.error).toMatchObject({ code: 'AGE_RESTRICTED', details: { min_age: 19, policy: 'international' } });
+});
+
+it('serves its own OpenAPI document with the libs\' routes under its prefix, and the Swagger UI on Express', async () => {
+  const doc = (await request(http).get('/docs-json').expect(200)).body as {
+    paths: Record<string, Record<string, { responses: Record<string, { 'x-error-codes'?: string[] }> }>>;
+  };
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining([
+      '/api/certifications/otp/request',
+      '/api/certifications/otp/confirm/{imp_uid}',
+      '/api/certifications',
+      '/api/certifications/redirect',
+      '/api/users',
+      '/api/admin/certifications',
+      '/api/members/{id}',
+    ]),
+  );
+  expect(doc.paths['/api/users'].post.responses['409']['x-error-codes']?.sort()).toEqual(['ALREADY_REGISTERED', 'VERIFICATION_USED']);
+  expect(doc.paths['/api/members/{id}'].get.responses['404']['x-error-codes']).toEqual(['MEMBER_NOT_FOUND']);
+  const ui = await request(http).get('/docs').expect(200);
+  expect(ui.headers['content-type']).toMatch(/text\/html/);
+  const bundle = await request(http).get('/docs/swagger-ui-bundle.js').expect(200);
+  expect(bundle.headers['content-type']).toMatch(/javascript/);
+});
