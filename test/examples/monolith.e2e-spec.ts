@@ -11,7 +11,10 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { generateAdminKey } from '@app/admin';
 import { generateKeyMaterial } from '@app/pii';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
 import { createHostApp } from '../../examples/monolith/src/bootstrap';
+import { MinimalHostModule } from '../../examples/monolith/src/minimal-host.module';
 import { IamportSandbox } from '../../apps/iamport-sandbox/src/sandbox';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 
@@ -166,4 +169,57 @@ it('serves its own OpenAPI document with the libs\' routes under its prefix, and
   expect(ui.headers['content-type']).toMatch(/text\/html/);
   const bundle = await request(http).get('/docs/swagger-ui-bundle.js').expect(200);
   expect(bundle.headers['content-type']).toMatch(/javascript/);
+});
+
+describe('the dozen lines of docs/ecosystem.md (examples/monolith/src/minimal-host.module.ts)', () => {
+  let minimalDb: TestDatabase;
+  let minimal: NestExpressApplication;
+
+  beforeAll(async () => {
+    minimalDb = await createTestDatabase();
+    const keys = generateKeyMaterial();
+    // That module reads process.env through ConfigModule, as a host would: set it for the boot only.
+    const env: Record<string, string> = {
+      DATABASE_URL: minimalDb.url,
+      PII_ENCRYPTION_KEYS: keys.encryptionKeys,
+      PII_HMAC_KEY: keys.hmacKey,
+      IAMPORT_BASE_URL: sandbox.url,
+      IAMPORT_IMP_KEY: 'host_imp_key',
+      IAMPORT_IMP_SECRET: 'host_imp_secret',
+      SERVICE_NAME: '최소 호스트',
+    };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    try {
+      minimal = await NestFactory.create<NestExpressApplication>(MinimalHostModule, new ExpressAdapter(), { logger: false });
+      await minimal.init();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await minimal?.close();
+    await minimalDb?.drop();
+  });
+
+  it('boots on Express and performs a whole OTP signup', async () => {
+    const server = minimal.getHttpServer();
+    const phone = freshPhone();
+    const requested = await request(server)
+      .post('/certifications/otp/request')
+      .send({ name: '홍길동', phone, birth: '900101', gender_digit: '1', carrier: 'LGT', is_mvno: true })
+      .expect(201);
+    const otp = await otpFor(phone, requested.body.imp_uid);
+    const confirmed = await request(server).post(`/certifications/otp/confirm/${requested.body.imp_uid}`).send({ otp }).expect(200);
+    const created = await request(server).post('/users').send({ verification_token: confirmed.body.verification_token }).expect(201);
+    expect(created.body).toEqual({ id: expect.any(String), created_at: expect.any(String) });
+    const invalid = await request(server).post('/users').send({ verification_token: 'x', extra: 1 }).expect(400);
+    expect(invalid.body.error.code).toBe('VALIDATION_FAILED');
+    const [row] = await minimal.get(DataSource).query('SELECT count(*)::int AS n FROM users');
+    expect(row).toEqual({ n: 1 });
+  });
 });

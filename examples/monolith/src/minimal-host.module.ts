@@ -1,0 +1,34 @@
+// The dozen lines of docs/ecosystem.md, as they are: booted by test/examples/monolith.e2e-spec.ts.
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgePolicyModule } from '@app/age-policy';
+import { CertificationModule } from '@app/certification';
+import { DomainExceptionFilter, createValidationPipe } from '@app/common';
+import { IamportModule } from '@app/iamport';
+import { PiiModule } from '@app/pii';
+import { UserModule } from '@app/user';
+import { MIGRATIONS } from '../../../migrations/migrations';
+
+const fromConfig = { inject: [ConfigService], isGlobal: true };
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true }),
+    TypeOrmModule.forRootAsync({ inject: [ConfigService], useFactory: (c: ConfigService) => ({
+      type: 'postgres', url: c.getOrThrow('DATABASE_URL'), autoLoadEntities: true, migrations: MIGRATIONS, migrationsRun: true }) }),
+    PiiModule.forRootAsync({ ...fromConfig, useFactory: (c: ConfigService) => ({
+      encryptionKeys: c.getOrThrow('PII_ENCRYPTION_KEYS'), hmacKey: c.getOrThrow('PII_HMAC_KEY') }) }),
+    IamportModule.forRootAsync({ ...fromConfig, useFactory: (c: ConfigService) => ({ baseUrl: c.get('IAMPORT_BASE_URL', 'https://api.iamport.kr'),
+      impKey: c.getOrThrow('IAMPORT_IMP_KEY'), impSecret: c.getOrThrow('IAMPORT_IMP_SECRET') }) }),
+    AgePolicyModule.forRootAsync({ ...fromConfig, useFactory: (c: ConfigService) => ({ minAge: Number(c.get('MIN_AGE', 19)) }) }),
+    CertificationModule.forRootAsync({ ...fromConfig, useFactory: (c: ConfigService) => ({ company: c.get('SERVICE_NAME') }) }),
+    UserModule.forRootAsync({ useFactory: () => ({}) }),
+  ],
+  providers: [
+    { provide: APP_FILTER, useClass: DomainExceptionFilter },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+  ],
+})
+export class MinimalHostModule {}
