@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BlindIndex, PiiCipher } from '@app/pii';
 import type { CertificationFlow, CertificationStatus } from '@app/certification';
+import { normalizePhone } from '@app/certification';
 import { CertificationNotFoundError, invalidField } from './admin.errors';
 import type { AdminRequestContext } from './admin-request';
 import { AuditLogService } from './audit-log.service';
 import { cursorTimestampSql, decodeCursor, encodeCursor } from './cursor';
-import { normalizeMobileFilter } from './phone';
 import {
   CERTIFICATION_COLUMNS,
   toDetail,
@@ -64,7 +64,7 @@ export class AdminCertificationsService {
     if (from) where.push(`c.created_at >= ${param(from.toISOString())}::timestamptz`);
     if (to) where.push(`c.created_at < ${param(to.toISOString())}::timestamptz`);
     if (query.phone !== undefined) {
-      const phone = normalizeMobileFilter(query.phone);
+      const phone = normalizePhone(query.phone);
       if (phone === null) throw invalidField('phone', 'phone must be a Korean mobile number');
       // char(64) on both sides, or PostgreSQL compares as text and cannot use the index.
       where.push(`c.phone_bidx = ${param(this.blindIndex.compute('phone', phone))}::char(64)`);

@@ -32,5 +32,6 @@ export {
 export type { VerificationView } from './verification-view';
 export { hashVerificationToken, isVerificationTokenFormat } from './verification-token';
 export { IsVerificationToken } from './input/validators';
+export { normalizePhone } from './input/normalize';
 export { CertificationEntity, type CertificationStatus, type CertificationFlow } from './entities/certification.entity';
 export { VerificationTokenEntity } from './entities/verification-token.entity';

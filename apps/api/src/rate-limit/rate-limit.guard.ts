@@ -4,8 +4,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 // is loaded at run time; see rate-limit.module.ts for why the guard itself is not ThrottlerGuard.
 import { normalizeIp } from '@nestjs/throttler/dist/ip';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-// TODO: import from '@app/certification' once its index exports normalizePhone (it does not yet).
-import { normalizePhone } from '../../../../libs/certification/src/input/normalize';
+import { normalizePhone } from '@app/certification';
 import { RateLimitedError } from '@app/common';
 import { BlindIndex } from '@app/pii';
 import { RATE_LIMIT_RULES, RATE_LIMIT_WINDOW_MS, type RateLimitRule } from './rate-limit.rules';
