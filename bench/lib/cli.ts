@@ -39,13 +39,14 @@ const HELP = `npm run bench -- [options]
                              65000, like a load balancer; node's own default is 5000: see
                              docs/performance.md for what the api does when it is short)
   --signups N                measured signups per contestant (default 3000; quick 300)
-  --warmup N                 signups before measuring, per contestant (default 300; quick 60)
+  --warmup N                 signups before measuring, per contestant (default 1000; quick 100):
+                             the api's JIT needs about that many to settle
   --rounds N                 the measured signups alternate between api and baseline in N
                              segments (default 6; quick 2)
   --concurrency N            virtual users in flight (default 64; quick 32)
   --pool-size N              database pool of the api and the baseline (default 10)
   --admin-rows N             verification rows for the admin queries (default 1000000; quick 100000)
-  --admin-runs N             runs per admin query (default 300; quick 100)
+  --admin-runs N             runs per admin query (default 1000; quick 200)
   --pglite-signups N         signups on the embedded PGlite default (default 300; quick 60)
   --only LIST                comma-separated subset of signup,admin,pglite
   --contestants LIST         signup flow against api,baseline (default both; one alone has no ratio)
@@ -68,12 +69,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     upstreamLatencyMs: 20,
     upstreamKeepAliveMs: 65_000,
     signups: quick ? 300 : 3000,
-    warmup: quick ? 60 : 300,
+    warmup: quick ? 100 : 1000,
     rounds: quick ? 2 : 6,
     concurrency: quick ? 32 : 64,
     poolSize: 10,
     adminRows: quick ? 100_000 : 1_000_000,
-    adminRuns: quick ? 100 : 300,
+    adminRuns: quick ? 200 : 1000,
     offsetRuns: quick ? 10 : 30,
     pgliteSignups: quick ? 60 : 300,
     pgliteConcurrency: quick ? 8 : 16,
