@@ -197,6 +197,8 @@ describe('the document against the running api', () => {
       expect(res.headers['content-type']).toMatch(type);
       expect(Number(res.headers['content-length'] ?? (res.body as Buffer).length)).toBeGreaterThan(100);
     }
-    await request(t.http).get('/docs/../package.json').expect(404);
+    // Only those files: nothing else of the swagger-ui-dist folder (or beyond it) is served.
+    await request(t.http).get('/docs/package.json').expect(404);
+    await request(t.http).get('/docs/swagger-ui-bundle.js.map').expect(404);
   });
 });
