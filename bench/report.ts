@@ -14,6 +14,8 @@ export interface MachineInfo {
 
 export interface BenchReport {
   date: string;
+  /** 1-minute load average of the machine at the start and end of each part (background load). */
+  loadAverage: Record<string, [number, number]>;
   command: string;
   machine: MachineInfo;
   signup?: SignupBenchResult;
@@ -61,7 +63,10 @@ export function markdown(r: BenchReport): string {
   const out: string[] = [];
   const m = r.machine;
   out.push(`Measured ${r.date} on ${m.cpus} vCPU ${m.cpuModel}, ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node}, PostgreSQL ${m.postgres}.`);
-  out.push(`Command: \`${r.command}\``, '');
+  out.push(`Command: \`${r.command}\``);
+  const la = Object.entries(r.loadAverage ?? {}).map(([k, [a, b]]) => `${k} ${a.toFixed(1)} -> ${b.toFixed(1)}`);
+  if (la.length) out.push(`Load average (1 min) at the start and end of each part, ${r.machine.cpus} CPUs: ${la.join(', ')}.`);
+  out.push('');
   if (r.signup) {
     const s = r.signup;
     out.push(

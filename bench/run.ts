@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { cpus, release, totalmem, type } from 'node:os';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { IamportSandbox } from '../apps/iamport-sandbox/src/sandbox';
 import { runAdminBench } from './admin';
@@ -57,6 +57,7 @@ async function main(): Promise<number> {
     date: new Date().toISOString().slice(0, 10),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
     machine: await machine(o),
+    loadAverage: {},
     targets: [],
   };
   const sandbox = new IamportSandbox({ logger: { log: () => undefined } });
@@ -70,9 +71,15 @@ async function main(): Promise<number> {
   const control = new SandboxControl(sandboxUrl);
   const started = Date.now();
   try {
-    if (o.only.has('signup')) report.signup = await runSignupBench(o, control, log);
-    if (o.only.has('admin')) report.admin = await runAdminBench(o, sandboxUrl, log);
-    if (o.only.has('pglite')) report.pglite = await runPgliteBench(o, control, log);
+    const part = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+      const before = loadavg()[0];
+      const result = await fn();
+      report.loadAverage[name] = [Math.round(before * 100) / 100, Math.round(loadavg()[0] * 100) / 100];
+      return result;
+    };
+    if (o.only.has('signup')) report.signup = await part('signup', () => runSignupBench(o, control, log));
+    if (o.only.has('admin')) report.admin = await part('admin', () => runAdminBench(o, sandboxUrl, log));
+    if (o.only.has('pglite')) report.pglite = await part('pglite', () => runPgliteBench(o, control, log));
   } finally {
     control.close();
     await sandbox.close();
