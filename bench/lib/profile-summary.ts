@@ -33,6 +33,34 @@ export function bucketOf(url: string, fn: string): string {
   return m ? `project:${m[1]}` : url;
 }
 
+/**
+ * CPU actually spent, by who asked for it: every sample except idle, the socket-write syscalls
+ * (on a small VM their "self time" is mostly the process being preempted by the PostgreSQL
+ * backend it has just woken: wall time, not work) and module loading at boot, attributed to the
+ * first frame up the stack that is not node's own code (so the http client work that axios
+ * triggers counts for axios).
+ */
+function busyByOwner(p: Profile, byId: Map<number, ProfileNode>, self: Map<number, number>): Map<string, number> {
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const skip = new Set(['(idle)', 'writev', 'writeBuffer', 'read']);
+  const owners = new Map<string, number>();
+  for (const [id, us] of self) {
+    if (skip.has(byId.get(id)!.callFrame.functionName)) continue;
+    const chain: string[] = [];
+    let boot = false;
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame;
+      if (/^(Module\._load|compileSourceTextModule|loadESMFromCJS)$/.test(f.functionName)) boot = true;
+      chain.push(bucketOf(f.url, f.functionName));
+    }
+    if (boot) continue;
+    const owner = chain.find((b) => b !== '(node internals)') ?? '(node internals)';
+    owners.set(owner, (owners.get(owner) ?? 0) + us);
+  }
+  return owners;
+}
+
 export function summarize(file: string, top = 30): string {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
@@ -53,6 +81,12 @@ export function summarize(file: string, top = 30): string {
   const pct = (us: number) => ((us / total) * 100).toFixed(1).padStart(5);
   const lines = [`profile ${file}: ${(total / 1e6).toFixed(1)} s sampled`, '', 'self time by package:'];
   for (const [k, v] of [...pkgTimes].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(v)}%  ${k}`);
+  const owners = busyByOwner(p, byId, self);
+  const busy = [...owners.values()].reduce((a, b) => a + b, 0);
+  lines.push('', `busy CPU by owner (${(busy / 1e6).toFixed(1)} s; no idle, socket-write syscalls or boot):`);
+  for (const [k, v] of [...owners].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    lines.push(`  ${((v / busy) * 100).toFixed(1).padStart(5)}%  ${k}`);
+  }
   lines.push('', 'self time by function:');
   for (const [k, v] of [...fnTimes].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(v)}%  ${k}`);
   return lines.join('\n');
