@@ -7,6 +7,7 @@ export {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   InternalError,
+  HttpStatusError,
 } from './http/error-codes';
 export { DomainExceptionFilter, type ErrorBody, type ErrorMapper } from './http/domain-exception.filter';
 export { createValidationPipe, flattenValidationErrors } from './http/validation';

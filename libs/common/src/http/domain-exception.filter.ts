@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { DomainError, ValidationFailedError } from '../domain-error';
 import {
   ForbiddenError,
+  HttpStatusError,
   InternalError,
   NotFoundRouteError,
   PayloadTooLargeError,
@@ -72,29 +73,56 @@ export class DomainExceptionFilter implements ExceptionFilter {
     }
     const status = statusOf(exception);
     if (status !== undefined && status >= 400 && status < 500) {
-      switch (status) {
-        case 401:
-          return new UnauthorizedError();
-        case 403:
-          return new ForbiddenError('Forbidden');
-        case 404:
-          return new NotFoundRouteError('No such route');
-        case 405:
-          return new NotFoundRouteError('No such route');
-        case 413:
-          return new PayloadTooLargeError('Request body too large');
-        case 415:
-          return new UnsupportedMediaTypeError('Unsupported content type; send application/json');
-        case 429:
-          return new RateLimitedError(60);
-        default:
-          // Malformed JSON, bad content-length and similar: the body as a whole is invalid.
-          return new ValidationFailedError([{ field: 'body', message: 'request body is not valid JSON' }]);
-      }
+      return exception instanceof HttpException
+        ? fromHttpException(exception, status)
+        : fromFrameworkError(status);
     }
     const err = exception as Error | undefined;
     this.logger.error(`Unhandled ${err?.name ?? typeof exception}`, err?.stack?.split('\n').slice(1, 8).join('\n'));
     return new InternalError();
+  }
+}
+
+/** A 4xx HttpException thrown by Nest itself or by a host application's own code. */
+function fromHttpException(exception: HttpException, status: number): DomainError {
+  const message = exception.message;
+  switch (status) {
+    case 400:
+      // Nest's built-in pipes (ParseIntPipe, ...) and a host's BadRequestException.
+      return new ValidationFailedError([{ field: 'request', message }]);
+    case 401:
+      return new UnauthorizedError();
+    case 403:
+      return new ForbiddenError('Forbidden');
+    case 404:
+    case 405:
+      // Nest's own "Cannot GET /x" for an unknown route; a host's NotFoundException keeps its message.
+      return new NotFoundRouteError(/^Cannot [A-Z]+ /.test(message) ? 'No such route' : message);
+    case 413:
+      return new PayloadTooLargeError('Request body too large');
+    case 415:
+      return new UnsupportedMediaTypeError('Unsupported content type; send application/json');
+    case 429:
+      return new RateLimitedError(60);
+    default:
+      return new HttpStatusError(status, message);
+  }
+}
+
+/**
+ * Errors of the HTTP layer below Nest: Express body-parser (`status` + `type`) and Fastify
+ * (`statusCode`, `FST_ERR_*`): a body that is not JSON, too large, of another content type.
+ */
+function fromFrameworkError(status: number): DomainError {
+  switch (status) {
+    case 404:
+      return new NotFoundRouteError('No such route');
+    case 413:
+      return new PayloadTooLargeError('Request body too large');
+    case 415:
+      return new UnsupportedMediaTypeError('Unsupported content type; send application/json');
+    default:
+      return new ValidationFailedError([{ field: 'body', message: 'request body is not valid JSON' }]);
   }
 }
 

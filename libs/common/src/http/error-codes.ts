@@ -1,3 +1,4 @@
+import { HttpStatus } from '@nestjs/common';
 import { DomainError } from '../domain-error';
 
 export class NotFoundRouteError extends DomainError {
@@ -44,5 +45,19 @@ export class InternalError extends DomainError {
   readonly status = 500;
   constructor() {
     super('Internal error');
+  }
+}
+
+/**
+ * Any other 4xx HttpException (e.g. a host application's ConflictException): its status is
+ * kept, and the code is the status name (`CONFLICT`, `GONE`, `UNPROCESSABLE_ENTITY`, ...).
+ */
+export class HttpStatusError extends DomainError {
+  readonly code: string;
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+    this.code = (HttpStatus as unknown as Record<number, string | undefined>)[status] ?? `HTTP_${status}`;
   }
 }
