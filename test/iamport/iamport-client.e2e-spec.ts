@@ -726,6 +726,129 @@ describe('circuit breaker', () => {
   });
 });
 
+describe('call deadline (callDeadlineMs)', () => {
+  /** Scheduling slack over the deadline (timers, loopback, a busy test machine). */
+  const MARGIN_MS = 200;
+  const SILENT = 5000; // far beyond every deadline below: the upstream never answers in time
+
+  async function timed<E extends IamportError>(promise: Promise<unknown>): Promise<{ error: E; ms: number }> {
+    const started = performance.now();
+    const error = await failure<E>(promise);
+    return { error, ms: performance.now() - started };
+  }
+
+  it('is validated: not below timeoutMs; defaults to 12000 (or timeoutMs when larger)', async () => {
+    const attempt = Test.createTestingModule({
+      imports: [IamportModule.forRoot({ baseUrl, impKey: IMP_KEY, impSecret: IMP_SECRET, timeoutMs: 1000, callDeadlineMs: 999 })],
+    })
+      .setLogger(logs)
+      .compile();
+    const error = await attempt.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(String(error)).toContain('callDeadlineMs must be >= timeoutMs');
+    // a timeoutMs above the default deadline alone is still a valid configuration
+    const { client } = await clientWith({ timeoutMs: 20_000 });
+    expect((await client.getCertification(await popupCertification())).certified).toBe(true);
+  });
+
+  it('a GET against a silent upstream fails within the deadline: no retry starts without the time for it', async () => {
+    const impUid = await popupCertification();
+    const options = { timeoutMs: 300, callDeadlineMs: 800, retry: { attempts: 3, baseDelayMs: 10 } };
+    const { client, events } = await clientWith(options);
+    // the same options with a roomy deadline: shows what the deadline prevents
+    const roomy = await clientWith({ ...options, callDeadlineMs: 5000 });
+    await client.getCertification(impUid); // tokens cached
+    await roomy.client.getCertification(impUid);
+    await fault({ path_prefix: '/certifications/', method: 'GET', latency_ms: SILENT });
+    try {
+      const s0 = await stats();
+      const { error, ms } = await timed<IamportTimeoutError>(client.getCertification(impUid));
+      expect(error).toBeInstanceOf(IamportTimeoutError);
+      expect(error.operation).toBe('getCertification');
+      expect(ms).toBeLessThan(800 + MARGIN_MS);
+      // two 300 ms attempts; a third would have ended past 800 ms
+      expect((await stats()).calls.getCertification - s0.calls.getCertification).toBe(2);
+      expect(events.filter((e) => e.operation === 'getCertification').map((e) => e.outcome)).toEqual(['success', 'timeout', 'timeout']);
+      expect(logs.lines.some((l) => l.includes('not retrying') && l.includes('before the call deadline'))).toBe(true);
+
+      // with the roomy deadline: all 3 attempts, past 800 ms
+      const slow = await timed<IamportTimeoutError>(roomy.client.getCertification(impUid));
+      expect(slow.error).toBeInstanceOf(IamportTimeoutError);
+      expect(slow.ms).toBeGreaterThanOrEqual(900);
+      expect(roomy.events.filter((e) => e.outcome === 'timeout')).toHaveLength(3);
+    } finally {
+      await clearFaults();
+    }
+  });
+
+  it('a call whose token fetch hangs fails within the deadline, without reaching the API call', async () => {
+    const { client, events } = await clientWith({ timeoutMs: 300, callDeadlineMs: 800, retry: { attempts: 3, baseDelayMs: 10 } });
+    await fault({ path_prefix: '/users/getToken', latency_ms: SILENT });
+    try {
+      const { error, ms } = await timed<IamportTimeoutError>(client.getCertification('imp_000000000001'));
+      expect(error).toBeInstanceOf(IamportTimeoutError);
+      expect(error.operation).toBe('getToken');
+      expect(ms).toBeLessThan(800 + MARGIN_MS);
+      const s = await stats();
+      expect(s.calls.getToken).toBe(2);
+      expect(s.calls.getCertification).toBe(0);
+      expect(events.map((e) => `${e.operation}:${e.outcome}`)).toEqual(['getToken:timeout', 'getToken:timeout']);
+    } finally {
+      await clearFaults();
+    }
+  });
+
+  it('the time taken by the token counts: the attempt gets only what is left, and fails at the deadline', async () => {
+    const impUid = await popupCertification();
+    const { client, events } = await clientWith({ timeoutMs: 600, callDeadlineMs: 800, retry: { attempts: 3, baseDelayMs: 10 } });
+    await fault({ path_prefix: '/users/getToken', latency_ms: 400, times: 1 });
+    await fault({ path_prefix: '/certifications/', method: 'GET', latency_ms: SILENT });
+    try {
+      const { error, ms } = await timed<IamportTimeoutError>(client.getCertification(impUid));
+      expect(error).toBeInstanceOf(IamportTimeoutError);
+      expect(error.callDeadline).toBe(true);
+      expect(error.timeoutMs).toBe(800);
+      expect(error.message).toContain('call deadline of 800 ms');
+      expect(ms).toBeGreaterThanOrEqual(780);
+      expect(ms).toBeLessThan(800 + MARGIN_MS);
+      expect(events.map((e) => `${e.operation}:${e.outcome}`)).toEqual(['getToken:success', 'getCertification:timeout']);
+      const getAttempt = events[1];
+      expect(getAttempt.durationMs).toBeLessThan(550); // cut at the ~400 ms left, not at timeoutMs 600
+    } finally {
+      await clearFaults();
+    }
+  });
+
+  it('a caller stops waiting for the shared token fetch at its own deadline; the fetch goes on for the others', async () => {
+    const impUid = await popupCertification();
+    const { client } = await clientWith({ timeoutMs: 700, callDeadlineMs: 800, retry: { attempts: 3, baseDelayMs: 10 } });
+    await client.getCertification(impUid); // token cached
+    // A's GET answers a 401 after 350 ms: A drops the token and starts a fetch that takes 550 ms,
+    // i.e. past A's deadline (~800 ms) but well within the fetch's own.
+    await fault({ path_prefix: '/certifications/', method: 'GET', status: 401, latency_ms: 350, times: 1 });
+    await fault({ path_prefix: '/users/getToken', latency_ms: 550, times: 1 });
+    const s0 = await stats();
+    const a = timed<IamportTimeoutError>(client.getCertification(impUid));
+    await sleep(450); // the fetch is in flight now
+    const b = client.getCertification(impUid).then((cert) => ({ cert, at: performance.now() }));
+    const { error, ms } = await a;
+    expect(error).toBeInstanceOf(IamportTimeoutError);
+    expect(error.operation).toBe('getToken');
+    expect(error.callDeadline).toBe(true);
+    expect(ms).toBeGreaterThanOrEqual(780);
+    expect(ms).toBeLessThan(800 + MARGIN_MS);
+    // B joined the same fetch, which was not cut short by A's deadline
+    expect((await b).cert.imp_uid).toBe(impUid);
+    const s1 = await stats();
+    expect(s1.calls.getToken - s0.calls.getToken).toBe(1);
+    // and the token it fetched is stored: the next call needs no fetch
+    await client.getCertification(impUid);
+    expect((await stats()).calls.getToken - s0.calls.getToken).toBe(1);
+  });
+});
+
 describe('secrets and personal data', () => {
   it('appear in no log line and in no thrown error, however serialized', async () => {
     tokensSeen.add(await sandboxToken());

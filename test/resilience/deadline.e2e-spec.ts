@@ -108,7 +108,7 @@ it('answers 503 UPSTREAM_UNAVAILABLE with Retry-After, never a 500, within the c
 });
 
 // KNOWN DEFECT, see the file comment: drop `.failing` once the iamport client has a deadline.
-it.failing('answers within 15 s, retries and token fetch included', () => {
+it('answers within 15 s, retries and token fetch included', () => {
   if (skip) throw new Error('skipped');
   for (const c of cases) expect({ case: c.name, withinBudget: c.answer.ms <= BUDGET_MS }).toEqual({ case: c.name, withinBudget: true });
 });

@@ -73,6 +73,7 @@ export class AppModule {
             impKey: config.iamport.impKey,
             impSecret: config.iamport.impSecret,
             timeoutMs: config.iamport.timeoutMs,
+            callDeadlineMs: config.iamport.callDeadlineMs,
             tokenStore: iamportTokenStoreFor(redis),
             onCall: (event) => metrics.recordUpstreamCall(event),
           }),

@@ -50,6 +50,14 @@ interface CallSpec<T> {
   recover?: (error: IamportApiError, attempt: AttemptInfo) => { value: T } | undefined;
 }
 
+/** When a whole public call must be over, on the `performance.now()` clock. */
+interface CallDeadline {
+  at: number;
+}
+
+/** A retry needs at least this much time left (or `timeoutMs`, if smaller) after its backoff. */
+const MIN_RETRY_BUDGET_MS = 1000;
+
 interface AttemptInfo {
   /** 1-based attempt number of the retry loop. */
   attempt: number;
@@ -70,6 +78,11 @@ interface AttemptInfo {
  *   and confirmOtp (the caller recovers through getCertification) are never retried.
  * - A hard per-attempt timeout (axios `timeout` for connect/idle plus an AbortController timer
  *   for the whole exchange, so a server that accepts and stalls is cut off).
+ * - A deadline per public call (`callDeadlineMs`) over everything it does: waiting for the
+ *   token, the 401 refresh and repeat, every retry and backoff. Each attempt gets
+ *   `min(timeoutMs, time left)`; no retry starts without enough time left. The shared token
+ *   fetch runs under a deadline of its own: a caller stops waiting for it at its own deadline,
+ *   the fetch goes on for the others.
  * - A circuit breaker shared by all operations; 4xx answers count as the upstream being alive.
  * - Errors and logs carry the operation, HTTP status, upstream code and (redacted) upstream
  *   message only; never the credentials, the token or personal data of a request.
@@ -209,14 +222,19 @@ export class IamportClient implements OnModuleDestroy {
 
   // ---------------------------------------------------------------- pipeline
 
-  /** Retry loop around `attempt` (backoff on transient failures, up to spec.attempts). */
-  private async call<T>(spec: CallSpec<T>): Promise<T> {
+  /**
+   * Retry loop around `attempt` (backoff on transient failures, up to spec.attempts), all of it
+   * within `deadline`: a retry starts only if, after its backoff, at least
+   * min(timeoutMs, MIN_RETRY_BUDGET_MS) is left; otherwise the last error is thrown. A public
+   * call gets a fresh deadline (callDeadlineMs from now); the shared token fetch passes its own.
+   */
+  private async call<T>(spec: CallSpec<T>, deadline: CallDeadline = this.newDeadline()): Promise<T> {
     const state = { tokenRefreshed: false };
     let earlierAttemptUncertain = false;
     for (let attempt = 1; ; attempt++) {
       const info: AttemptInfo = { attempt, earlierAttemptUncertain };
       try {
-        return await this.attemptWithToken(spec, info, state);
+        return await this.attemptWithToken(spec, info, state, deadline);
       } catch (error) {
         if (error instanceof IamportApiError && spec.recover) {
           const recovered = spec.recover(error, info);
@@ -227,6 +245,13 @@ export class IamportClient implements OnModuleDestroy {
         if (!shouldRetry(error, spec.operation) || attempt >= spec.attempts) throw error;
         earlierAttemptUncertain = true;
         const delay = this.backoffMs(attempt);
+        const left = deadline.at - performance.now();
+        if (left - delay < Math.min(this.options.timeoutMs, MIN_RETRY_BUDGET_MS)) {
+          this.logger.warn(
+            `i'mport ${spec.operation} attempt ${attempt}/${spec.attempts} failed (${describe(error)}); not retrying: ${Math.max(0, Math.round(left))} ms left before the call deadline`,
+          );
+          throw error;
+        }
         this.logger.warn(
           `i'mport ${spec.operation} attempt ${attempt}/${spec.attempts} failed (${describe(error)}); retrying in ${delay} ms`,
         );
@@ -240,25 +265,38 @@ export class IamportClient implements OnModuleDestroy {
     spec: CallSpec<T>,
     info: AttemptInfo,
     state: { tokenRefreshed: boolean },
+    deadline: CallDeadline,
   ): Promise<T> {
-    if (!spec.authenticated) return this.send(spec, info, undefined);
-    const token = await this.accessToken();
+    if (!spec.authenticated) return this.send(spec, info, undefined, deadline);
+    const token = await this.accessToken(deadline);
     try {
-      return await this.send(spec, info, token);
+      return await this.send(spec, info, token, deadline);
     } catch (error) {
       if (!(error instanceof IamportApiError) || error.httpStatus !== 401 || state.tokenRefreshed) {
         throw error;
       }
       state.tokenRefreshed = true;
       this.logger.warn(`i'mport ${spec.operation} got 401; refreshing the access token and retrying once`);
-      await this.invalidateToken(token);
-      const fresh = await this.accessToken();
-      return this.send(spec, info, fresh);
+      await this.untilDeadline(this.invalidateToken(token), deadline, spec.operation);
+      const fresh = await this.accessToken(deadline);
+      return this.send(spec, info, fresh, deadline);
     }
   }
 
-  /** One HTTP exchange through the breaker, with the hard timeout. */
-  private async send<T>(spec: CallSpec<T>, info: AttemptInfo, token: string | undefined): Promise<T> {
+  /**
+   * One HTTP exchange through the breaker, with the hard timeout: timeoutMs, or the time left
+   * before the call deadline when that is shorter (a timeout is then the deadline's).
+   */
+  private async send<T>(
+    spec: CallSpec<T>,
+    info: AttemptInfo,
+    token: string | undefined,
+    deadline: CallDeadline,
+  ): Promise<T> {
+    const left = Math.ceil(deadline.at - performance.now());
+    if (left <= 0) throw this.deadlineError(spec.operation);
+    const attemptTimeoutMs = Math.min(this.options.timeoutMs, left);
+    const cutByDeadline = attemptTimeoutMs < this.options.timeoutMs;
     const admission = this.breaker.tryAcquire();
     if (!admission.allowed) {
       this.emit(spec.operation, 'circuit_open', 0);
@@ -267,7 +305,7 @@ export class IamportClient implements OnModuleDestroy {
     const permit: CircuitPermit = admission.permit;
     const started = performance.now();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), attemptTimeoutMs);
     let outcome: IamportCallOutcome = 'network_error';
     let verdict: 'success' | 'failure' | 'neutral' = 'neutral';
     try {
@@ -282,11 +320,11 @@ export class IamportClient implements OnModuleDestroy {
             ...(spec.body ? { 'Content-Type': 'application/json' } : {}),
             ...(token ? { Authorization: `Bearer ${token}` } : {}),
           },
-          timeout: this.options.timeoutMs,
+          timeout: attemptTimeoutMs,
           signal: controller.signal,
         });
       } catch (raw) {
-        const error = this.transportError(spec.operation, raw, controller.signal.aborted);
+        const error = this.transportError(spec.operation, raw, controller.signal.aborted, cutByDeadline);
         outcome = error instanceof IamportTimeoutError ? 'timeout' : 'network_error';
         verdict = 'failure';
         throw error;
@@ -357,10 +395,17 @@ export class IamportClient implements OnModuleDestroy {
   }
 
   /** Our own error for a failed exchange; nothing of the axios error (config, headers, body) is kept. */
-  private transportError(operation: IamportOperation, raw: unknown, abortedByUs: boolean): IamportError {
+  private transportError(
+    operation: IamportOperation,
+    raw: unknown,
+    abortedByUs: boolean,
+    cutByDeadline: boolean,
+  ): IamportError {
     const code = errorCode(raw);
     if (abortedByUs || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-      return new IamportTimeoutError({ operation, timeoutMs: this.options.timeoutMs });
+      return cutByDeadline
+        ? this.deadlineError(operation)
+        : new IamportTimeoutError({ operation, timeoutMs: this.options.timeoutMs });
     }
     if (code === undefined && !axios.isAxiosError(raw)) {
       // Not a transport failure: a bug in this process. Keep only its class name.
@@ -371,14 +416,51 @@ export class IamportClient implements OnModuleDestroy {
 
   // ---------------------------------------------------------------- token
 
-  /** A token valid for at least the refresh margin, fetched single-flight when needed. */
-  private async accessToken(): Promise<string> {
-    const cached = await this.readStore();
+  // ---------------------------------------------------------------- deadline
+
+  private newDeadline(): CallDeadline {
+    return { at: performance.now() + this.options.callDeadlineMs };
+  }
+
+  private deadlineError(operation: IamportOperation): IamportTimeoutError {
+    return new IamportTimeoutError({ operation, timeoutMs: this.options.callDeadlineMs, callDeadline: true });
+  }
+
+  /**
+   * `promise`, or an IamportTimeoutError (call deadline) once `deadline` has passed. The
+   * promise itself is not cancelled (a shared token fetch goes on for the other callers); its
+   * later rejection is observed here so that it is never an unhandled one.
+   */
+  private async untilDeadline<T>(promise: Promise<T>, deadline: CallDeadline, operation: IamportOperation): Promise<T> {
+    promise.catch(() => undefined);
+    const left = Math.ceil(deadline.at - performance.now());
+    if (left <= 0) throw this.deadlineError(operation);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.deadlineError(operation)), left);
+    });
+    try {
+      return await Promise.race([promise, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * A token valid for at least the refresh margin, fetched single-flight when needed, waited
+   * for until the call's deadline. With a token that is inside the margin but still valid, the
+   * refresh is waited for only as long as it leaves one whole attempt (timeoutMs) for the call;
+   * then the current token is used and the refresh goes on in the background.
+   */
+  private async accessToken(deadline: CallDeadline): Promise<string> {
+    const cached = await this.untilDeadline(this.readStore(), deadline, 'getToken');
     if (cached && Date.now() < cached.expiresAtMs - this.options.tokenRefreshMarginMs) {
       return cached.accessToken;
     }
+    const stillValid = cached !== null && Date.now() < cached.expiresAtMs;
+    const waitUntil = stillValid ? { at: deadline.at - this.options.timeoutMs } : deadline;
     try {
-      return (await this.refreshToken()).accessToken;
+      return (await this.untilDeadline(this.refreshToken(), waitUntil, 'getToken')).accessToken;
     } catch (error) {
       // Refresh failed inside the margin: the old token is still valid, use it.
       if (cached && Date.now() < cached.expiresAtMs) {
@@ -389,9 +471,16 @@ export class IamportClient implements OnModuleDestroy {
     }
   }
 
+  /**
+   * The token fetch in flight, or a new one. It runs under a deadline of its own (a fresh
+   * callDeadlineMs, store operations included), not under the caller's that started it: each
+   * caller stops waiting at its own deadline (`untilDeadline`), the fetch goes on for the others
+   * and still stores the token it gets.
+   */
   private refreshToken(): Promise<IamportStoredToken> {
     if (!this.tokenInFlight) {
-      const flight = this.fetchToken();
+      const own = this.newDeadline();
+      const flight = this.untilDeadline(this.fetchToken(own), own, 'getToken');
       this.tokenInFlight = flight;
       const clear = () => {
         if (this.tokenInFlight === flight) this.tokenInFlight = null;
@@ -401,7 +490,7 @@ export class IamportClient implements OnModuleDestroy {
     return this.tokenInFlight;
   }
 
-  private async fetchToken(): Promise<IamportStoredToken> {
+  private async fetchToken(deadline: CallDeadline): Promise<IamportStoredToken> {
     // Another instance sharing the store may have refreshed it meanwhile.
     const shared = await this.readStore();
     if (shared && Date.now() < shared.expiresAtMs - this.options.tokenRefreshMarginMs) return shared;
@@ -416,7 +505,7 @@ export class IamportClient implements OnModuleDestroy {
       attempts: this.options.retryAttempts,
       sensitive: [],
       parse: parseTokenResponse,
-    });
+    }, deadline);
     // Remaining lifetime by the server's clock, anchored to the local clock at the moment we
     // asked (conservative by the round trip): local clock skew does not matter.
     const remainingMs = Math.max(0, (body.expired_at - body.now) * 1000);

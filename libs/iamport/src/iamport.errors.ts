@@ -89,15 +89,25 @@ export class IamportAuthError extends IamportError {
   }
 }
 
-/** No complete answer within `timeoutMs` (the request may or may not have been processed). */
+/**
+ * No complete answer in time (the request may or may not have been processed): either one
+ * attempt ran out of `timeoutMs`, or the whole call ran out of its `callDeadlineMs`
+ * (`callDeadline: true`; `timeoutMs` is then that deadline). A call-deadline error may also
+ * come before any request was sent (the token fetch took the time).
+ */
 export class IamportTimeoutError extends IamportError {
   readonly timeoutMs: number;
-  constructor(init: { operation: IamportOperation; timeoutMs: number }) {
-    super(`i'mport ${init.operation} timed out after ${init.timeoutMs} ms`, {
-      operation: init.operation,
-      retryable: true,
-    });
+  /** True when the call's overall deadline (`callDeadlineMs`) ran out, not one attempt's timeout. */
+  readonly callDeadline: boolean;
+  constructor(init: { operation: IamportOperation; timeoutMs: number; callDeadline?: boolean }) {
+    super(
+      init.callDeadline
+        ? `i'mport ${init.operation} timed out: the call deadline of ${init.timeoutMs} ms passed`
+        : `i'mport ${init.operation} timed out after ${init.timeoutMs} ms`,
+      { operation: init.operation, retryable: true },
+    );
     this.timeoutMs = init.timeoutMs;
+    this.callDeadline = init.callDeadline ?? false;
   }
 }
 

@@ -27,6 +27,15 @@ export interface IamportModuleOptions {
   impSecret: string;
   /** Per attempt, covering connect, headers and body. Default 5000. */
   timeoutMs?: number;
+  /**
+   * Bound of one whole public call (`requestOtp`, `confirmOtp`, `getCertification`,
+   * `deleteCertification`): waiting for the access token, the 401 refresh and repeat, every
+   * retry attempt and backoff sleep. Each attempt gets `min(timeoutMs, time left)`; no retry
+   * starts without enough time left; a call whose deadline passes fails with
+   * `IamportTimeoutError` (`callDeadline: true`). Must be >= `timeoutMs`.
+   * Default 12000 (or `timeoutMs` when that is larger).
+   */
+  callDeadlineMs?: number;
   /** Retries of GET / DELETE (and getToken) on 5xx, timeouts and network errors. */
   retry?: {
     /** Total attempts, first one included. Default 3. */
@@ -53,6 +62,7 @@ export interface ResolvedIamportOptions {
   impKey: string;
   impSecret: string;
   timeoutMs: number;
+  callDeadlineMs: number;
   retryAttempts: number;
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
@@ -61,6 +71,9 @@ export interface ResolvedIamportOptions {
   tokenRefreshMarginMs: number;
   onCall?: (event: IamportCallEvent) => void;
 }
+
+/** Default bound of one whole public call, retries and token fetch included. */
+export const DEFAULT_CALL_DEADLINE_MS = 12_000;
 
 /** Validates and fills defaults. Messages never include the key or secret. */
 export function resolveIamportOptions(options: IamportModuleOptions): ResolvedIamportOptions {
@@ -80,6 +93,7 @@ export function resolveIamportOptions(options: IamportModuleOptions): ResolvedIa
     impKey,
     impSecret,
     timeoutMs: options.timeoutMs ?? 5000,
+    callDeadlineMs: 0, // below, once timeoutMs is known to be valid
     retryAttempts: options.retry?.attempts ?? 3,
     retryBaseDelayMs: options.retry?.baseDelayMs ?? 100,
     retryMaxDelayMs: 5000,
@@ -89,6 +103,15 @@ export function resolveIamportOptions(options: IamportModuleOptions): ResolvedIa
     onCall: options.onCall,
   };
   positive('timeoutMs', resolved.timeoutMs, 1);
+  if (options.callDeadlineMs === undefined) {
+    resolved.callDeadlineMs = Math.max(DEFAULT_CALL_DEADLINE_MS, resolved.timeoutMs);
+  } else {
+    resolved.callDeadlineMs = options.callDeadlineMs;
+    positive('callDeadlineMs', resolved.callDeadlineMs, 1);
+    if (resolved.callDeadlineMs < resolved.timeoutMs) {
+      throw new Error('IamportModule: callDeadlineMs must be >= timeoutMs');
+    }
+  }
   positive('retry.attempts', resolved.retryAttempts, 1, true);
   positive('retry.baseDelayMs', resolved.retryBaseDelayMs, 0);
   positive('breaker.failureThreshold', resolved.failureThreshold, 1, true);

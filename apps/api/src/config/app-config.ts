@@ -29,6 +29,8 @@ export interface AppConfig {
     impKey: string;
     impSecret: string;
     timeoutMs: number;
+    /** Bound of one whole upstream call, retries and token fetch included (>= timeoutMs). */
+    callDeadlineMs: number;
     /** True when no IAMPORT_IMP_KEY was given and the local sandbox's credentials are used. */
     usingSandbox: boolean;
     company: string | null;
@@ -150,6 +152,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       impKey: impKey ?? 'sandbox_imp_key',
       impSecret: impSecret ?? 'sandbox_imp_secret',
       timeoutMs: int('IAMPORT_TIMEOUT_MS', 5000, 100, 60000),
+      callDeadlineMs: int('IAMPORT_CALL_DEADLINE_MS', 12000, 1000, 60000),
       usingSandbox,
       company: str('IAMPORT_COMPANY'),
     },
@@ -172,6 +175,11 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     retention: { unusedVerificationDays: int('RETENTION_UNUSED_VERIFICATION_DAYS', 30, 1, 3650) },
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10000, 0, 120000),
   };
+  if (config.iamport.callDeadlineMs < config.iamport.timeoutMs) {
+    problems.push(
+      `IAMPORT_CALL_DEADLINE_MS (${config.iamport.callDeadlineMs}) must be >= IAMPORT_TIMEOUT_MS (${config.iamport.timeoutMs})`,
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
