@@ -2,6 +2,7 @@ import {
   BadRequestException,
   ConflictException,
   GoneException,
+  HttpException,
   NotFoundException,
   PayloadTooLargeException,
   UnauthorizedException,
@@ -46,6 +47,12 @@ describe('DomainExceptionFilter.toDomainError', () => {
     for (const e of [express, fastify]) {
       expect(map(e)).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, details: { fields: [{ field: 'body' }] } });
     }
+    // As the adapters hand them to filters: wrapped into an HttpException with the parser error as cause.
+    const wrapped = new HttpException('Body is not valid JSON', 400, { cause: fastify });
+    expect(map(wrapped)).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field: 'body' }] } });
+    expect(map(new BadRequestException('Object contains forbidden prototype property'))).toMatchObject({
+      details: { fields: [{ field: 'body' }] },
+    });
     const tooLarge = Object.assign(new Error('too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
     expect(map(tooLarge)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
     expect(map(new PayloadTooLargeException())).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });

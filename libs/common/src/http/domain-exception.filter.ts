@@ -85,6 +85,12 @@ export class DomainExceptionFilter implements ExceptionFilter {
 
 /** A 4xx HttpException thrown by Nest itself or by a host application's own code. */
 function fromHttpException(exception: HttpException, status: number): DomainError {
+  // Both adapters wrap the errors of their body parsers into an HttpException whose `cause` is
+  // the original error (Fastify's FST_ERR_CTP_*, Express' http-errors); Fastify's form parser
+  // refuses a `__proto__` key with a plain BadRequestException.
+  if (statusOf(exception.cause) !== undefined || /forbidden prototype property/i.test(exception.message)) {
+    return fromFrameworkError(status);
+  }
   const message = exception.message;
   switch (status) {
     case 400:
