@@ -156,8 +156,9 @@ const FIELD_RULES = {
 } satisfies Record<string, fc.Arbitrary<unknown>>;
 
 /**
- * Names of Object.prototype members (`valueOf`, `toString`, `constructor`, ...): see the
- * KNOWN DEFECT test at the end; left out of the other properties meanwhile.
+ * Names of Object.prototype members (`valueOf`, `toString`, `constructor`, ...): class-transformer
+ * drops such keys silently, so the validation pipe checks the raw body for them (the test at the
+ * end); left out of the other properties.
  */
 const PROTOTYPE_NAMES = [...Object.getOwnPropertyNames(Object.prototype), 'prototype'];
 
@@ -380,13 +381,9 @@ describe('paths and query strings', () => {
     );
   });
 
-  // KNOWN DEFECT (libs/common createValidationPipe + class-transformer): a body key named after an
-  // Object.prototype member (`valueOf`, `toString`, `constructor`, `hasOwnProperty`, ...) or
-  // `prototype` is silently dropped by plainToInstance (it skips `constructor` and keys whose
-  // instance value is a function), so
-  // forbidNonWhitelisted never sees it and the request goes through instead of 400 naming it.
-  // Harmless for the handlers (the value never reaches them) but against "unknown fields are
-  // rejected". Drop `.failing` once the pipe checks the raw body's own keys.
+  // class-transformer's plainToInstance silently drops a key named after an Object.prototype
+  // member or `prototype`; createValidationPipe checks the raw body's own keys so such a key is
+  // refused like any unknown field.
   it('refuses body keys named after Object.prototype members as unknown fields', async () => {
     await fc.assert(
       fc.asyncProperty(
