@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { ENTITIES } from '../apps/api/src/entities';
-import { MIGRATIONS } from './migrations';
+import { dataSourceOptions } from '../apps/api/src/database';
 
 /**
  * The DataSource the TypeORM CLI uses (`npm run migration:run`, `migration:revert`,
@@ -11,11 +10,4 @@ import { MIGRATIONS } from './migrations';
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is required for the migration commands');
 
-export default new DataSource({
-  type: 'postgres',
-  url,
-  entities: ENTITIES,
-  migrations: MIGRATIONS,
-  synchronize: false,
-  installExtensions: false,
-});
+export default new DataSource(dataSourceOptions({ url, poolSize: 1 }));

@@ -15,28 +15,18 @@ import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AdminModule, RetentionService } from '@app/admin';
 import { IamportModule } from '@app/iamport';
 import { PiiModule } from '@app/pii';
-import { MIGRATIONS } from '../migrations/migrations';
 import { ConfigError, loadAppConfig, type AppConfig } from '../apps/api/src/config/app-config';
-import { ENTITIES } from '../apps/api/src/entities';
+import { dataSourceOptions } from '../apps/api/src/database';
 import { prepareRuntime, type ApiRuntime } from '../apps/api/src/runtime';
 
 @Module({})
 class RetentionCliModule {
   static forRoot(config: AppConfig, runtime: ApiRuntime): DynamicModule {
-    const options: DataSourceOptions = {
-      type: 'postgres',
-      url: runtime.database.url,
-      entities: ENTITIES,
-      migrations: MIGRATIONS,
-      migrationsRun: false,
-      synchronize: false,
-      installExtensions: false,
-      extra: { max: 2, connectionTimeoutMillis: 10000 },
-    };
+    const options = dataSourceOptions({ url: runtime.database.url, poolSize: 2 });
     return {
       module: RetentionCliModule,
       imports: [

@@ -4,6 +4,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DestinationStream } from 'pino';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { dataSourceOptions } from './database';
 import { AdminModule } from '@app/admin';
 import { AgePolicyModule } from '@app/age-policy';
 import { CertificationModule } from '@app/certification';
@@ -11,10 +12,8 @@ import { DomainExceptionFilter, createValidationPipe, runMigrationsWithLock } fr
 import { IamportModule } from '@app/iamport';
 import { PiiModule } from '@app/pii';
 import { UserModule } from '@app/user';
-import { MIGRATIONS } from '../../../migrations/migrations';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/app-config.provider';
-import { ENTITIES } from './entities';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './observability/metrics.module';
 import { MetricsService } from './observability/metrics.service';
@@ -48,7 +47,7 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ level: config.logLevel, pretty: config.logPretty, destination: logDestination }),
         TypeOrmModule.forRootAsync({
-          useFactory: () => dataSourceOptions(runtime),
+          useFactory: () => dataSourceOptions(runtime.database),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options as DataSourceOptions).initialize();
             await runMigrationsWithLock(dataSource, runtime.database.lockUrl);
@@ -110,17 +109,4 @@ export class AppModule {
       exports: [APP_CONFIG],
     };
   }
-}
-
-export function dataSourceOptions(runtime: ApiRuntime): DataSourceOptions {
-  return {
-    type: 'postgres',
-    url: runtime.database.url,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
-    migrationsRun: false,
-    synchronize: false,
-    installExtensions: false,
-    extra: { max: runtime.database.poolSize, connectionTimeoutMillis: 10000 },
-  };
 }
