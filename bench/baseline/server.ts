@@ -104,8 +104,8 @@ function parseOtpRequest(body: Body) {
   return { name: name.normalize('NFC').trim(), phone: digits, birth: b, gender, carrier };
 }
 
-function upstreamError(status: number): HttpError {
-  return status >= 500 ? new HttpError(502, 'UPSTREAM_ERROR') : new HttpError(502, 'UPSTREAM_ERROR');
+function upstreamError(_status: number): HttpError {
+  return new HttpError(502, 'UPSTREAM_ERROR');
 }
 
 async function requestOtp(body: Body): Promise<[number, unknown]> {
