@@ -72,19 +72,24 @@ export class AdminUsersService {
    */
   async findByCi(ci: string, ctx: AdminRequestContext): Promise<AdminUserView> {
     const bidx = this.blindIndex.compute('ci', ci);
-    const row = await this.dataSource.transaction(async (manager) => {
-      const found = await this.find(manager, 'u.ci_bidx = $1::char(64)', bidx);
-      await this.audit.record(manager, {
-        keyId: ctx.principal.keyId,
-        action: 'user.ci_lookup',
-        subjectType: 'user',
-        subjectId: found?.id ?? null,
-        result: found ? 'ok' : 'not_found',
-        clientIp: ctx.clientIp,
-        requestId: ctx.requestId,
-      });
-      return found;
-    });
+    // ONE statement (one round trip, one commit): the lookup and its audit row, atomically.
+    const rows: UserRow[] = await this.dataSource.query(
+      `WITH found AS (
+         SELECT u.id, u.created_at, u.name_enc, u.phone_enc, u.birthday::text AS birthday, u.gender, u.foreigner,
+                u.nickname, u.marketing_opt_in,
+                c.imp_uid, c.flow, c.status, c.certified_at, c.pii_erased_at
+           FROM users u
+           LEFT JOIN certifications c ON c.id = u.certification_id
+          WHERE u.ci_bidx = $1::char(64)
+       ), audit AS (
+         INSERT INTO audit_log (key_id, action, subject_type, subject_id, result, client_ip, request_id)
+         SELECT $2, 'user.ci_lookup', 'user', (SELECT id::text FROM found),
+                CASE WHEN EXISTS (SELECT 1 FROM found) THEN 'ok' ELSE 'not_found' END, $3::inet, $4
+       )
+       SELECT * FROM found`,
+      [bidx, ctx.principal.keyId, ctx.clientIp, ctx.requestId?.slice(0, 128) ?? null],
+    );
+    const row = rows[0] ?? null;
     if (!row) throw new UserNotFoundError();
     return this.toView(row);
   }

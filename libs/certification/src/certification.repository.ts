@@ -40,8 +40,30 @@ const RECORDABLE: CertificationStatus[] = ['pending', 'locked', 'expired'];
 export class CertificationRepository {
   constructor(@Inject(CERTIFICATION_DATA_SOURCE) readonly dataSource: DataSource) {}
 
-  findByImpUid(impUid: string): Promise<CertificationEntity | null> {
-    return this.dataSource.getRepository(CertificationEntity).findOneBy({ impUid });
+  async findByImpUid(impUid: string): Promise<CertificationEntity | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${ENTITY_COLUMNS} FROM certifications WHERE imp_uid = $1`,
+      [impUid],
+    )) as Array<Record<string, any>>;
+    return rows[0] === undefined ? null : toEntity(rows[0]);
+  }
+
+  /**
+   * The happy path of a confirmation in ONE statement: reserves an attempt of a live, pending,
+   * unexpired OTP verification and answers the row (as `findByImpUid`); null otherwise (the
+   * caller then takes the slow path that tells why).
+   */
+  async reserveAttemptByImpUid(impUid: string, max: number, now: Date): Promise<CertificationEntity | null> {
+    const rows = rowsOf<Record<string, any>>(
+      await this.dataSource.query(
+        `UPDATE certifications SET otp_attempts = otp_attempts + 1, updated_at = now()
+          WHERE imp_uid = $1 AND flow = 'otp' AND status = 'pending' AND otp_attempts < $2 AND pii_erased_at IS NULL
+            AND (otp_expires_at IS NULL OR otp_expires_at > $3)
+          RETURNING ${ENTITY_COLUMNS}`,
+        [impUid, max, now],
+      ),
+    );
+    return rows[0] === undefined ? null : toEntity(rows[0]);
   }
 
   findById(id: string): Promise<CertificationEntity | null> {
@@ -58,14 +80,12 @@ export class CertificationRepository {
     carrier: string;
     otpExpiresAt: Date;
   }): Promise<string> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(CertificationEntity)
-      .values({ ...values, flow: 'otp', status: 'pending', otpAttempts: 0 })
-      .returning(['id'])
-      .execute();
-    return (result.raw as Array<{ id: string }>)[0].id;
+    const rows = (await this.dataSource.query(
+      `INSERT INTO certifications (imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, birthday, carrier)
+       VALUES ($1, $2, 'otp', 'pending', 0, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [values.impUid, values.merchantUid, values.otpExpiresAt, values.nameEnc, values.phoneEnc, values.phoneBidx, values.birthday, values.carrier],
+    )) as Array<{ id: string }>;
+    return rows[0].id;
   }
 
   /**
@@ -154,6 +174,40 @@ export class CertificationRepository {
     return (result.affected ?? 0) === 1;
   }
 
+  /**
+   * pending/locked/expired -> verified in ONE guarded UPDATE (which takes the row lock itself),
+   * answering what the view needs; null when the row is erased or not in one of those states
+   * (the caller then takes the slow path that tells why). No token can exist for a row that was
+   * not verified yet, so the caller needs no hasToken check after it.
+   */
+  async markVerifiedReturning(
+    manager: EntityManager,
+    id: string,
+    values: VerifiedValues,
+  ): Promise<{ imp_uid: string; flow: string } | null> {
+    const rows = rowsOf<{ imp_uid: string; flow: string }>(
+      await manager.query(
+        `UPDATE certifications
+            SET name_enc = $2, phone_enc = $3, phone_bidx = $4, ci_enc = $5, ci_bidx = $6, di_enc = $7, birthday = $8,
+                gender = $9, foreigner = $10, carrier = $11, certified_at = $12, merchant_uid = $13,
+                status = 'verified', updated_at = now()
+          WHERE id = $1 AND status IN ('pending', 'locked', 'expired') AND pii_erased_at IS NULL
+          RETURNING imp_uid, flow`,
+        [id, values.nameEnc, values.phoneEnc, values.phoneBidx, values.ciEnc, values.ciBidx, values.diEnc, values.birthday,
+          values.gender, values.foreigner, values.carrier, values.certifiedAt, values.merchantUid],
+      ),
+    );
+    return rows[0] ?? null;
+  }
+
+  async insertTokenRaw(manager: EntityManager, certificationId: string, tokenHash: string, expiresAt: Date): Promise<void> {
+    await manager.query('INSERT INTO verification_tokens (certification_id, token_hash, expires_at) VALUES ($1, $2, $3)', [
+      certificationId,
+      tokenHash,
+      expiresAt,
+    ]);
+  }
+
   /** Inserts a verification recorded straight from the upstream (popup / redirect flow). */
   async insertVerified(manager: EntityManager, impUid: string, values: VerifiedValues): Promise<string> {
     const result = await manager
@@ -178,6 +232,37 @@ export class CertificationRepository {
   getById(manager: EntityManager, id: string): Promise<CertificationEntity> {
     return manager.getRepository(CertificationEntity).findOneByOrFail({ id });
   }
+}
+
+const ENTITY_COLUMNS = `id, imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, ci_enc,
+  ci_bidx, di_enc, to_char(birthday, 'YYYY-MM-DD') AS birthday, gender, foreigner, carrier, certified_at, used_at,
+  pii_erased_at, created_at, updated_at`;
+
+function toEntity(r: Record<string, any>): CertificationEntity {
+  return Object.assign(new CertificationEntity(), {
+    id: r.id,
+    impUid: r.imp_uid,
+    merchantUid: r.merchant_uid,
+    flow: r.flow,
+    status: r.status,
+    otpAttempts: r.otp_attempts,
+    otpExpiresAt: r.otp_expires_at,
+    nameEnc: r.name_enc,
+    phoneEnc: r.phone_enc,
+    phoneBidx: r.phone_bidx,
+    ciEnc: r.ci_enc,
+    ciBidx: r.ci_bidx,
+    diEnc: r.di_enc,
+    birthday: r.birthday,
+    gender: r.gender,
+    foreigner: r.foreigner,
+    carrier: r.carrier,
+    certifiedAt: r.certified_at,
+    usedAt: r.used_at,
+    piiErasedAt: r.pii_erased_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  });
 }
 
 /** TypeORM's postgres driver answers an UPDATE/DELETE query with `[rows, rowCount]`. */

@@ -209,11 +209,14 @@ export class CertificationService implements OnApplicationBootstrap, OnModuleDes
   async confirmOtp(impUid: string, rawOtp: unknown): Promise<VerificationView> {
     const otp = normalizeOtp(rawOtp);
     if (otp === null) throw new ValidationFailedError([{ field: 'otp', message: 'otp must be 6 digits' }]);
-    const row = await this.findLive(impUid);
+    const max = this.options.otpMaxAttempts;
+    const reserved =
+      typeof impUid === 'string' && IMP_UID.test(impUid) ? await this.repository.reserveAttemptByImpUid(impUid, max, this.now()) : null;
+    const row = reserved ?? (await this.findLive(impUid));
     if (row === null || row.flow !== 'otp') {
       throw new CertificationNotFoundError('No OTP verification with this imp_uid');
     }
-    const max = this.options.otpMaxAttempts;
+    if (reserved !== null) return this.confirmReserved(row, otp);
     if (row.status !== 'pending') return this.answerSettled(row);
     if (row.otpExpiresAt !== null && row.otpExpiresAt.getTime() <= this.now().getTime()) {
       if (await this.repository.markExpired(row.id)) this.emit({ type: 'otp_expired', flow: 'otp', certificationId: row.id });
@@ -228,7 +231,11 @@ export class CertificationService implements OnApplicationBootstrap, OnModuleDes
       if (current.status === 'pending') throw new OtpAttemptsExceededError(max);
       return this.answerSettled(current);
     }
+    return this.confirmReserved(row, otp);
+  }
 
+  /** With an attempt reserved: asks the upstream and records the result. */
+  private async confirmReserved(row: CertificationEntity, otp: string): Promise<VerificationView> {
     let certification: IamportCertification;
     try {
       certification = await this.iamport.confirmOtp(row.impUid, otp);
@@ -409,6 +416,36 @@ export class CertificationService implements OnApplicationBootstrap, OnModuleDes
     issueToken: boolean,
   ): Promise<VerificationView | null> {
     const values = this.verifiedValues(certification, row);
+    if (issueToken) {
+      // Fast path (the usual case: a pending row): one guarded UPDATE (it takes the row lock) and
+      // the token INSERT; the view is built from values in hand. No token can exist for a row
+      // that was not verified yet, so no hasToken check. Anything else takes the path below.
+      const fast = await this.repository.dataSource.transaction(async (manager) => {
+        const updated = await this.repository.markVerifiedReturning(manager, row.id, values);
+        if (updated === null) return null;
+        const now = this.now();
+        const { token, hash } = generateVerificationToken();
+        const expiresAt = new Date(now.getTime() + this.options.verificationTokenTtlSeconds * 1000);
+        await this.repository.insertTokenRaw(manager, row.id, hash, expiresAt);
+        return buildVerificationView(
+          {
+            impUid: updated.imp_uid,
+            certifiedAt: values.certifiedAt,
+            name: certification.name ? certification.name.normalize('NFC') : this.cipher.decrypt(values.nameEnc),
+            birthday: values.birthday,
+            gender: values.gender,
+            foreigner: values.foreigner,
+            token,
+            tokenExpiresAt: expiresAt,
+          },
+          now,
+        );
+      });
+      if (fast !== null) {
+        this.emit({ type: 'token_issued', flow: row.flow, certificationId: row.id });
+        return fast;
+      }
+    }
     const view = await this.repository.dataSource.transaction(async (manager) => {
       const locked = await this.repository.lockById(manager, row.id);
       if (locked === null || locked.piiErasedAt !== null) throw new CertificationNotFoundError();

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import axios, { type AxiosInstance } from 'axios';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { CircuitBreaker, type CircuitPermit, type CircuitState } from './circuit-breaker';
 import {
   MalformedResponseError,
@@ -309,20 +309,9 @@ export class IamportClient implements OnModuleDestroy {
     let outcome: IamportCallOutcome = 'network_error';
     let verdict: 'success' | 'failure' | 'neutral' = 'neutral';
     try {
-      let response: AxiosResponse<unknown>;
+      let response: { status: number; data: unknown };
       try {
-        response = await this.http.request<unknown>({
-          method: spec.method,
-          url: spec.path,
-          data: spec.body,
-          headers: {
-            Accept: 'application/json',
-            ...(spec.body ? { 'Content-Type': 'application/json' } : {}),
-            ...(token ? { Authorization: `Bearer ${token}` } : {}),
-          },
-          timeout: attemptTimeoutMs,
-          signal: controller.signal,
-        });
+        response = await this.exchange(spec, token, controller.signal);
       } catch (raw) {
         const error = this.transportError(spec.operation, raw, controller.signal.aborted, cutByDeadline);
         outcome = error instanceof IamportTimeoutError ? 'timeout' : 'network_error';
@@ -378,6 +367,51 @@ export class IamportClient implements OnModuleDestroy {
       else this.breaker.release(permit);
       this.emit(spec.operation, outcome, performance.now() - started);
     }
+  }
+
+  /** One HTTP/1.1 exchange on node:http with the keep-alive agent (no axios on the hot path). */
+  private exchange(spec: CallSpec<unknown>, token: string | undefined, signal: AbortSignal): Promise<{ status: number; data: unknown }> {
+    const url = new URL(spec.path, this.options.baseUrl);
+    const payload = spec.body ? Buffer.from(JSON.stringify(spec.body)) : undefined;
+    const https = url.protocol === 'https:';
+    const send = https ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = send(
+        url,
+        {
+          method: spec.method,
+          agent: https ? this.httpsAgent : this.httpAgent,
+          signal,
+          headers: {
+            Accept: 'application/json',
+            ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
+            ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > 1024 * 1024) req.destroy(new Error('response too large'));
+            else chunks.push(c);
+          });
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let data: unknown = text;
+            try {
+              data = text ? JSON.parse(text) : text;
+            } catch {
+              data = text;
+            }
+            resolve({ status: res.statusCode ?? 0, data });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
   }
 
   private apiError(

@@ -83,13 +83,13 @@ export class UserService {
    */
   async birthdayForToken(token: unknown): Promise<string | null> {
     if (!isVerificationTokenFormat(token)) return null;
-    const row = await this.dataSource
-      .getRepository(VerificationTokenEntity)
-      .createQueryBuilder('t')
-      .innerJoin(CertificationEntity, 'c', 'c.id = t.certification_id')
-      .select(['t.expires_at AS expires_at', "to_char(c.birthday, 'YYYY-MM-DD') AS birthday", 'c.status AS status'])
-      .where('t.token_hash = :hash AND t.used_at IS NULL AND c.pii_erased_at IS NULL', { hash: hashVerificationToken(token) })
-      .getRawOne<{ expires_at: Date; birthday: string | null; status: string }>();
+    const rows = (await this.dataSource.query(
+      `SELECT t.expires_at, to_char(c.birthday, 'YYYY-MM-DD') AS birthday, c.status
+         FROM verification_tokens t JOIN certifications c ON c.id = t.certification_id
+        WHERE t.token_hash = $1 AND t.used_at IS NULL AND c.pii_erased_at IS NULL`,
+      [hashVerificationToken(token)],
+    )) as Array<{ expires_at: Date; birthday: string | null; status: string }>;
+    const row = rows[0];
     if (!row || row.status !== 'verified' || !row.birthday) return null;
     if (new Date(row.expires_at).getTime() <= this.clock().getTime()) return null;
     return row.birthday;
@@ -105,63 +105,34 @@ export class UserService {
     nickname: string | null,
     marketingOptIn: boolean,
   ): Promise<SignupResult> {
-    const token = await manager
-      .getRepository(VerificationTokenEntity)
-      .createQueryBuilder('t')
-      .setLock('pessimistic_write')
-      .where('t.token_hash = :tokenHash', { tokenHash })
-      .getOne();
-    if (token === null) throw new VerificationNotFoundError();
-    if (token.usedAt !== null) throw new VerificationUsedError();
-    if (token.expiresAt.getTime() <= this.clock().getTime()) throw new VerificationExpiredError();
-
-    const certification = await manager
-      .getRepository(CertificationEntity)
-      .createQueryBuilder('c')
-      .setLock('pessimistic_write')
-      .where('c.id = :id', { id: token.certificationId })
-      .getOne();
-    if (certification === null || certification.piiErasedAt !== null) throw new VerificationNotFoundError();
-    if (certification.status === 'used') throw new VerificationUsedError();
-    if (
-      certification.status !== 'verified' ||
-      !certification.ciBidx ||
-      !certification.ciEnc ||
-      !certification.nameEnc ||
-      !certification.birthday
-    ) {
-      // A token is only issued for a recorded verification; anything else is not signup material.
+    // Token and verification locked together: one SELECT ... FOR UPDATE over the join.
+    const found = (await manager.query(
+      `SELECT t.id AS token_id, t.expires_at, t.used_at, c.id, c.status, c.pii_erased_at, c.ci_bidx, c.ci_enc, c.di_enc,
+              c.name_enc, c.phone_enc, c.phone_bidx, to_char(c.birthday, 'YYYY-MM-DD') AS birthday, c.gender, c.foreigner
+         FROM verification_tokens t JOIN certifications c ON c.id = t.certification_id
+        WHERE t.token_hash = $1
+          FOR UPDATE`,
+      [tokenHash],
+    )) as Array<Record<string, any>>;
+    const row = found[0];
+    if (row === undefined) throw new VerificationNotFoundError();
+    if (row.used_at !== null) throw new VerificationUsedError();
+    if (new Date(row.expires_at).getTime() <= this.clock().getTime()) throw new VerificationExpiredError();
+    if (row.pii_erased_at !== null) throw new VerificationNotFoundError();
+    if (row.status === 'used') throw new VerificationUsedError();
+    if (row.status !== 'verified' || !row.ci_bidx || !row.ci_enc || !row.name_enc || !row.birthday) {
       throw new VerificationNotFoundError();
     }
-
-    const inserted = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(UserEntity)
-      .values({
-        ciBidx: certification.ciBidx,
-        ciEnc: certification.ciEnc,
-        diEnc: certification.diEnc,
-        nameEnc: certification.nameEnc,
-        phoneEnc: certification.phoneEnc,
-        phoneBidx: certification.phoneBidx,
-        birthday: certification.birthday,
-        gender: certification.gender,
-        foreigner: certification.foreigner === true,
-        certificationId: certification.id,
-        nickname,
-        marketingOptIn,
-      })
-      .returning(['id', 'created_at'])
-      .execute();
-    const created = (inserted.raw as Array<{ id: string; created_at: Date }>)[0];
-
     const now = this.clock();
-    await manager.getRepository(VerificationTokenEntity).update({ id: token.id }, { usedAt: now });
-    await manager
-      .getRepository(CertificationEntity)
-      .update({ id: certification.id }, { status: 'used', usedAt: now, updatedAt: () => 'now()' });
-    return { id: created.id, createdAt: new Date(created.created_at) };
+    const inserted = (await manager.query(
+      `INSERT INTO users (ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, nickname, marketing_opt_in)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, created_at`,
+      [row.ci_bidx, row.ci_enc, row.di_enc, row.name_enc, row.phone_enc, row.phone_bidx, row.birthday, row.gender,
+        row.foreigner === true, row.id, nickname, marketingOptIn],
+    )) as Array<{ id: string; created_at: Date }>;
+    await manager.query('UPDATE verification_tokens SET used_at = $2 WHERE id = $1', [row.token_id, now]);
+    await manager.query(`UPDATE certifications SET status = 'used', used_at = $2, updated_at = now() WHERE id = $1`, [row.id, now]);
+    return { id: inserted[0].id, createdAt: new Date(inserted[0].created_at) };
   }
 
   private emit(event: UserEvent): void {
