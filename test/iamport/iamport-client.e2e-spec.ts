@@ -608,6 +608,57 @@ describe('timeouts and network errors', () => {
     expect(events.map((e) => `${e.operation}:${e.outcome}`)).toEqual(['getToken:network_error', 'getToken:network_error']);
   });
 
+  it('sends a GET again on a fresh socket when a reused keep-alive socket was closed under it, without a retry attempt or a breaker failure', async () => {
+    // The race of a pooled connection the server closes while idle: the request goes into a
+    // closing socket, is never read, and the client sees ECONNRESET on a reused socket.
+    const served = new WeakSet<object>();
+    const seen = { dropped: 0, otp: 0 };
+    const CERTIFIED_STUB = {
+      imp_uid: 'imp_111122223333', merchant_uid: null, pg_tid: '1', pg_provider: 'danal', name: '홍길동', gender: 'male',
+      birthday: '1990-01-01', foreigner: false, foreigner_v2: null, phone: '01012345678', carrier: 'SKT', certified: true,
+      unique_key: 'ci', unique_in_site: 'di', origin: null,
+    };
+    let dropNextReused = true;
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      req.resume();
+      req.on('end', () => {
+        const now = Math.floor(Date.now() / 1000);
+        if (req.url === '/users/getToken') {
+          served.add(req.socket);
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ code: 0, message: null, response: { access_token: 'tok_reuse_0123456789', now, expired_at: now + 1800 } }));
+          return;
+        }
+        if (dropNextReused && served.has(req.socket)) {
+          dropNextReused = false;
+          seen.dropped += 1;
+          req.socket.destroy();
+          return;
+        }
+        seen.otp += 1;
+        served.add(req.socket);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 0, message: null, response: { ...CERTIFIED_STUB, certified_at: now } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { client, events } = await clientWith({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        retry: { attempts: 1 }, // no retry attempt to spend: only the fresh-socket resend can save it
+      });
+      const answer = await client.getCertification('imp_111122223333');
+      expect(answer.imp_uid).toBe('imp_111122223333');
+      expect(seen).toEqual({ dropped: 1, otp: 1 });
+      expect(events.map((e) => `${e.operation}:${e.outcome}`)).toEqual(['getToken:success', 'getCertification:success']);
+      expect(client.breakerState()).toBe('closed');
+      tokensSeen.add('tok_reuse_0123456789');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   describe('a server that sends headers and then stalls the body', () => {
     let server: Server;
     let stallUrl = '';

@@ -370,7 +370,27 @@ export class IamportClient implements OnModuleDestroy {
   }
 
   /** One HTTP/1.1 exchange on node:http with the keep-alive agent (no axios on the hot path). */
-  private exchange(spec: CallSpec<unknown>, token: string | undefined, signal: AbortSignal): Promise<{ status: number; data: unknown }> {
+  private async exchange(
+    spec: CallSpec<unknown>,
+    token: string | undefined,
+    signal: AbortSignal,
+  ): Promise<{ status: number; data: unknown }> {
+    try {
+      return await this.exchangeOnce(spec, token, signal);
+    } catch (e) {
+      // A pooled keep-alive socket that the upstream (or a proxy) closed while it sat idle: the
+      // request most likely went into a closing connection unread, so an idempotent request
+      // (getToken, GET, DELETE) is sent again at once on a fresh socket (Node's documented
+      // `reusedSocket` pattern), without spending a retry attempt or a breaker failure. The
+      // OTP request and confirmation are not: the upstream may have read them before the reset
+      // (an SMS may be out), so they fail as network errors like any dropped connection.
+      const idempotent = spec.method !== 'POST' || spec.path === '/users/getToken';
+      if (idempotent && isStaleSocketError(e) && !signal.aborted) return this.exchangeOnce(spec, token, signal);
+      throw e;
+    }
+  }
+
+  private exchangeOnce(spec: CallSpec<unknown>, token: string | undefined, signal: AbortSignal): Promise<{ status: number; data: unknown }> {
     const url = new URL(spec.path, this.options.baseUrl);
     const payload = spec.body ? Buffer.from(JSON.stringify(spec.body)) : undefined;
     const https = url.protocol === 'https:';
@@ -409,7 +429,14 @@ export class IamportClient implements OnModuleDestroy {
           });
         },
       );
-      req.on('error', reject);
+      let answered = false;
+      req.once('response', () => (answered = true));
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (!answered && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+          (err as StaleSocketError)[STALE_SOCKET] = true;
+        }
+        reject(err);
+      });
       req.end(payload);
     });
   }
@@ -649,4 +676,12 @@ function describe(error: unknown): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const STALE_SOCKET = Symbol('stale keep-alive socket');
+type StaleSocketError = Error & { [STALE_SOCKET]?: true };
+
+function isStaleSocketError(e: unknown): boolean {
+  // Not `instanceof Error`: Node's own errors may come from another realm (e.g. under Jest).
+  return typeof e === 'object' && e !== null && (e as StaleSocketError)[STALE_SOCKET] === true;
 }
