@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
-import axios, { type AxiosInstance } from 'axios';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { CircuitBreaker, type CircuitPermit, type CircuitState } from './circuit-breaker';
@@ -76,8 +75,8 @@ interface AttemptInfo {
  * - Retries with exponential backoff and jitter, on 5xx / timeouts / network errors, only for
  *   getCertification, deleteCertification and getToken. requestOtp (an SMS may have been sent)
  *   and confirmOtp (the caller recovers through getCertification) are never retried.
- * - A hard per-attempt timeout (axios `timeout` for connect/idle plus an AbortController timer
- *   for the whole exchange, so a server that accepts and stalls is cut off).
+ * - A hard per-attempt timeout (an AbortController timer over the whole exchange, so a server
+ *   that accepts and stalls is cut off).
  * - A deadline per public call (`callDeadlineMs`) over everything it does: waiting for the
  *   token, the 401 refresh and repeat, every retry and backoff. Each attempt gets
  *   `min(timeoutMs, time left)`; no retry starts without enough time left. The shared token
@@ -86,15 +85,15 @@ interface AttemptInfo {
  * - A circuit breaker shared by all operations; 4xx answers count as the upstream being alive.
  * - Errors and logs carry the operation, HTTP status, upstream code and (redacted) upstream
  *   message only; never the credentials, the token or personal data of a request.
- * - A private axios instance (no global interceptors see the Authorization header or bodies),
- *   no redirects followed.
+ * - Plain node:http(s) with the client's own keep-alive agents (no interceptor of another
+ *   library sees the Authorization header or bodies), no redirects followed, answers capped
+ *   at 1 MiB.
  */
 @Injectable()
 export class IamportClient implements OnModuleDestroy {
   private readonly logger = new Logger(IamportClient.name);
   private readonly options: ResolvedIamportOptions;
   private readonly store: IamportTokenStore;
-  private readonly http: AxiosInstance;
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
   private readonly breaker: CircuitBreaker;
@@ -108,17 +107,6 @@ export class IamportClient implements OnModuleDestroy {
   ) {
     this.options = resolveIamportOptions(options);
     this.store = tokenStore ?? options.tokenStore ?? new InMemoryIamportTokenStore();
-    this.http = axios.create({
-      baseURL: this.options.baseUrl,
-      maxRedirects: 0,
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-      // We classify every status ourselves: axios never builds an error for an HTTP answer.
-      validateStatus: () => true,
-      transitional: { clarifyTimeoutError: true, silentJSONParsing: true },
-      maxContentLength: 1024 * 1024,
-      maxBodyLength: 1024 * 1024,
-    });
     this.breaker = new CircuitBreaker({
       failureThreshold: this.options.failureThreshold,
       resetTimeoutMs: this.options.resetTimeoutMs,
@@ -369,7 +357,7 @@ export class IamportClient implements OnModuleDestroy {
     }
   }
 
-  /** One HTTP/1.1 exchange on node:http with the keep-alive agent (no axios on the hot path). */
+  /** One HTTP/1.1 exchange on node:http(s) with the keep-alive agent. */
   private async exchange(
     spec: CallSpec<unknown>,
     token: string | undefined,
@@ -455,7 +443,7 @@ export class IamportClient implements OnModuleDestroy {
     });
   }
 
-  /** Our own error for a failed exchange; nothing of the axios error (config, headers, body) is kept. */
+  /** Our own error for a failed exchange; nothing of the transport error (request, headers, body) is kept. */
   private transportError(
     operation: IamportOperation,
     raw: unknown,
@@ -468,7 +456,7 @@ export class IamportClient implements OnModuleDestroy {
         ? this.deadlineError(operation)
         : new IamportTimeoutError({ operation, timeoutMs: this.options.timeoutMs });
     }
-    if (code === undefined && !axios.isAxiosError(raw)) {
+    if (code === undefined) {
       // Not a transport failure: a bug in this process. Keep only its class name.
       this.logger.error(`i'mport ${operation}: unexpected client failure (${nameOf(raw)})`);
     }

@@ -1,8 +1,8 @@
 /**
  * Errors of the i'mport client. They are built from the HTTP status, the upstream envelope's
- * `code` and `message` and our own words only: never from an axios error, whose `config`
- * and `request` carry the Authorization header and the request body (imp_secret, name, phone,
- * birth, OTP). No error has a `cause`.
+ * `code` and `message` and our own words only: never from a transport error object or request,
+ * which carry the Authorization header and the request body (imp_secret, name, phone, birth,
+ * OTP). No error has a `cause`.
  *
  * `retryable` says whether the failure is transient (another attempt later may succeed):
  * 5xx, timeouts, network errors and an open circuit. It does not say that repeating the
@@ -113,7 +113,7 @@ export class IamportTimeoutError extends IamportError {
 
 /** The connection was refused, reset or dropped (the request may or may not have been processed). */
 export class IamportNetworkError extends IamportError {
-  /** The system or axios error code, e.g. `ECONNREFUSED`, `ECONNRESET`. */
+  /** The system error code, e.g. `ECONNREFUSED`, `ECONNRESET`. */
   readonly errorCode?: string;
   constructor(init: { operation: IamportOperation; errorCode?: string }) {
     super(

@@ -10,9 +10,9 @@ import { IAMPORT_TOKEN_STORE, InMemoryIamportTokenStore } from './token-store';
  * it once for the whole application. Provides and exports `IamportClient` and the token store
  * (`IAMPORT_TOKEN_STORE`: `options.tokenStore`, else an in-memory store).
  *
- * HTTP: the client creates its own axios instance from the options (base URL, keep-alive
- * agents, no redirects) instead of sharing HttpModule's, so interceptors registered elsewhere
- * never see the Authorization header or the personal data in request bodies.
+ * HTTP: the client talks node:http(s) through keep-alive agents of its own (no redirects, no
+ * shared HTTP module), so interceptors registered elsewhere never see the Authorization header
+ * or the personal data in request bodies.
  */
 @Module({
   providers: [
