@@ -175,37 +175,39 @@ export class CertificationRepository {
   }
 
   /**
-   * pending/locked/expired -> verified in ONE guarded UPDATE (which takes the row lock itself),
-   * answering what the view needs; null when the row is erased or not in one of those states
-   * (the caller then takes the slow path that tells why). No token can exist for a row that was
-   * not verified yet, so the caller needs no hasToken check after it.
+   * pending/locked/expired -> verified AND its verification token, in ONE statement (atomic
+   * without a transaction of its own; the UPDATE takes the row lock): the guarded UPDATE
+   * returns the row, the INSERT of the token reads from it. Answers what the view needs, or
+   * null when the row is erased or in no recordable state (nothing is written then; the caller
+   * takes the slow path that tells why). No token can exist for a row that was not verified
+   * yet, so no check for one is needed.
    */
-  async markVerifiedReturning(
-    manager: EntityManager,
+  async markVerifiedWithToken(
     id: string,
     values: VerifiedValues,
+    tokenHash: string,
+    tokenExpiresAt: Date,
   ): Promise<{ imp_uid: string; flow: string } | null> {
     const rows = rowsOf<{ imp_uid: string; flow: string }>(
-      await manager.query(
-        `UPDATE certifications
-            SET name_enc = $2, phone_enc = $3, phone_bidx = $4, ci_enc = $5, ci_bidx = $6, di_enc = $7, birthday = $8,
-                gender = $9, foreigner = $10, carrier = $11, certified_at = $12, merchant_uid = $13,
-                status = 'verified', updated_at = now()
-          WHERE id = $1 AND status IN ('pending', 'locked', 'expired') AND pii_erased_at IS NULL
-          RETURNING imp_uid, flow`,
+      await this.dataSource.query(
+        `WITH verified AS (
+           UPDATE certifications
+              SET name_enc = $2, phone_enc = $3, phone_bidx = $4, ci_enc = $5, ci_bidx = $6, di_enc = $7, birthday = $8,
+                  gender = $9, foreigner = $10, carrier = $11, certified_at = $12, merchant_uid = $13,
+                  status = 'verified', updated_at = now()
+            WHERE id = $1 AND status IN ('pending', 'locked', 'expired') AND pii_erased_at IS NULL
+            RETURNING id, imp_uid, flow
+         ), token AS (
+           INSERT INTO verification_tokens (certification_id, token_hash, expires_at)
+           SELECT id, $14, $15 FROM verified
+           RETURNING certification_id
+         )
+         SELECT v.imp_uid, v.flow FROM verified v JOIN token t ON t.certification_id = v.id`,
         [id, values.nameEnc, values.phoneEnc, values.phoneBidx, values.ciEnc, values.ciBidx, values.diEnc, values.birthday,
-          values.gender, values.foreigner, values.carrier, values.certifiedAt, values.merchantUid],
+          values.gender, values.foreigner, values.carrier, values.certifiedAt, values.merchantUid, tokenHash, tokenExpiresAt],
       ),
     );
     return rows[0] ?? null;
-  }
-
-  async insertTokenRaw(manager: EntityManager, certificationId: string, tokenHash: string, expiresAt: Date): Promise<void> {
-    await manager.query('INSERT INTO verification_tokens (certification_id, token_hash, expires_at) VALUES ($1, $2, $3)', [
-      certificationId,
-      tokenHash,
-      expiresAt,
-    ]);
   }
 
   /** Inserts a verification recorded straight from the upstream (popup / redirect flow). */

@@ -417,30 +417,29 @@ export class CertificationService implements OnApplicationBootstrap, OnModuleDes
   ): Promise<VerificationView | null> {
     const values = this.verifiedValues(certification, row);
     if (issueToken) {
-      // Fast path (the usual case: a pending row): one guarded UPDATE (it takes the row lock) and
-      // the token INSERT; the view is built from values in hand. No token can exist for a row
-      // that was not verified yet, so no hasToken check. Anything else takes the path below.
-      const fast = await this.repository.dataSource.transaction(async (manager) => {
-        const updated = await this.repository.markVerifiedReturning(manager, row.id, values);
-        if (updated === null) return null;
-        const now = this.now();
-        const { token, hash } = generateVerificationToken();
-        const expiresAt = new Date(now.getTime() + this.options.verificationTokenTtlSeconds * 1000);
-        await this.repository.insertTokenRaw(manager, row.id, hash, expiresAt);
-        return buildVerificationView(
-          {
-            impUid: updated.imp_uid,
-            certifiedAt: values.certifiedAt,
-            name: certification.name ? certification.name.normalize('NFC') : this.cipher.decrypt(values.nameEnc),
-            birthday: values.birthday,
-            gender: values.gender,
-            foreigner: values.foreigner,
-            token,
-            tokenExpiresAt: expiresAt,
-          },
-          now,
-        );
-      });
+      // Fast path (the usual case: a pending row): ONE statement records the verification and
+      // inserts its token (see markVerifiedWithToken); the view is built from values in hand.
+      // Anything else (nothing matched) takes the path below, which tells why.
+      const now = this.now();
+      const { token, hash } = generateVerificationToken();
+      const expiresAt = new Date(now.getTime() + this.options.verificationTokenTtlSeconds * 1000);
+      const updated = await this.repository.markVerifiedWithToken(row.id, values, hash, expiresAt);
+      const fast =
+        updated === null
+          ? null
+          : buildVerificationView(
+              {
+                impUid: updated.imp_uid,
+                certifiedAt: values.certifiedAt,
+                name: certification.name ? certification.name.normalize('NFC') : this.cipher.decrypt(values.nameEnc),
+                birthday: values.birthday,
+                gender: values.gender,
+                foreigner: values.foreigner,
+                token,
+                tokenExpiresAt: expiresAt,
+              },
+              now,
+            );
       if (fast !== null) {
         this.emit({ type: 'token_issued', flow: row.flow, certificationId: row.id });
         return fast;

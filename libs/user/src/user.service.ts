@@ -124,14 +124,19 @@ export class UserService {
       throw new VerificationNotFoundError();
     }
     const now = this.clock();
+    // The user, the token used and the verification used in ONE statement (data-modifying
+    // CTEs run exactly once, to completion; a unique violation of the INSERT fails all three).
     const inserted = (await manager.query(
-      `INSERT INTO users (ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, nickname, marketing_opt_in)
+      `WITH used_token AS (
+         UPDATE verification_tokens SET used_at = $13 WHERE id = $14
+       ), used_certification AS (
+         UPDATE certifications SET status = 'used', used_at = $13, updated_at = now() WHERE id = $10
+       )
+       INSERT INTO users (ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, nickname, marketing_opt_in)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, created_at`,
       [row.ci_bidx, row.ci_enc, row.di_enc, row.name_enc, row.phone_enc, row.phone_bidx, row.birthday, row.gender,
-        row.foreigner === true, row.id, nickname, marketingOptIn],
+        row.foreigner === true, row.id, nickname, marketingOptIn, now, row.token_id],
     )) as Array<{ id: string; created_at: Date }>;
-    await manager.query('UPDATE verification_tokens SET used_at = $2 WHERE id = $1', [row.token_id, now]);
-    await manager.query(`UPDATE certifications SET status = 'used', used_at = $2, updated_at = now() WHERE id = $1`, [row.id, now]);
     return { id: inserted[0].id, createdAt: new Date(inserted[0].created_at) };
   }
 
