@@ -2,9 +2,7 @@
  * Helpers of the certification / user / flow e2e tests: the real api (startTestApp) with its
  * in-process sandbox, driven over HTTP with supertest; OTPs read from the sandbox inbox.
  */
-import type { LoggerService } from '@nestjs/common';
 import request from 'supertest';
-import { inspect } from 'node:util';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/app';
 
 /** Limits of the api's rate limiter raised out of the way (these tests are about the flows). */
@@ -23,31 +21,7 @@ export interface Person {
   carrier: 'SKT' | 'KT' | 'LGT';
 }
 
-/** Every line any Nest Logger writes, all levels. */
-export class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  private push(level: string, message: unknown, rest: unknown[]): void {
-    this.lines.push([level, message, ...rest].map((x) => (typeof x === 'string' ? x : inspect(x, { depth: 8 }))).join(' '));
-  }
-  log(message: unknown, ...rest: unknown[]) {
-    this.push('log', message, rest);
-  }
-  error(message: unknown, ...rest: unknown[]) {
-    this.push('error', message, rest);
-  }
-  warn(message: unknown, ...rest: unknown[]) {
-    this.push('warn', message, rest);
-  }
-  debug(message: unknown, ...rest: unknown[]) {
-    this.push('debug', message, rest);
-  }
-  verbose(message: unknown, ...rest: unknown[]) {
-    this.push('verbose', message, rest);
-  }
-  fatal(message: unknown, ...rest: unknown[]) {
-    this.push('fatal', message, rest);
-  }
-}
+export { CapturingLogger } from '../support/capturing-logger';
 
 export class Flows {
   /**

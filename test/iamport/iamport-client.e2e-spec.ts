@@ -3,7 +3,7 @@
  * (apps/iamport-sandbox), plus two small raw node:http servers for what the sandbox cannot
  * do (a server that sends headers and then trickles the body forever; a closed port).
  */
-import { Logger, Module, type LoggerService } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +24,7 @@ import {
   type IamportTokenStore,
 } from '@app/iamport';
 import { IamportSandbox } from '../../apps/iamport-sandbox/src/sandbox';
+import { CapturingLogger } from '../support/capturing-logger';
 
 const IMP_KEY = 'sandbox_imp_key';
 const IMP_SECRET = 'sandbox_imp_secret';
@@ -39,31 +40,6 @@ const OTHER_PHONE = '01098765432';
 
 // ------------------------------------------------------------------ capture
 
-/** Every line any Nest Logger writes during this file. */
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  private push(level: string, message: unknown, rest: unknown[]): void {
-    this.lines.push([level, message, ...rest].map((x) => (typeof x === 'string' ? x : inspect(x, { depth: 6 }))).join(' '));
-  }
-  log(message: unknown, ...rest: unknown[]) {
-    this.push('log', message, rest);
-  }
-  error(message: unknown, ...rest: unknown[]) {
-    this.push('error', message, rest);
-  }
-  warn(message: unknown, ...rest: unknown[]) {
-    this.push('warn', message, rest);
-  }
-  debug(message: unknown, ...rest: unknown[]) {
-    this.push('debug', message, rest);
-  }
-  verbose(message: unknown, ...rest: unknown[]) {
-    this.push('verbose', message, rest);
-  }
-  fatal(message: unknown, ...rest: unknown[]) {
-    this.push('fatal', message, rest);
-  }
-}
 
 const logs = new CapturingLogger();
 /** Every error any client call threw in this file, to check their serializations at the end. */

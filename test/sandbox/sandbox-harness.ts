@@ -28,32 +28,10 @@ export interface TokenResponse {
   expired_at: number;
 }
 
-export interface Certification {
-  imp_uid: string;
-  merchant_uid: string | null;
-  pg_tid: string;
-  pg_provider: string;
-  pg_type: string;
-  name: string;
-  gender: string;
-  birth: number;
-  birthday: string;
-  foreigner: boolean;
-  foreigner_v2: boolean | null;
-  phone: string;
-  carrier: string;
-  certified: boolean;
-  certified_at: number;
-  unique_key: string | null;
-  unique_in_site: string | null;
-  origin: string | null;
-}
+/** The sandbox's own wire types (upstream field names). */
+import type { CertificationView as Certification, InboxMessage } from '../../apps/iamport-sandbox/src/store';
 
-export interface InboxMessage {
-  imp_uid: string;
-  otp: string;
-  sent_at: number;
-}
+export type { Certification, InboxMessage };
 
 export const IMP_KEY = 'test_imp_key';
 export const IMP_SECRET = 'test_imp_secret';
