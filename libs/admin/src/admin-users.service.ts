@@ -3,7 +3,6 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { BlindIndex, PiiCipher, maskName, maskPhone } from '@app/pii';
 import { UserNotFoundError } from './admin.errors';
 import type { AdminRequestContext } from './admin-request';
-import { AuditLogService } from './audit-log.service';
 import { decryptForDisplay } from './views';
 
 /** `GET /admin/users/:id` and `GET /admin/users?ci=`: the account, masked. No CI, no DI. */
@@ -43,6 +42,12 @@ interface UserRow {
   pii_erased_at: Date | null;
 }
 
+/** The columns of a UserRow: the user and the verification it was created from. */
+const USER_ROW_SELECT = `SELECT u.id, u.created_at, u.name_enc, u.phone_enc, u.birthday::text AS birthday, u.gender, u.foreigner,
+         u.nickname, u.marketing_opt_in, c.imp_uid, c.flow, c.status, c.certified_at, c.pii_erased_at
+    FROM users u
+    LEFT JOIN certifications c ON c.id = u.certification_id`;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
@@ -53,7 +58,6 @@ export class AdminUsersService {
     private readonly dataSource: DataSource,
     private readonly cipher: PiiCipher,
     private readonly blindIndex: BlindIndex,
-    private readonly audit: AuditLogService,
   ) {}
 
   /** @throws UserNotFoundError */
@@ -75,11 +79,7 @@ export class AdminUsersService {
     // ONE statement (one round trip, one commit): the lookup and its audit row, atomically.
     const rows: UserRow[] = await this.dataSource.query(
       `WITH found AS (
-         SELECT u.id, u.created_at, u.name_enc, u.phone_enc, u.birthday::text AS birthday, u.gender, u.foreigner,
-                u.nickname, u.marketing_opt_in,
-                c.imp_uid, c.flow, c.status, c.certified_at, c.pii_erased_at
-           FROM users u
-           LEFT JOIN certifications c ON c.id = u.certification_id
+         ${USER_ROW_SELECT}
           WHERE u.ci_bidx = $1::char(64)
        ), audit AS (
          INSERT INTO audit_log (key_id, action, subject_type, subject_id, result, client_ip, request_id)
@@ -96,11 +96,7 @@ export class AdminUsersService {
 
   private async find(manager: EntityManager, condition: string, value: string): Promise<UserRow | null> {
     const rows: UserRow[] = await manager.query(
-      `SELECT u.id, u.created_at, u.name_enc, u.phone_enc, u.birthday::text AS birthday, u.gender, u.foreigner,
-              u.nickname, u.marketing_opt_in,
-              c.imp_uid, c.flow, c.status, c.certified_at, c.pii_erased_at
-         FROM users u
-         LEFT JOIN certifications c ON c.id = u.certification_id
+      `${USER_ROW_SELECT}
         WHERE ${condition}`,
       [value],
     );

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '@app/common';
-import { CertificationEntity, VerificationTokenEntity, hashVerificationToken, isVerificationTokenFormat } from '@app/certification';
+import { hashVerificationToken, isVerificationTokenFormat } from '@app/certification';
 import { normalizeNickname } from './dto/create-user.dto';
 import { USER_DATA_SOURCE, USER_MODULE_OPTIONS } from './user.constants';
 import { UserEntity } from './user.entity';
