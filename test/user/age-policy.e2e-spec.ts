@@ -1,5 +1,5 @@
 /**
- * Age boundaries through the HTTP signup (AgePolicyGuard on POST /users, min age 14), in both
+ * Age boundaries through the HTTP signup (the age policy of POST /users, applied by the signup statement, min age 14), in both
  * modes (AGE_POLICY_MODE): birthday today vs tomorrow in Asia/Seoul, a 29 February birthday in
  * a common year, and the year turn for the calendar-year age. "Today" is Seoul's date: the
  * last two move the process clock (Date only; timers stay real) to one second before and at

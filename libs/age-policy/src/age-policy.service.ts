@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { assertAgeRequirement, evaluate, todayInSeoul, type AgeEvaluation, type AgeMode } from './age-policy';
+import { assertAgeRequirement, evaluate, latestEligibleBirthday, todayInSeoul, type AgeEvaluation, type AgeMode } from './age-policy';
 import {
   AGE_POLICY_MODULE_OPTIONS,
   DEFAULT_AGE_MODE,
@@ -50,6 +50,16 @@ export class AgePolicyService {
   evaluate(birthday: string, requirement?: AgeRequirement | null): AgeEvaluation {
     const { minAge, mode } = this.resolve(requirement);
     return evaluate({ birthday, minAge, mode, now: this.clock() });
+  }
+
+  /**
+   * The latest birthday (`YYYY-MM-DD`) old enough for the requirement today (module clock,
+   * Seoul), or null when none is: for a statement that applies the policy itself
+   * (`WHERE birthday <= $cutoff`), as the signup does. Same answers as `check`.
+   */
+  latestEligibleBirthday(requirement?: AgeRequirement | null): string | null {
+    const { minAge, mode } = this.resolve(requirement);
+    return latestEligibleBirthday(minAge, mode, this.today());
   }
 
   /**

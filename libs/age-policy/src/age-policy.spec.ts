@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AGE_MODES, AgePolicy, ageOf, calendarYearAge, evaluate, internationalAge, todayInSeoul, type AgeMode } from './age-policy';
+import { AGE_MODES, AgePolicy, ageOf, calendarYearAge, evaluate, internationalAge, latestEligibleBirthday, todayInSeoul, type AgeMode } from './age-policy';
 
 describe('todayInSeoul', () => {
   it.each([
@@ -293,6 +293,58 @@ describe('properties', () => {
         expect([0, 1]).toContain(diff);
       }),
     );
+  });
+
+  it('latestEligibleBirthday: birthday <= cutoff exactly when the age reaches the minimum', () => {
+    fc.assert(
+      fc.property(pair, fc.integer({ min: 0, max: 120 }), fc.constantFrom(...AGE_MODES), ([birthday, today], minAge, mode) => {
+        const cutoff = latestEligibleBirthday(minAge, mode, today);
+        const allowed = ageOf(birthday, mode, today) >= minAge;
+        expect(cutoff !== null && birthday <= cutoff).toBe(allowed);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('latestEligibleBirthday agrees with ageOf on every day around 29 February and the year turn', () => {
+    // Every birthday of four years against every "today" of a leap-year February-March and a
+    // New Year, for minimum ages 0, 1, 4 and 19 in both modes.
+    const days = (from: string, count: number) =>
+      Array.from({ length: count }, (_, i) => iso(new Date(Date.parse(`${from}T00:00:00Z`) + i * 86_400_000)));
+    const birthdays = days('2003-01-01', 4 * 366 + 1);
+    const todays = [...days('2024-02-20', 14), ...days('2025-02-25', 7), ...days('2023-12-29', 5)];
+    for (const mode of AGE_MODES) {
+      for (const minAge of [0, 1, 4, 19]) {
+        for (const today of todays) {
+          const cutoff = latestEligibleBirthday(minAge, mode, today);
+          for (const birthday of birthdays) {
+            if (birthday > today) continue;
+            const allowed = ageOf(birthday, mode, today) >= minAge;
+            if ((cutoff !== null && birthday <= cutoff) !== allowed) {
+              throw new Error(`mismatch: ${mode} min ${minAge} today ${today} birthday ${birthday} cutoff ${cutoff}`);
+            }
+          }
+        }
+      }
+    }
+    expect(latestEligibleBirthday(19, 'international', '2024-02-29')).toBe('2005-02-28');
+    expect(latestEligibleBirthday(20, 'international', '2024-02-29')).toBe('2004-02-29');
+    expect(latestEligibleBirthday(19, 'calendar-year', '2024-02-29')).toBe('2005-12-31');
+    expect(latestEligibleBirthday(2025, 'international', '2024-02-29')).toBeNull();
+    expect(() => latestEligibleBirthday(-1, 'international', '2024-02-29')).toThrow(TypeError);
+    expect(() => latestEligibleBirthday(1, 'lunar' as AgeMode, '2024-02-29')).toThrow(TypeError);
+    expect(() => latestEligibleBirthday(1, 'international', '2024-02-30')).toThrow(TypeError);
+  });
+
+  it('todayInSeoul answers the same from its cache as computed afresh, minute by minute across a date change', () => {
+    const start = Date.parse('2026-03-14T13:00:00Z');
+    for (let minute = 0; minute < 180; minute++) {
+      const now = new Date(start + minute * 60_000 + 59_999);
+      expect(todayInSeoul(now)).toBe(iso(new Date(now.getTime() + 9 * 3600 * 1000)));
+    }
+    // back in time after a later instant: no stale answer
+    expect(todayInSeoul(new Date('2026-03-14T14:59:59.999Z'))).toBe('2026-03-14');
+    expect(todayInSeoul(new Date('1988-05-08T14:30:00Z'))).toBe('1988-05-09');
   });
 
   it('todayInSeoul is the UTC date 9 hours later (Korea has kept UTC+9 since 1989)', () => {

@@ -6,6 +6,7 @@ export {
   calendarYearAge,
   ageOf,
   evaluate,
+  latestEligibleBirthday,
   type AgeMode,
   type AgeEvaluation,
   type EvaluateAgeInput,

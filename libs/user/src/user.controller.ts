@@ -1,6 +1,6 @@
-import { Body, Controller, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { AgePolicyGuard, AgeRestrictedError } from '@app/age-policy';
+import { AgeRestrictedError } from '@app/age-policy';
 import { ApiErrorResponses, API_JSON_BODY_ERRORS, apiRateLimited, apiValidationFailed } from '@app/common';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UserCreatedResponse } from './dto/user.responses';
@@ -9,12 +9,11 @@ import { UserService } from './user.service';
 
 /**
  * `POST /users`: signup with a verification token. The age policy (module defaults of
- * AgePolicyModule, or a `@RequireAge` a host adds) is enforced by AgePolicyGuard before the
- * handler: 403 AGE_RESTRICTED. Adapter-agnostic.
+ * AgePolicyModule) is applied by `UserService.signup` inside its statement: 403
+ * AGE_RESTRICTED. Adapter-agnostic.
  */
 @ApiTags('users')
 @Controller('users')
-@UseGuards(AgePolicyGuard)
 export class UserController {
   constructor(private readonly users: UserService) {}
 

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AGE_SUBJECT_RESOLVER } from '@app/age-policy';
 import { UserConfigurableModuleClass } from './user.module-definition';
 import { UserService } from './user.service';
-import { VerificationBirthdayResolver } from './verification-birthday.resolver';
 
 /**
  * Accounts keyed by CI (one per person) and the signup endpoint.
@@ -11,12 +9,12 @@ import { VerificationBirthdayResolver } from './verification-birthday.resolver';
  *   UserModule.forRoot({ onEvent: (e) => signups.inc({ outcome: e.type }) })
  *
  * Needs, from the host: `AgePolicyService` (AgePolicyModule, global or in forRootAsync's
- * `imports`) for the guard of POST /users, and a TypeORM DataSource (default, or
+ * `imports`; the signup applies its policy), and a TypeORM DataSource (default, or
  * `dataSource: 'name'`) with the users, certifications and verification_tokens tables.
- * Provides AGE_SUBJECT_RESOLVER itself (the guard is built in this module). Exports UserService.
+ * Exports UserService.
  */
 @Module({
-  providers: [UserService, VerificationBirthdayResolver, { provide: AGE_SUBJECT_RESOLVER, useExisting: VerificationBirthdayResolver }],
+  providers: [UserService],
   exports: [UserService],
 })
 export class UserModule extends UserConfigurableModuleClass {}
