@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationFailedError, requestIdOf } from '@app/common';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { installHttpMetrics } from './observability/http-metrics';
+import { installRequestLogging } from './observability/logging';
 import { MetricsService } from './observability/metrics.service';
 import { setupOpenApi } from './openapi';
 
@@ -43,7 +44,10 @@ export async function createApi(options: CreateApiOptions): Promise<NestFastifyA
     bufferLogs: options.logger === undefined,
   });
   if (options.logger === undefined) app.useLogger(app.get(PinoNestLogger));
-  installHttpMetrics(app.getHttpAdapter().getInstance(), app.get(MetricsService));
+  const fastify = app.getHttpAdapter().getInstance();
+  // The request id on every line written while handling a request, and one line per answer.
+  installRequestLogging(fastify, PinoLogger.root, await app.resolve(PinoLogger));
+  installHttpMetrics(fastify, app.get(MetricsService));
   // No enableShutdownHooks(): main.ts installs a graceful shutdown (drain, then close) instead.
   // Echo the request id on every answer (errors set it in the exception filter as well).
   app

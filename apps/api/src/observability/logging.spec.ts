@@ -65,8 +65,10 @@ describe('createRootPino', () => {
     expect(() => createRootPino({ level: 'loud', pretty: false })).toThrow(/LOG_LEVEL must be one of/);
   });
 
-  it('gives the nestjs-pino middleware a route that matches every path', () => {
-    const params = loggerModuleParams(capture().logger);
-    expect(params.forRoutes).toEqual([{ path: '{*splat}', method: expect.any(Number) }]);
+  it('gives nestjs-pino the root logger and no middleware routes (the api logs requests through Fastify hooks)', () => {
+    const { logger } = capture();
+    const params = loggerModuleParams(logger);
+    expect((params.pinoHttp as { logger: unknown }).logger).toBe(logger);
+    expect(params.forRoutes).toBeUndefined();
   });
 });

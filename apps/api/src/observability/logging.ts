@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestMethod, type LoggerService } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import { pino, stdSerializers, type DestinationStream, type Logger as PinoInstance, type LoggerOptions } from 'pino';
 import pinoPretty from 'pino-pretty';
@@ -140,33 +140,78 @@ function serializeError(error: unknown): unknown {
 }
 
 /**
- * nestjs-pino parameters: pino-http request logs (one line per finished request, with the
- * request id under `request_id`; the same id Fastify gives the request, so it matches the
- * `x-request-id` header and the error body's `request_id`), and the same `request_id` on every
- * line a Nest `Logger` writes while handling that request.
+ * nestjs-pino parameters: the root logger only. nestjs-pino's `Logger` / `PinoLogger` write
+ * through it, and through the request's child logger (`request_id` bound) while a request is
+ * handled; the per-request part is `installRequestLogging`, not nestjs-pino's pino-http
+ * middleware (see there why). `quietReqLogger` and `customAttributeKeys` keep the params
+ * describing the same line shape should the middleware ever be mounted.
  */
 export function loggerModuleParams(root: PinoInstance): Params {
   return {
-    // nestjs-pino's default route, `{/*splat}`, matches no request on @nestjs/platform-fastify
-    // 12.5 (measured: no request line, no request context); `{*splat}` matches every path.
-    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       logger: root,
       // Serializers live on the root logger (also used outside requests); no wrapping.
       wrapSerializers: false,
-      genReqId: (req) => requestIdOf(req),
       quietReqLogger: true,
       customAttributeKeys: { reqId: REQUEST_ID_LOG_KEY },
-      autoLogging: { ignore: (req) => QUIET_PATHS.test((req as RawRequest).originalUrl ?? req.url ?? '') },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      customSuccessMessage: () => 'request completed',
-      customErrorMessage: () => 'request failed',
-      // A 5xx without an error object makes pino-http invent `new Error('failed with status
-      // code 500')`, whose stack only points into pino-http: keep the line, drop that error.
-      customErrorObject: (_req, _res, error, value: Record<string, unknown>) =>
-        /^failed with status code \d+$/.test(error.message) ? { ...value, err: undefined } : value,
     },
   };
+}
+
+/** What `installRequestLogging` needs of a nestjs-pino `PinoLogger`. */
+export interface RequestLogContext {
+  runInContext<T>(fn: () => T, options?: { bindings?: Record<string, unknown> }): T;
+}
+
+/** The parts of a Fastify request and reply the request logging reads. */
+interface LoggedRequest {
+  method: string;
+  url: string;
+}
+interface LoggedReply {
+  statusCode: number;
+  elapsedTime: number;
+}
+interface HookHost {
+  addHook(name: 'onRequest', hook: (request: LoggedRequest, reply: unknown, done: () => void) => void): unknown;
+  addHook(name: 'onResponse', hook: (request: LoggedRequest, reply: LoggedReply, done: () => void) => void): unknown;
+}
+
+/**
+ * Per-request logging of the api, as two Fastify hooks:
+ * - `onRequest`: the rest of the request runs in nestjs-pino's logging context with a child
+ *   logger that binds `request_id` (the id Fastify gives the request: the `x-request-id` header
+ *   and the error body's `request_id`), so every Nest `Logger` line written while handling it
+ *   carries that id;
+ * - `onResponse`: one line per answer, `request completed` (info) or `request failed` (error,
+ *   for a 5xx), with `request_id`, `req` (id, method, URL with sensitive query values
+ *   redacted), `res` (status code) and `responseTime` (ms); skipped when the level is disabled
+ *   (LOG_LEVEL=warn: only the 5xx lines) and for /health and /metrics.
+ * This replaces nestjs-pino's pino-http middleware, which runs through @fastify/middie and the
+ * Nest middleware chain on every request: head-to-head in the signup bench (npm run bench),
+ * dropping it gave 1.07x the signups per second (docs/performance.md).
+ */
+export function installRequestLogging(fastify: HookHost, root: PinoInstance, context: RequestLogContext): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    context.runInContext(done, { bindings: { [REQUEST_ID_LOG_KEY]: requestIdOf(request) } });
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const failed = reply.statusCode >= 500;
+    const level = failed ? 'error' : 'info';
+    if (root.isLevelEnabled(level) && !QUIET_PATHS.test(request.url)) {
+      const id = requestIdOf(request);
+      root[level](
+        {
+          [REQUEST_ID_LOG_KEY]: id,
+          req: { id, method: request.method, url: request.url },
+          res: { statusCode: reply.statusCode },
+          responseTime: Math.round(reply.elapsedTime),
+        },
+        failed ? 'request failed' : 'request completed',
+      );
+    }
+    done();
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, type DynamicModule, type MiddlewareConsumer, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { symbols, type Logger as PinoInstance } from 'pino';
@@ -55,13 +55,24 @@ class SingleRootLoggerCheck implements OnModuleInit {
 }
 
 /**
+ * nestjs-pino's module without its HTTP middleware: the same providers (`Logger`, `PinoLogger`,
+ * the root logger), but `configure` mounts nothing; the api logs requests with the Fastify hooks
+ * of `installRequestLogging` (logging.ts) instead. Same constructor and metadata (inherited).
+ */
+class LoggerModuleWithoutMiddleware extends LoggerModule {
+  override configure(_consumer: MiddlewareConsumer): void {
+    // no middleware: see installRequestLogging
+  }
+}
+
+/**
  * Logs and metrics of the api:
  * - nestjs-pino: JSON lines (or pino-pretty), one line per finished request with its
  *   `request_id`, the same `request_id` on every Nest `Logger` line written while handling it,
  *   personal data and secrets redacted (see logging.ts);
  * - prom-client: `MetricsService` and GET /metrics (see metrics.service.ts).
- * bootstrap.ts makes the nestjs-pino Logger the application logger and installs the HTTP
- * metrics hooks.
+ * bootstrap.ts makes the nestjs-pino Logger the application logger and installs the request
+ * logging and HTTP metrics hooks.
  */
 @Module({})
 export class ObservabilityModule {
@@ -69,7 +80,7 @@ export class ObservabilityModule {
     const root = createRootPino(logging);
     return {
       module: ObservabilityModule,
-      imports: [LoggerModule.forRoot(loggerModuleParams(root)), MetricsModule],
+      imports: [{ ...LoggerModule.forRoot(loggerModuleParams(root)), module: LoggerModuleWithoutMiddleware }, MetricsModule],
       controllers: [MetricsController],
       providers: [
         BreakerGaugeBinding,

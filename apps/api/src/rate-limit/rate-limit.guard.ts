@@ -48,10 +48,23 @@ export class RateLimitGuard implements CanActivate {
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
+  /** The rules of each route handler, computed on its first request. */
+  private readonly rulesByHandler = new WeakMap<object, RateLimitRule[]>();
+
+  private rulesOf(context: ExecutionContext): RateLimitRule[] {
+    const handler = context.getHandler();
+    let rules = this.rulesByHandler.get(handler);
+    if (rules === undefined) {
+      const routes = routeKeysOf(context);
+      rules = this.rules.filter((rule) => rule.routes.some((route) => routes.includes(route)));
+      this.rulesByHandler.set(handler, rules);
+    }
+    return rules;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const routes = routeKeysOf(context);
-    const rules = this.rules.filter((rule) => rule.routes.some((route) => routes.includes(route)));
+    const rules = this.rulesOf(context);
     if (rules.length === 0) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequestLike>();
