@@ -27,6 +27,9 @@ export interface CreateApiOptions extends AppModuleOptions {
  */
 export async function createApi(options: CreateApiOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
+    // No Nest middleware in the api (request logging is a Fastify hook): no @fastify/middie
+    // pass on every request.
+    skipMiddie: true,
     trustProxy: options.config.trustProxy,
     bodyLimit: 64 * 1024,
     genReqId: (req: unknown) => requestIdOf(req),

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { definePreparedStatement, queryPrepared } from '@app/common';
 import { BlindIndex, PiiCipher, maskName, maskPhone } from '@app/pii';
 import { UserNotFoundError } from './admin.errors';
 import type { AdminRequestContext } from './admin-request';
@@ -48,6 +49,20 @@ const USER_ROW_SELECT = `SELECT u.id, u.created_at, u.name_enc, u.phone_enc, u.b
     FROM users u
     LEFT JOIN certifications c ON c.id = u.certification_id`;
 
+/** The CI lookup and its audit row in ONE statement (one round trip, one commit), prepared. */
+const CI_LOOKUP = definePreparedStatement(
+  'admin_user_ci_lookup',
+  `WITH found AS (
+     ${USER_ROW_SELECT}
+      WHERE u.ci_bidx = $1::char(64)
+   ), audit AS (
+     INSERT INTO audit_log (key_id, action, subject_type, subject_id, result, client_ip, request_id)
+     SELECT $2, 'user.ci_lookup', 'user', (SELECT id::text FROM found),
+            CASE WHEN EXISTS (SELECT 1 FROM found) THEN 'ok' ELSE 'not_found' END, $3::inet, $4
+   )
+   SELECT * FROM found`,
+);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
@@ -77,18 +92,9 @@ export class AdminUsersService {
   async findByCi(ci: string, ctx: AdminRequestContext): Promise<AdminUserView> {
     const bidx = this.blindIndex.compute('ci', ci);
     // ONE statement (one round trip, one commit): the lookup and its audit row, atomically.
-    const rows: UserRow[] = await this.dataSource.query(
-      `WITH found AS (
-         ${USER_ROW_SELECT}
-          WHERE u.ci_bidx = $1::char(64)
-       ), audit AS (
-         INSERT INTO audit_log (key_id, action, subject_type, subject_id, result, client_ip, request_id)
-         SELECT $2, 'user.ci_lookup', 'user', (SELECT id::text FROM found),
-                CASE WHEN EXISTS (SELECT 1 FROM found) THEN 'ok' ELSE 'not_found' END, $3::inet, $4
-       )
-       SELECT * FROM found`,
-      [bidx, ctx.principal.keyId, ctx.clientIp, ctx.requestId?.slice(0, 128) ?? null],
-    );
+    const rows = await queryPrepared<UserRow>(this.dataSource, CI_LOOKUP, [
+      bidx, ctx.principal.keyId, ctx.clientIp, ctx.requestId?.slice(0, 128) ?? null,
+    ]);
     const row = rows[0] ?? null;
     if (!row) throw new UserNotFoundError();
     return this.toView(row);

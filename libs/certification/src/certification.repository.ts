@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import { definePreparedStatement, queryPrepared } from '@app/common';
 import { CERTIFICATION_DATA_SOURCE } from './certification.constants';
 import { CertificationEntity, type CertificationStatus } from './entities/certification.entity';
 import { VerificationTokenEntity } from './entities/verification-token.entity';
@@ -29,6 +30,42 @@ export interface VerifiedValues {
  */
 const RECORDABLE: CertificationStatus[] = ['pending', 'locked', 'expired'];
 
+const ENTITY_COLUMNS = `id, imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, ci_enc,
+  ci_bidx, di_enc, to_char(birthday, 'YYYY-MM-DD') AS birthday, gender, foreigner, carrier, certified_at, used_at,
+  pii_erased_at, created_at, updated_at`;
+
+/** The hot statements of a signup's OTP request and confirmation (see `queryPrepared`). */
+const INSERT_PENDING = definePreparedStatement(
+  'certification_insert_pending',
+  `INSERT INTO certifications (imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, birthday, carrier)
+   VALUES ($1, $2, 'otp', 'pending', 0, $3, $4, $5, $6, $7, $8) RETURNING id`,
+);
+
+const RESERVE_ATTEMPT_BY_IMP_UID = definePreparedStatement(
+  'certification_reserve_attempt',
+  `UPDATE certifications SET otp_attempts = otp_attempts + 1, updated_at = now()
+    WHERE imp_uid = $1 AND flow = 'otp' AND status = 'pending' AND otp_attempts < $2 AND pii_erased_at IS NULL
+      AND (otp_expires_at IS NULL OR otp_expires_at > $3)
+    RETURNING ${ENTITY_COLUMNS}`,
+);
+
+const MARK_VERIFIED_WITH_TOKEN = definePreparedStatement(
+  'certification_mark_verified_with_token',
+  `WITH verified AS (
+     UPDATE certifications
+        SET name_enc = $2, phone_enc = $3, phone_bidx = $4, ci_enc = $5, ci_bidx = $6, di_enc = $7, birthday = $8,
+            gender = $9, foreigner = $10, carrier = $11, certified_at = $12, merchant_uid = $13,
+            status = 'verified', updated_at = now()
+      WHERE id = $1 AND status IN ('pending', 'locked', 'expired') AND pii_erased_at IS NULL
+      RETURNING id, imp_uid, flow
+   ), token AS (
+     INSERT INTO verification_tokens (certification_id, token_hash, expires_at)
+     SELECT id, $14, $15 FROM verified
+     RETURNING certification_id
+   )
+   SELECT v.imp_uid, v.flow FROM verified v JOIN token t ON t.certification_id = v.id`,
+);
+
 /**
  * The SQL of the certification lib. Statements that decide races are single guarded UPDATEs
  * (attempt reservation, lock, expiry) or run under a row lock inside a transaction (recording a
@@ -54,15 +91,7 @@ export class CertificationRepository {
    * caller then takes the slow path that tells why).
    */
   async reserveAttemptByImpUid(impUid: string, max: number, now: Date): Promise<CertificationEntity | null> {
-    const rows = rowsOf<Record<string, any>>(
-      await this.dataSource.query(
-        `UPDATE certifications SET otp_attempts = otp_attempts + 1, updated_at = now()
-          WHERE imp_uid = $1 AND flow = 'otp' AND status = 'pending' AND otp_attempts < $2 AND pii_erased_at IS NULL
-            AND (otp_expires_at IS NULL OR otp_expires_at > $3)
-          RETURNING ${ENTITY_COLUMNS}`,
-        [impUid, max, now],
-      ),
-    );
+    const rows = await queryPrepared<Record<string, any>>(this.dataSource, RESERVE_ATTEMPT_BY_IMP_UID, [impUid, max, now]);
     return rows[0] === undefined ? null : toEntity(rows[0]);
   }
 
@@ -80,11 +109,9 @@ export class CertificationRepository {
     carrier: string;
     otpExpiresAt: Date;
   }): Promise<string> {
-    const rows = (await this.dataSource.query(
-      `INSERT INTO certifications (imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, birthday, carrier)
-       VALUES ($1, $2, 'otp', 'pending', 0, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [values.impUid, values.merchantUid, values.otpExpiresAt, values.nameEnc, values.phoneEnc, values.phoneBidx, values.birthday, values.carrier],
-    )) as Array<{ id: string }>;
+    const rows = await queryPrepared<{ id: string }>(this.dataSource, INSERT_PENDING, [
+      values.impUid, values.merchantUid, values.otpExpiresAt, values.nameEnc, values.phoneEnc, values.phoneBidx, values.birthday, values.carrier,
+    ]);
     return rows[0].id;
   }
 
@@ -188,25 +215,10 @@ export class CertificationRepository {
     tokenHash: string,
     tokenExpiresAt: Date,
   ): Promise<{ imp_uid: string; flow: string } | null> {
-    const rows = rowsOf<{ imp_uid: string; flow: string }>(
-      await this.dataSource.query(
-        `WITH verified AS (
-           UPDATE certifications
-              SET name_enc = $2, phone_enc = $3, phone_bidx = $4, ci_enc = $5, ci_bidx = $6, di_enc = $7, birthday = $8,
-                  gender = $9, foreigner = $10, carrier = $11, certified_at = $12, merchant_uid = $13,
-                  status = 'verified', updated_at = now()
-            WHERE id = $1 AND status IN ('pending', 'locked', 'expired') AND pii_erased_at IS NULL
-            RETURNING id, imp_uid, flow
-         ), token AS (
-           INSERT INTO verification_tokens (certification_id, token_hash, expires_at)
-           SELECT id, $14, $15 FROM verified
-           RETURNING certification_id
-         )
-         SELECT v.imp_uid, v.flow FROM verified v JOIN token t ON t.certification_id = v.id`,
-        [id, values.nameEnc, values.phoneEnc, values.phoneBidx, values.ciEnc, values.ciBidx, values.diEnc, values.birthday,
-          values.gender, values.foreigner, values.carrier, values.certifiedAt, values.merchantUid, tokenHash, tokenExpiresAt],
-      ),
-    );
+    const rows = await queryPrepared<{ imp_uid: string; flow: string }>(this.dataSource, MARK_VERIFIED_WITH_TOKEN, [
+      id, values.nameEnc, values.phoneEnc, values.phoneBidx, values.ciEnc, values.ciBidx, values.diEnc, values.birthday,
+      values.gender, values.foreigner, values.carrier, values.certifiedAt, values.merchantUid, tokenHash, tokenExpiresAt,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -236,9 +248,6 @@ export class CertificationRepository {
   }
 }
 
-const ENTITY_COLUMNS = `id, imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, ci_enc,
-  ci_bidx, di_enc, to_char(birthday, 'YYYY-MM-DD') AS birthday, gender, foreigner, carrier, certified_at, used_at,
-  pii_erased_at, created_at, updated_at`;
 
 function toEntity(r: Record<string, any>): CertificationEntity {
   return Object.assign(new CertificationEntity(), {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AgePolicyService, type AgeRequirement } from '@app/age-policy';
-import { isUniqueViolation } from '@app/common';
+import { definePreparedStatement, isUniqueViolation, queryPrepared } from '@app/common';
 import { hashVerificationToken, isVerificationTokenFormat } from '@app/certification';
 import { normalizeNickname } from './dto/create-user.dto';
 import { USER_DATA_SOURCE, USER_MODULE_OPTIONS } from './user.constants';
@@ -26,6 +26,34 @@ export interface SignupResult {
   id: string;
   createdAt: Date;
 }
+
+/**
+ * The signup statement: data-modifying CTEs run exactly once and to completion, and a unique
+ * violation of the INSERT fails all of it. `candidate` is referenced three times, so it is
+ * evaluated (and its rows locked) once. $1 token hash, $2 now, $3 age cutoff, $4 nickname,
+ * $5 marketing opt-in.
+ */
+const SIGNUP = definePreparedStatement(
+  'user_signup',
+  `WITH candidate AS (
+     SELECT t.id AS token_id, c.id, c.ci_bidx, c.ci_enc, c.di_enc, c.name_enc, c.phone_enc, c.phone_bidx,
+            c.birthday, c.gender, c.foreigner
+       FROM verification_tokens t JOIN certifications c ON c.id = t.certification_id
+      WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2
+        AND c.status = 'verified' AND c.pii_erased_at IS NULL
+        AND c.ci_bidx IS NOT NULL AND c.ci_enc IS NOT NULL AND c.name_enc IS NOT NULL
+        AND c.birthday IS NOT NULL AND c.birthday <= $3::date
+        FOR UPDATE
+   ), used_token AS (
+     UPDATE verification_tokens SET used_at = $2 FROM candidate WHERE verification_tokens.id = candidate.token_id
+   ), used_certification AS (
+     UPDATE certifications SET status = 'used', used_at = $2, updated_at = now() FROM candidate WHERE certifications.id = candidate.id
+   )
+   INSERT INTO users (ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, nickname, marketing_opt_in)
+   SELECT ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, coalesce(foreigner, false), id, $4, $5
+     FROM candidate
+   RETURNING id, created_at`,
+);
 
 /**
  * Accounts keyed by the person's CI: one per person.
@@ -104,39 +132,15 @@ export class UserService {
     return this.dataSource.getRepository(UserEntity).findOneBy({ id });
   }
 
-  /**
-   * The signup statement: data-modifying CTEs run exactly once and to completion, and a unique
-   * violation of the INSERT fails all of it. `candidate` is referenced three times, so it is
-   * evaluated (and its rows locked) once.
-   */
-  private async insertUser(
+  /** Runs SIGNUP: the new user's id and creation time, or no row (see `explainMiss`). */
+  private insertUser(
     tokenHash: string,
     nickname: string | null,
     marketingOptIn: boolean,
     cutoff: string,
     now: Date,
   ): Promise<Array<{ id: string; created_at: Date }>> {
-    return (await this.dataSource.query(
-      `WITH candidate AS (
-         SELECT t.id AS token_id, c.id, c.ci_bidx, c.ci_enc, c.di_enc, c.name_enc, c.phone_enc, c.phone_bidx,
-                c.birthday, c.gender, c.foreigner
-           FROM verification_tokens t JOIN certifications c ON c.id = t.certification_id
-          WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2
-            AND c.status = 'verified' AND c.pii_erased_at IS NULL
-            AND c.ci_bidx IS NOT NULL AND c.ci_enc IS NOT NULL AND c.name_enc IS NOT NULL
-            AND c.birthday IS NOT NULL AND c.birthday <= $3::date
-            FOR UPDATE
-       ), used_token AS (
-         UPDATE verification_tokens SET used_at = $2 FROM candidate WHERE verification_tokens.id = candidate.token_id
-       ), used_certification AS (
-         UPDATE certifications SET status = 'used', used_at = $2, updated_at = now() FROM candidate WHERE certifications.id = candidate.id
-       )
-       INSERT INTO users (ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, nickname, marketing_opt_in)
-       SELECT ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, coalesce(foreigner, false), id, $4, $5
-         FROM candidate
-       RETURNING id, created_at`,
-      [tokenHash, now, cutoff, nickname, marketingOptIn],
-    )) as Array<{ id: string; created_at: Date }>;
+    return queryPrepared<{ id: string; created_at: Date }>(this.dataSource, SIGNUP, [tokenHash, now, cutoff, nickname, marketingOptIn]);
   }
 
   /** Why the signup statement inserted nothing: throws the precise error; returns when nothing is wrong (any more). */
