@@ -191,7 +191,7 @@ export async function runAdminBench(o: BenchOptions, sandboxUrl: string, log: (s
   let api: StartedServer | null = null;
   const c = new Client({ connectionString: db.url });
   try {
-    api = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl, pii, adminApiKeys, main: o.apiMain, nodeOptions: o.apiNodeOptions });
+    api = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl, pii, adminApiKeys, main: o.apiMain, nodeOptions: o.apiNodeOptions, cpuProfDir: o.cpuProf });
     await c.connect();
     await c.query(`SET TIME ZONE 'UTC'`);
     const cipher = PiiCipher.fromConfig(pii.encryptionKeys);

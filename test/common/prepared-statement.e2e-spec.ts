@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { definePreparedStatement, isUniqueViolation, queryPrepared } from '@app/common';
+import { definePreparedStatement, isUniqueViolation, preparedStatementFor, queryPrepared } from '@app/common';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 
 let db: TestDatabase;
@@ -58,4 +58,12 @@ it('refuses a second text under a name already defined, and a name that is not s
   expect(definePreparedStatement('test_prepared_insert', INSERT.text)).toEqual(INSERT);
   expect(() => definePreparedStatement('test_prepared_insert', 'SELECT 1')).toThrow(/already defined with another text/);
   expect(() => definePreparedStatement('Bad-Name', 'SELECT 1')).toThrow(/snake_case/);
+});
+
+it('names a built query by its text: the same text, the same statement; another text, another name', () => {
+  const a = preparedStatementFor('test_built', 'SELECT k FROM prepared_probe WHERE v > $1');
+  expect(a.name).toMatch(/^test_built_[0-9a-f]{16}$/);
+  expect(preparedStatementFor('test_built', 'SELECT k FROM prepared_probe WHERE v > $1')).toBe(a);
+  const b = preparedStatementFor('test_built', 'SELECT k FROM prepared_probe WHERE v < $1');
+  expect(b.name).not.toBe(a.name);
 });

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { preparedStatementFor, queryPrepared } from '@app/common';
 import { BlindIndex, PiiCipher } from '@app/pii';
 import type { CertificationFlow, CertificationStatus } from '@app/certification';
 import { normalizePhone } from '@app/certification';
@@ -73,14 +74,13 @@ export class AdminCertificationsService {
       const cursor = decodeCursor('certifications', query.cursor);
       where.push(`(c.created_at, c.id) < (${param(cursor.t)}::timestamptz, ${param(cursor.id)}::uuid)`);
     }
-    const rows: CertificationRow[] = await this.dataSource.query(
-      `SELECT ${CERTIFICATION_COLUMNS}, ${cursorTimestampSql('c.created_at')} AS cursor_t
+    // One text per combination of filters (values are parameters): each a prepared statement.
+    const text = `SELECT ${CERTIFICATION_COLUMNS}, ${cursorTimestampSql('c.created_at')} AS cursor_t
          FROM certifications c
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY c.created_at DESC, c.id DESC
-        LIMIT ${param(query.limit + 1)}`,
-      params,
-    );
+        LIMIT ${param(query.limit + 1)}`;
+    const rows = await queryPrepared<CertificationRow>(this.dataSource, preparedStatementFor('admin_list', text), params);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {

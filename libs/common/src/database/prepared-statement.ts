@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -28,6 +29,21 @@ export function definePreparedStatement(name: string, text: string): PreparedSta
   }
   defined.set(name, text);
   return Object.freeze({ name, text });
+}
+
+const byText = new Map<string, PreparedStatement>();
+
+/**
+ * The prepared statement of a query whose text is built from a finite set of parts (e.g. one
+ * WHERE clause per combination of filters; values always as parameters, never in the text):
+ * named `<prefix>_<first 16 hex digits of the text's SHA-256>`, defined on first use.
+ */
+export function preparedStatementFor(prefix: string, text: string): PreparedStatement {
+  const known = byText.get(text);
+  if (known !== undefined) return known;
+  const statement = definePreparedStatement(`${prefix}_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`, text);
+  byText.set(text, statement);
+  return statement;
 }
 
 interface PgClientLike {
