@@ -22,6 +22,9 @@ export interface AdminBenchResult {
     /** Raw SQL through pg, not the api: the same deep page by OFFSET, then by keyset. */
     sqlOffsetDeepPage: LatencySummary;
     sqlKeysetDeepPage: LatencySummary;
+    /** Raw SQL: the CI lookup's statement without its audit row, then with it (a commit that waits for the WAL flush). */
+    sqlCiSelect: LatencySummary;
+    sqlCiLookupAudited: LatencySummary;
   };
 }
 
@@ -42,7 +45,8 @@ function fakeCi(): string {
  * history, realistic status and flow mix, real ciphertexts (drawn from pools encrypted with the
  * api's keys, so the api can decrypt and mask what it lists), phone blind indexes over ~rows/3
  * distinct phones, unique CI blind indexes on verified/used rows, a user for every used row.
- * Then probe rows with the real blind indexes of known phones and CIs, and VACUUM ANALYZE.
+ * Then probe rows with the real blind indexes of known phones and CIs, VACUUM ANALYZE and a
+ * CHECKPOINT (the bulk load written out before anything is measured).
  */
 export async function seed(
   c: Client,
@@ -132,11 +136,15 @@ export async function seed(
   log('  VACUUM ANALYZE');
   await c.query('VACUUM ANALYZE certifications');
   await c.query('VACUUM ANALYZE users');
+  // The load left ~1 GB of dirty pages and WAL: write them out now, so the measurements see a
+  // steady server rather than a checkpoint flushing the bulk load (superuser or pg_checkpoint).
+  log('  CHECKPOINT');
+  await c.query('CHECKPOINT').catch((e: Error) => log(`  CHECKPOINT refused (${e.message}): measuring anyway`));
   const users = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM users')).rows[0].n);
   return { phones: probePhones, cis: probeCis, users };
 }
 
-async function measure(runs: number, fn: (i: number) => Promise<void>, warm = 20): Promise<LatencySummary> {
+async function measure(runs: number, fn: (i: number) => Promise<void>, warm = 300): Promise<LatencySummary> {
   for (let i = 0; i < Math.min(warm, runs); i++) await fn(i);
   const s = new Samples();
   for (let i = 0; i < runs; i++) {
@@ -290,6 +298,26 @@ export async function runAdminBench(o: BenchOptions, sandboxUrl: string, log: (s
         [deepRow.created_at, deepRow.id],
       );
     });
+    // The CI lookup's own statement (as libs/admin runs it, prepared), without and with its audit
+    // row: the floor under GET /admin/users?ci= on this server.
+    const ciBidx = probes.cis.map((ci) => bidx.compute('ci', ci));
+    const userSelect = `SELECT u.id, u.created_at, u.name_enc, u.phone_enc, u.birthday::text AS birthday, u.gender, u.foreigner,
+         u.nickname, u.marketing_opt_in, c.imp_uid, c.flow, c.status, c.certified_at, c.pii_erased_at
+    FROM users u LEFT JOIN certifications c ON c.id = u.certification_id WHERE u.ci_bidx = $1::char(64)`;
+    const sqlCiSelect = await measure(o.adminRuns, async (i) => {
+      await c.query({ name: 'bench_ci_select', text: userSelect, values: [ciBidx[i % PROBES]] });
+    });
+    const sqlCiLookupAudited = await measure(o.adminRuns, async (i) => {
+      await c.query({
+        name: 'bench_ci_lookup_audited',
+        text: `WITH found AS (${userSelect}), audit AS (
+                 INSERT INTO audit_log (key_id, action, subject_type, subject_id, result, client_ip, request_id)
+                 SELECT $2, 'user.ci_lookup', 'user', (SELECT id::text FROM found),
+                        CASE WHEN EXISTS (SELECT 1 FROM found) THEN 'ok' ELSE 'not_found' END, $3::inet, $4)
+               SELECT * FROM found`,
+        values: [ciBidx[i % PROBES], 'bench', '127.0.0.1', null],
+      });
+    });
     http.close();
     return {
       rows,
@@ -298,7 +326,7 @@ export async function runAdminBench(o: BenchOptions, sandboxUrl: string, log: (s
       seedSeconds,
       deepPosition: deep,
       cursorSource,
-      queries: { listFirstPage, listDeepPageByCursor, phoneFilter, ciLookup, sqlOffsetDeepPage, sqlKeysetDeepPage },
+      queries: { listFirstPage, listDeepPageByCursor, phoneFilter, ciLookup, sqlOffsetDeepPage, sqlKeysetDeepPage, sqlCiSelect, sqlCiLookupAudited },
     };
   } finally {
     await c.end().catch(() => undefined);

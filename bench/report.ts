@@ -115,6 +115,8 @@ export function markdown(r: BenchReport): string {
       `| GET /admin/users?ci= | ${ms(q.ciLookup.p50)} | ${ms(q.ciLookup.p95)} | ${ms(q.ciLookup.p99)} |`,
       `| for comparison, raw SQL: deep page by OFFSET | ${ms(q.sqlOffsetDeepPage.p50)} | ${ms(q.sqlOffsetDeepPage.p95)} | ${ms(q.sqlOffsetDeepPage.p99)} |`,
       `| for comparison, raw SQL: deep page by keyset | ${ms(q.sqlKeysetDeepPage.p50)} | ${ms(q.sqlKeysetDeepPage.p95)} | ${ms(q.sqlKeysetDeepPage.p99)} |`,
+      `| for comparison, raw SQL: the CI lookup's SELECT alone | ${ms(q.sqlCiSelect.p50)} | ${ms(q.sqlCiSelect.p95)} | ${ms(q.sqlCiSelect.p99)} |`,
+      `| for comparison, raw SQL: the CI lookup's statement with its audit row (commit, WAL flush) | ${ms(q.sqlCiLookupAudited.p50)} | ${ms(q.sqlCiLookupAudited.p95)} | ${ms(q.sqlCiLookupAudited.p99)} |`,
       '',
     );
   }
