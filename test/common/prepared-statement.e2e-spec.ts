@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { definePreparedStatement, isUniqueViolation, preparedStatementFor, queryPrepared } from '@app/common';
+import { definePreparedStatement, disablePreparedStatements, isUniqueViolation, preparedStatementFor, queryPrepared } from '@app/common';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 
 let db: TestDatabase;
@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
+  if (dataSource?.isInitialized) await dataSource.destroy();
   await db?.drop();
 });
 
@@ -66,4 +66,19 @@ it('names a built query by its text: the same text, the same statement; another 
   expect(preparedStatementFor('test_built', 'SELECT k FROM prepared_probe WHERE v > $1')).toBe(a);
   const b = preparedStatementFor('test_built', 'SELECT k FROM prepared_probe WHERE v < $1');
   expect(b.name).not.toBe(a.name);
+});
+
+it('runs the statements unnamed on a DataSource where they are disabled (PgBouncer in transaction mode)', async () => {
+  await dataSource.destroy();
+  const unnamed = new DataSource({ type: 'postgres', url: db.url, poolSize: 1, installExtensions: false, entities: [] });
+  await unnamed.initialize();
+  try {
+    disablePreparedStatements(unnamed);
+    expect(await queryPrepared<{ k: string }>(unnamed, INSERT, ['d', 1])).toEqual([{ id: expect.any(Number), k: 'd', v: 1 }]);
+    expect(await queryPrepared<{ v: number }>(unnamed, BUMP, ['d'])).toEqual([{ v: 2 }]);
+    const prepared = (await unnamed.query('SELECT count(*)::int AS n FROM pg_prepared_statements')) as Array<{ n: number }>;
+    expect(prepared[0].n).toBe(0);
+  } finally {
+    await unnamed.destroy();
+  }
 });

@@ -15,7 +15,13 @@ export { requestIdOf } from './http/request-id';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
 export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './database/pg-errors';
 export { runMigrationsWithLock, MIGRATION_LOCK_KEY } from './database/migrate';
-export { definePreparedStatement, preparedStatementFor, queryPrepared, type PreparedStatement } from './database/prepared-statement';
+export {
+  definePreparedStatement,
+  disablePreparedStatements,
+  preparedStatementFor,
+  queryPrepared,
+  type PreparedStatement,
+} from './database/prepared-statement';
 export {
   ApiErrorResponses,
   API_ERROR_CODES_EXTENSION,

@@ -20,6 +20,8 @@ export interface AppConfig {
     /** Unset: the embedded PGlite database in `dataDir/pglite`. */
     url: string | null;
     poolSize: number;
+    /** Hot statements as named prepared statements (off behind PgBouncer in transaction mode). */
+    preparedStatements: boolean;
   };
   redisUrl: string | null;
   /** Prefix of every Redis key this api writes (rate-limit counters, token cache). */
@@ -144,7 +146,11 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     logLevel: str('LOG_LEVEL') ?? 'info',
     logPretty: bool('LOG_PRETTY', false),
     trustProxy: bool('TRUST_PROXY', false),
-    database: { url: databaseUrl, poolSize: int('DATABASE_POOL_SIZE', 10, 1, 200) },
+    database: {
+      url: databaseUrl,
+      poolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
+      preparedStatements: bool('DATABASE_PREPARED_STATEMENTS', true),
+    },
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: redisKeyPrefix(str('REDIS_KEY_PREFIX'), problems),
     iamport: {

@@ -46,8 +46,20 @@ export function preparedStatementFor(prefix: string, text: string): PreparedStat
   return statement;
 }
 
+const unnamed = new WeakSet<object>();
+
+/**
+ * Runs `queryPrepared`'s statements on this DataSource as unnamed statements (parsed and planned
+ * every time): for a pool that does not keep a session's prepared statements, such as PgBouncer
+ * in transaction mode before 1.21 (or without `max_prepared_statements`). The api does this
+ * with DATABASE_PREPARED_STATEMENTS=off.
+ */
+export function disablePreparedStatements(dataSource: DataSource): void {
+  unnamed.add(dataSource);
+}
+
 interface PgClientLike {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
   release(): void;
 }
 
@@ -74,7 +86,8 @@ export async function queryPrepared<Row>(dataSource: DataSource, statement: Prep
     const client = await (pool as PgPoolLike).connect();
     try {
       // A fresh config object each time: `pg` stores the values on it.
-      const result = await client.query({ name: statement.name, text: statement.text, values });
+      const config = unnamed.has(dataSource) ? { text: statement.text, values } : { name: statement.name, text: statement.text, values };
+      const result = await client.query(config);
       return result.rows as Row[];
     } finally {
       client.release();
