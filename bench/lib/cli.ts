@@ -11,6 +11,7 @@ export interface BenchOptions {
   poolSize: number;
   adminRows: number;
   adminRuns: number;
+  adminWarmup: number;
   offsetRuns: number;
   pgliteSignups: number;
   pgliteConcurrency: number;
@@ -47,6 +48,8 @@ const HELP = `npm run bench -- [options]
   --pool-size N              database pool of the api and the baseline (default 10)
   --admin-rows N             verification rows for the admin queries (default 1000000; quick 100000)
   --admin-runs N             runs per admin query (default 1000; quick 200)
+  --admin-warmup N           rounds of the four admin queries before measuring (default 1500;
+                             quick 300): JIT, and the api's heap reaching its steady size
   --pglite-signups N         signups on the embedded PGlite default (default 300; quick 60)
   --only LIST                comma-separated subset of signup,admin,pglite
   --contestants LIST         signup flow against api,baseline (default both; one alone has no ratio)
@@ -75,6 +78,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     poolSize: 10,
     adminRows: quick ? 100_000 : 1_000_000,
     adminRuns: quick ? 200 : 1000,
+    adminWarmup: quick ? 300 : 1500,
     offsetRuns: quick ? 10 : 30,
     pgliteSignups: quick ? 60 : 300,
     pgliteConcurrency: quick ? 8 : 16,
@@ -134,6 +138,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         break;
       case '--admin-runs':
         o.adminRuns = int(a, next(), 1);
+        break;
+      case '--admin-warmup':
+        o.adminWarmup = int(a, next(), 0);
         break;
       case '--pglite-signups':
         o.pgliteSignups = int(a, next(), 1);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../../apps/api/src/config/app-config';
-import { Flows, freshPhone } from '../flows/helpers';
+import { Flows, freshPhone, type Person } from '../flows/helpers';
 
 let f: Flows;
 
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 it('verifies, signs up once per person and refuses the second signup with 409 ALREADY_REGISTERED', async () => {
-  const person = { name: '홍길동', phone: freshPhone(), birth: '19900101', gender_digit: '1', carrier: 'SKT' };
+  const person: Person = { name: '홍길동', phone: freshPhone(), birth: '19900101', gender_digit: '1', carrier: 'SKT' };
   const first = await f.verifyByOtp(person);
   await f.signup(first.view.verification_token).expect(201);
   const again = await f.verifyByOtp({ ...person, phone: freshPhone() });
