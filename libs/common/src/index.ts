@@ -15,6 +15,8 @@ export { requestIdOf } from './http/request-id';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
 export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './database/pg-errors';
 export { runMigrationsWithLock, MIGRATION_LOCK_KEY } from './database/migrate';
+export { Database, type Transaction } from './database/database';
+export { rowsOf } from './database/rows';
 export {
   definePreparedStatement,
   disablePreparedStatements,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { rowsOf } from './rows';
 
 /**
  * A hot statement, run as a named prepared statement of PostgreSQL's extended protocol.
@@ -60,41 +61,27 @@ export function disablePreparedStatements(dataSource: DataSource): void {
 
 interface PgClientLike {
   query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-  release(): void;
-}
-
-interface PgPoolLike {
-  connect(): Promise<PgClientLike>;
 }
 
 /**
- * Runs `statement` with `values` on the DataSource's pool (outside any transaction: the
- * statement commits on its own) and answers its rows (also for INSERT/UPDATE ... RETURNING).
- * On a TypeORM PostgreSQL DataSource it goes straight to the driver's `pg` pool with the
- * statement's name; on any other DataSource (another driver, a replication setup without a
- * master pool) it runs as a plain `DataSource.query`. Errors are `pg`'s own (`code`,
- * `constraint`): `isUniqueViolation` reads both those and TypeORM's QueryFailedError.
+ * Runs `statement` with `values` outside any transaction (it commits on its own) and answers its
+ * rows (also for INSERT/UPDATE ... RETURNING). On PostgreSQL the statement goes, under its name,
+ * to the `pg` client of a TypeORM query runner; elsewhere it runs as a plain `DataSource.query`.
+ * Errors are `pg`'s own (`code`, `constraint`), which `isUniqueViolation` reads.
  */
 export async function queryPrepared<Row>(dataSource: DataSource, statement: PreparedStatement, values: unknown[]): Promise<Row[]> {
-  const driver = dataSource.driver as { options?: { type?: string }; master?: Partial<PgPoolLike> };
-  const pool = driver.options?.type === 'postgres' ? driver.master : undefined;
-  if (pool !== undefined && typeof pool.connect === 'function') {
-    // connect/release rather than `pool.query`: pg-pool's `query` destroys the connection on
-    // ANY error (a unique violation too), and with it the statements prepared on it; released
-    // without an error, a healthy connection goes back to the pool (a broken one is dropped by
-    // pg-pool anyway). Same as TypeORM's own query runner.
-    const client = await (pool as PgPoolLike).connect();
+  if (dataSource.options.type === 'postgres' && !unnamed.has(dataSource)) {
+    // A query runner's release hands a healthy connection back to the pool after an error too,
+    // keeping the statements prepared on it (pg-pool's own `query` would destroy it).
+    const runner = dataSource.createQueryRunner('master');
     try {
+      const client = (await runner.connect()) as PgClientLike;
       // A fresh config object each time: `pg` stores the values on it.
-      const config = unnamed.has(dataSource) ? { text: statement.text, values } : { name: statement.name, text: statement.text, values };
-      const result = await client.query(config);
+      const result = await client.query({ name: statement.name, text: statement.text, values });
       return result.rows as Row[];
     } finally {
-      client.release();
+      await runner.release();
     }
   }
-  const raw = (await dataSource.query(statement.text, values)) as unknown;
-  // TypeORM answers [rows, affected] for UPDATE and DELETE.
-  if (Array.isArray(raw) && raw.length === 2 && Array.isArray(raw[0]) && typeof raw[1] === 'number') return raw[0] as Row[];
-  return raw as Row[];
+  return rowsOf<Row>(await dataSource.query(statement.text, values));
 }
