@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { AdminKeyService } from './admin-key.service';
 import { adminRequestContext } from './admin-request';
-import { resolveAdminOptions } from './admin.module-definition';
+import { resolveAdminOptions } from './admin.options';
 import { RequireScope } from './require-scope.decorator';
 
 const sha = (key: string) => createHash('sha256').update(key).digest('hex');

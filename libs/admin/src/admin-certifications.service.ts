@@ -1,21 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { preparedStatementFor, queryPrepared } from '@app/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Database } from '@app/common';
 import { BlindIndex, PiiCipher } from '@app/pii';
 import type { CertificationFlow, CertificationStatus } from '@app/certification';
 import { normalizePhone } from '@app/certification';
 import { CertificationNotFoundError, invalidField } from './admin.errors';
+import { ADMIN_DATABASE } from './admin.constants';
 import type { AdminRequestContext } from './admin-request';
-import { AuditLogService } from './audit-log.service';
-import { cursorTimestampSql, decodeCursor, encodeCursor } from './cursor';
-import {
-  CERTIFICATION_COLUMNS,
-  toDetail,
-  toListItem,
-  type CertificationDetail,
-  type CertificationListItem,
-  type CertificationRow,
-} from './views';
+import { decodeCursor, encodeCursor } from './cursor';
+import { AdminCertificationQueries, type AdminCertificationStore } from './repositories/certification-queries.repository';
+import { AuditLogRepository, type AuditLogStore } from './repositories/audit-log.repository';
+import { toDetail, toListItem, type CertificationDetail, type CertificationListItem } from './views';
 
 export interface ListCertificationsQuery {
   status?: CertificationStatus;
@@ -40,47 +34,34 @@ export class AdminCertificationsService {
   private readonly logger = new Logger('AdminCertifications');
 
   constructor(
-    private readonly dataSource: DataSource,
+    @Inject(ADMIN_DATABASE) private readonly db: Pick<Database, 'transaction'>,
+    @Inject(AdminCertificationQueries) private readonly certifications: AdminCertificationStore,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogStore,
     private readonly cipher: PiiCipher,
     private readonly blindIndex: BlindIndex,
-    private readonly audit: AuditLogService,
   ) {}
 
-  /**
-   * Newest first by (created_at, id). Every filter is an index prefix or range of one of
-   * (created_at, id), (status, created_at, id), (flow, created_at, id), (phone_bidx, created_at, id).
-   */
+  /** Newest first by (created_at, id), masked. */
   async list(query: ListCertificationsQuery): Promise<CertificationPage> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (query.status !== undefined) where.push(`c.status = ${param(query.status)}`);
-    if (query.flow !== undefined) where.push(`c.flow = ${param(query.flow)}`);
     const from = query.from !== undefined ? parseInstant('from', query.from) : undefined;
     const to = query.to !== undefined ? parseInstant('to', query.to) : undefined;
     if (from && to && from.getTime() >= to.getTime()) throw invalidField('to', 'to must be later than from');
-    if (from) where.push(`c.created_at >= ${param(from.toISOString())}::timestamptz`);
-    if (to) where.push(`c.created_at < ${param(to.toISOString())}::timestamptz`);
+    let phoneBidx: string | undefined;
     if (query.phone !== undefined) {
       const phone = normalizePhone(query.phone);
       if (phone === null) throw invalidField('phone', 'phone must be a Korean mobile number');
-      // char(64) on both sides, or PostgreSQL compares as text and cannot use the index.
-      where.push(`c.phone_bidx = ${param(this.blindIndex.compute('phone', phone))}::char(64)`);
+      phoneBidx = this.blindIndex.compute('phone', phone);
     }
-    if (query.cursor !== undefined) {
-      const cursor = decodeCursor('certifications', query.cursor);
-      where.push(`(c.created_at, c.id) < (${param(cursor.t)}::timestamptz, ${param(cursor.id)}::uuid)`);
-    }
-    // One text per combination of filters (values are parameters): each a prepared statement.
-    const text = `SELECT ${CERTIFICATION_COLUMNS}, ${cursorTimestampSql('c.created_at')} AS cursor_t
-         FROM certifications c
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY c.created_at DESC, c.id DESC
-        LIMIT ${param(query.limit + 1)}`;
-    const rows = await queryPrepared<CertificationRow>(this.dataSource, preparedStatementFor('admin_list', text), params);
+    const before = query.cursor !== undefined ? decodeCursor('certifications', query.cursor) : undefined;
+    const rows = await this.certifications.list({
+      status: query.status,
+      flow: query.flow,
+      from,
+      to,
+      phoneBidx,
+      before,
+      limit: query.limit + 1,
+    });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
@@ -92,7 +73,7 @@ export class AdminCertificationsService {
 
   /** One verification, masked. @throws CertificationNotFoundError */
   async get(impUid: string): Promise<CertificationDetail> {
-    const row = await this.findRow(this.dataSource.manager, impUid, false);
+    const row = await this.certifications.findByImpUid(impUid, false);
     if (!row) throw new CertificationNotFoundError();
     return toDetail(row, this.cipher, this.logger, false);
   }
@@ -102,46 +83,32 @@ export class AdminCertificationsService {
    * row are one transaction: no reveal without its audit row. @throws CertificationNotFoundError
    */
   async reveal(impUid: string, ctx: AdminRequestContext): Promise<CertificationDetail> {
-    const row = await this.dataSource.transaction(async (manager) => {
-      const found = await this.findRow(manager, impUid, true);
+    const row = await this.db.transaction(async (tx) => {
+      const found = await this.certifications.findByImpUid(impUid, true, tx);
       if (!found) throw new CertificationNotFoundError();
-      await this.audit.record(manager, {
-        keyId: ctx.principal.keyId,
-        action: 'certification.reveal',
-        subjectType: 'certification',
-        subjectId: found.imp_uid,
-        result: 'ok',
-        clientIp: ctx.clientIp,
-        requestId: ctx.requestId,
-      });
+      await this.audit.record(
+        {
+          keyId: ctx.principal.keyId,
+          action: 'certification.reveal',
+          subjectType: 'certification',
+          subjectId: found.imp_uid,
+          result: 'ok',
+          clientIp: ctx.clientIp,
+          requestId: ctx.requestId,
+        },
+        tx,
+      );
       return found;
     });
     return toDetail(row, this.cipher, this.logger, true);
-  }
-
-  /** The row with its user and upstream deletion state; CI and DI only when asked for. */
-  async findRow(manager: EntityManager, impUid: string, withIdentity: boolean): Promise<CertificationRow | null> {
-    const rows: CertificationRow[] = await manager.query(
-      `SELECT ${CERTIFICATION_COLUMNS}, ${withIdentity ? 'c.ci_enc, c.di_enc,' : ''}
-              ${cursorTimestampSql('c.created_at')} AS cursor_t,
-              u.id AS user_id, d.attempts AS upstream_attempts, d.completed_at AS upstream_completed_at,
-              d.next_attempt_at AS upstream_next_attempt_at
-         FROM certifications c
-         LEFT JOIN users u ON u.certification_id = c.id
-         LEFT JOIN upstream_deletions d ON d.imp_uid = c.imp_uid
-        WHERE c.imp_uid = $1`,
-      [impUid],
-    );
-    return rows[0] ?? null;
   }
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * An ISO 8601 instant (`2025-01-02T03:04:05Z`, `...+09:00`); a date alone means 00:00 in
- * Asia/Seoul (Korea has no daylight saving time, so that is +09:00). A date-time without an
- * offset is refused: it would be read in some server time zone.
+ * An ISO 8601 instant; a date alone means 00:00 in Asia/Seoul (+09:00, no daylight saving time).
+ * A date-time without an offset is refused: it would be read in some server time zone.
  */
 function parseInstant(field: 'from' | 'to', value: string): Date {
   let text = value.trim();

@@ -1,13 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { Database } from '@app/common';
 import { IamportApiError, IamportCircuitOpenError, IamportClient, IamportError } from '@app/iamport';
 import { PiiCipher } from '@app/pii';
 import { CertificationNotFoundError } from './admin.errors';
-import { ADMIN_RESOLVED_OPTIONS, type ResolvedAdminOptions } from './admin.module-definition';
+import { ADMIN_DATABASE, ADMIN_RESOLVED_OPTIONS } from './admin.constants';
+import type { ResolvedAdminOptions } from './admin.options';
 import type { AdminRequestContext } from './admin-request';
-import { AdminCertificationsService } from './admin-certifications.service';
-import { AuditLogService } from './audit-log.service';
-import type { UpstreamDeletionReason } from './entities/upstream-deletion.entity';
+import { AdminCertificationQueries, type AdminCertificationStore } from './repositories/certification-queries.repository';
+import { AuditLogRepository, type AuditLogStore } from './repositories/audit-log.repository';
+import {
+  UpstreamDeletionRepository,
+  type ClaimedDeletion,
+  type UpstreamDeletionStore,
+} from './repositories/upstream-deletion.repository';
 import { toDetail, type CertificationDetail } from './views';
 
 /** How long a claimed upstream deletion is reserved for the worker that claimed it. */
@@ -24,26 +29,9 @@ export interface UpstreamDeletionRun {
 
 export type UpstreamDeletionOutcome = 'done' | 'pending';
 
-interface ClaimedDeletion {
-  id: string;
-  imp_uid: string;
-  attempts: number;
-}
-
 /**
- * Erasure of a verification's personal data, here and upstream.
- *
- * Here: one transaction locks the row, clears every personal column (name, phone, CI, DI and
- * their blind indexes, birthday, gender, foreigner, carrier), sets `pii_erased_at`, expires the
- * verification's unused verification tokens (so an erased verification cannot be used for a
- * signup any more), writes an outbox row for the upstream DELETE and the audit row. What stays is
- * a tombstone: ids, flow, status and timestamps.
- *
- * Upstream: after the commit the DELETE is tried once; if upstream is down, the outbox row stays
- * pending and `processPendingUpstreamDeletions` (scheduled, see AdminJobs) retries it with
- * exponential backoff until upstream confirms (a 404 counts as done: nothing left to erase).
- * Rows are claimed with `FOR UPDATE SKIP LOCKED` and a lease, so several instances can run the
- * worker at once without deleting twice in parallel; a crashed worker's lease simply expires.
+ * Erasure of a verification's personal data here (one transaction: tombstone, tokens expired,
+ * outbox row, audit row) and upstream (tried after the commit, then retried by the worker).
  */
 @Injectable()
 export class AdminErasureService {
@@ -51,11 +39,12 @@ export class AdminErasureService {
 
   constructor(
     @Inject(ADMIN_RESOLVED_OPTIONS) private readonly options: ResolvedAdminOptions,
-    private readonly dataSource: DataSource,
+    @Inject(ADMIN_DATABASE) private readonly db: Pick<Database, 'transaction'>,
+    @Inject(AdminCertificationQueries) private readonly certifications: AdminCertificationStore,
+    @Inject(UpstreamDeletionRepository) private readonly deletions: UpstreamDeletionStore,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogStore,
     private readonly iamport: IamportClient,
     private readonly cipher: PiiCipher,
-    private readonly certifications: AdminCertificationsService,
-    private readonly audit: AuditLogService,
   ) {}
 
   /**
@@ -65,74 +54,32 @@ export class AdminErasureService {
    */
   async erase(impUid: string, ctx: AdminRequestContext): Promise<CertificationDetail> {
     const now = this.options.clock();
-    await this.dataSource.transaction(async (manager) => {
-      const rows: Array<{ id: string; imp_uid: string; pii_erased_at: Date | null }> = await manager.query(
-        `SELECT id, imp_uid, pii_erased_at FROM certifications WHERE imp_uid = $1 FOR UPDATE`,
-        [impUid],
-      );
-      const row = rows[0];
+    await this.db.transaction(async (tx) => {
+      const row = await this.certifications.lockForErase(impUid, tx);
       if (!row) throw new CertificationNotFoundError();
-      const already = row.pii_erased_at !== null;
-      if (!already) await this.erasePii(manager, [row.id], now);
+      const already = row.piiErasedAt !== null;
+      if (!already) await this.certifications.erasePii([row.id], now, tx);
       // Also for an erased row (e.g. by retention without upstream deletion): the operator asked
       // for the upstream copy to go too. A row already queued or done is left as it is.
-      await this.enqueueUpstreamDeletions(manager, [row.imp_uid], 'admin', now);
-      await this.audit.record(manager, {
-        keyId: ctx.principal.keyId,
-        action: 'certification.erase',
-        subjectType: 'certification',
-        subjectId: row.imp_uid,
-        result: already ? 'already_erased' : 'ok',
-        clientIp: ctx.clientIp,
-        requestId: ctx.requestId,
-        occurredAt: now,
-      });
+      await this.deletions.enqueue([row.impUid], 'admin', now, tx);
+      await this.audit.record(
+        {
+          keyId: ctx.principal.keyId,
+          action: 'certification.erase',
+          subjectType: 'certification',
+          subjectId: row.impUid,
+          result: already ? 'already_erased' : 'ok',
+          clientIp: ctx.clientIp,
+          requestId: ctx.requestId,
+          occurredAt: now,
+        },
+        tx,
+      );
     });
     await this.attemptUpstreamDeletion(impUid);
-    const tombstone = await this.certifications.findRow(this.dataSource.manager, impUid, false);
+    const tombstone = await this.certifications.findByImpUid(impUid, false);
     if (!tombstone) throw new CertificationNotFoundError(); // deleted meanwhile by something else
     return toDetail(tombstone, this.cipher, this.logger, false);
-  }
-
-  /**
-   * Clears the personal data of the given (locked) certifications in the caller's transaction
-   * and expires their unused verification tokens. Returns the imp_uids actually erased (rows
-   * already erased are skipped).
-   */
-  async erasePii(manager: EntityManager, certificationIds: readonly string[], at: Date): Promise<string[]> {
-    if (certificationIds.length === 0) return [];
-    const erased: unknown = await manager.query(
-      `UPDATE certifications
-          SET name_enc = NULL, phone_enc = NULL, phone_bidx = NULL, ci_enc = NULL, ci_bidx = NULL, di_enc = NULL,
-              birthday = NULL, gender = NULL, foreigner = NULL, carrier = NULL,
-              pii_erased_at = $2, updated_at = $2
-        WHERE id = ANY($1::uuid[]) AND pii_erased_at IS NULL
-        RETURNING imp_uid`,
-      [[...certificationIds], at],
-    );
-    await manager.query(
-      `UPDATE verification_tokens SET expires_at = $2
-        WHERE certification_id = ANY($1::uuid[]) AND used_at IS NULL AND expires_at > $2`,
-      [[...certificationIds], at],
-    );
-    // RETURNING of an UPDATE gives [rows, count] through TypeORM's postgres driver.
-    return normalizeReturning<{ imp_uid: string }>(erased).map((r) => r.imp_uid);
-  }
-
-  /** Outbox rows for the upstream DELETE, due at once (in the caller's transaction). */
-  async enqueueUpstreamDeletions(
-    manager: EntityManager,
-    impUids: readonly string[],
-    reason: UpstreamDeletionReason,
-    at: Date,
-  ): Promise<void> {
-    if (impUids.length === 0) return;
-    await manager.query(
-      `INSERT INTO upstream_deletions (imp_uid, reason, next_attempt_at, created_at)
-       SELECT u, $2, $3, $3 FROM unnest($1::text[]) AS u
-       ON CONFLICT (imp_uid) DO NOTHING`,
-      [[...impUids], reason, at],
-    );
   }
 
   /**
@@ -143,7 +90,7 @@ export class AdminErasureService {
   async processPendingUpstreamDeletions(now: Date = this.options.clock()): Promise<UpstreamDeletionRun> {
     const run: UpstreamDeletionRun = { attempted: 0, completed: 0, failed: 0 };
     for (let i = 0; i < this.options.upstreamRetryBatchSize; i++) {
-      const claimed = await this.claim(now);
+      const claimed = await this.deletions.claim(now, new Date(now.getTime() + LEASE_MS));
       if (!claimed) break;
       run.attempted++;
       const { outcome, error } = await this.attempt(claimed, now);
@@ -162,34 +109,9 @@ export class AdminErasureService {
    * Returns its state afterwards.
    */
   async attemptUpstreamDeletion(impUid: string, now: Date = this.options.clock()): Promise<UpstreamDeletionOutcome> {
-    const claimed = await this.claim(now, impUid);
-    if (!claimed) {
-      const rows: Array<{ completed_at: Date | null }> = await this.dataSource.query(
-        `SELECT completed_at FROM upstream_deletions WHERE imp_uid = $1`,
-        [impUid],
-      );
-      return rows[0]?.completed_at ? 'done' : 'pending';
-    }
+    const claimed = await this.deletions.claim(now, new Date(now.getTime() + LEASE_MS), impUid);
+    if (!claimed) return (await this.deletions.isCompleted(impUid)) ? 'done' : 'pending';
     return (await this.attempt(claimed, now)).outcome;
-  }
-
-  /** Takes the lease on the oldest due deletion (or on the given imp_uid's, if due). */
-  private async claim(now: Date, impUid?: string): Promise<ClaimedDeletion | null> {
-    const params: unknown[] = [now, new Date(now.getTime() + LEASE_MS)];
-    if (impUid !== undefined) params.push(impUid);
-    const result = await this.dataSource.query(
-      `UPDATE upstream_deletions
-          SET attempts = attempts + 1, last_attempt_at = $1, next_attempt_at = $2
-        WHERE id = (
-          SELECT id FROM upstream_deletions
-           WHERE completed_at IS NULL AND next_attempt_at <= $1 ${impUid !== undefined ? 'AND imp_uid = $3' : ''}
-           ORDER BY next_attempt_at, id
-           LIMIT 1
-           FOR UPDATE SKIP LOCKED)
-        RETURNING id::text AS id, imp_uid, attempts`,
-      params,
-    );
-    return normalizeReturning<ClaimedDeletion>(result)[0] ?? null;
   }
 
   private async attempt(
@@ -197,7 +119,7 @@ export class AdminErasureService {
     now: Date,
   ): Promise<{ outcome: UpstreamDeletionOutcome; error?: unknown }> {
     try {
-      await this.iamport.deleteCertification(claimed.imp_uid);
+      await this.iamport.deleteCertification(claimed.impUid);
     } catch (error) {
       if (error instanceof IamportApiError && error.httpStatus === 404) {
         await this.complete(claimed, 'not found upstream (already erased)');
@@ -205,12 +127,9 @@ export class AdminErasureService {
       }
       const delay = this.backoffMs(claimed.attempts);
       const description = describeError(error);
-      await this.dataSource.query(
-        `UPDATE upstream_deletions SET next_attempt_at = $2, last_error = $3 WHERE id = $1::bigint`,
-        [claimed.id, new Date(now.getTime() + delay), description],
-      );
+      await this.deletions.reschedule(claimed.id, new Date(now.getTime() + delay), description);
       this.logger.warn(
-        `Upstream deletion of ${claimed.imp_uid} failed (attempt ${claimed.attempts}: ${description}); retrying in ${Math.round(delay / 1000)} s`,
+        `Upstream deletion of ${claimed.impUid} failed (attempt ${claimed.attempts}: ${description}); retrying in ${Math.round(delay / 1000)} s`,
       );
       return { outcome: 'pending', error };
     }
@@ -219,10 +138,7 @@ export class AdminErasureService {
   }
 
   private async complete(claimed: ClaimedDeletion, note: string | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE upstream_deletions SET completed_at = $2, last_error = $3 WHERE id = $1::bigint`,
-      [claimed.id, this.options.clock(), note],
-    );
+    await this.deletions.complete(claimed.id, this.options.clock(), note);
   }
 
   /** base * 2^(n-1) after the n-th failed attempt, capped. */
@@ -241,12 +157,4 @@ function describeError(error: unknown): string {
     return parts.join(' ').slice(0, 200);
   }
   return (error instanceof Error ? error.name : typeof error).slice(0, 200);
-}
-
-/** TypeORM's postgres driver returns `[rows, affected]` for UPDATE ... RETURNING. */
-function normalizeReturning<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[0] as T[];
-  }
-  return (Array.isArray(result) ? result : []) as T[];
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { Cron, SchedulerRegistry } from '@nestjs/schedule';
-import { ADMIN_RESOLVED_OPTIONS, type ResolvedAdminOptions } from './admin.module-definition';
+import { ADMIN_RESOLVED_OPTIONS } from './admin.constants';
+import type { ResolvedAdminOptions } from './admin.options';
 import { AdminErasureService } from './admin-erasure.service';
 import { RetentionService } from './retention.service';
 

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ForbiddenError, UnauthorizedError } from '@app/common';
 import { findKeyConstantTime, hashAdminKey, parseAdminApiKeys, type AdminKeyEntry } from './admin-keys';
 import type { AdminScope } from './admin-scopes';
-import { ADMIN_RESOLVED_OPTIONS, type ResolvedAdminOptions } from './admin.module-definition';
+import { ADMIN_RESOLVED_OPTIONS } from './admin.constants';
+import type { ResolvedAdminOptions } from './admin.options';
 
 /** Who is calling: the id of the key that authenticated, and what it may do. */
 export interface AdminPrincipal {

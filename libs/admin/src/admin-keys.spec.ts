@@ -12,7 +12,7 @@ import {
   type AdminKeyEntry,
 } from './admin-keys';
 import { AdminKeyService } from './admin-key.service';
-import { resolveAdminOptions } from './admin.module-definition';
+import { resolveAdminOptions } from './admin.options';
 
 const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 

@@ -1,27 +1,35 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { CertificationEntity, VerificationTokenEntity } from '@app/certification';
-import { UserEntity } from '@app/user';
+import { Database } from '@app/common';
+import { UserEntity, UserRepository } from '@app/user';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { AdminCertificationsService } from './admin-certifications.service';
 import { AdminErasureService } from './admin-erasure.service';
 import { AdminJobs } from './admin-jobs';
 import { AdminKeyService } from './admin-key.service';
 import { AdminUsersService } from './admin-users.service';
-import {
-  ADMIN_MODULE_OPTIONS,
-  ADMIN_RESOLVED_OPTIONS,
-  AdminConfigurableModuleClass,
-  resolveAdminOptions,
-  type AdminModuleOptions,
-} from './admin.module-definition';
+import { ADMIN_DATABASE, ADMIN_RESOLVED_OPTIONS } from './admin.constants';
+import { ADMIN_MODULE_OPTIONS, AdminConfigurableModuleClass } from './admin.module-definition';
+import { resolveAdminOptions, type AdminModuleOptions } from './admin.options';
 import { AuditLogService } from './audit-log.service';
 import { AuditLogEntity } from './entities/audit-log.entity';
 import { UpstreamDeletionEntity } from './entities/upstream-deletion.entity';
 import { AdminAuditLogController } from './http/admin-audit-log.controller';
 import { AdminCertificationsController } from './http/admin-certifications.controller';
 import { AdminUsersController } from './http/admin-users.controller';
+import { AuditLogRepository } from './repositories/audit-log.repository';
+import { AdminCertificationQueries } from './repositories/certification-queries.repository';
+import { UpstreamDeletionRepository } from './repositories/upstream-deletion.repository';
 import { RetentionService } from './retention.service';
+
+/** A repository provider over the admin's Database. */
+const repository = <T>(token: new (db: Database) => T) => ({
+  provide: token,
+  useFactory: (db: Database) => new token(db),
+  inject: [ADMIN_DATABASE],
+});
 
 /**
  * The admin API: scoped API keys, masked lookups, audited reveal / erasure / CI lookup, the
@@ -30,11 +38,10 @@ import { RetentionService } from './retention.service';
  *   AdminModule.forRoot({ apiKeys: env.ADMIN_API_KEYS, unusedVerificationDays: 30 })
  *   AdminModule.forRootAsync({ inject: [ConfigService], useFactory: (c) => ({ apiKeys: ... }) })
  *
- * The host provides a TypeORM DataSource (with the entities of @app/certification, @app/user
- * and this module, and the admin migration), `IamportClient` (@app/iamport) and
- * `PiiCipher` / `BlindIndex` (@app/pii), e.g. as global modules, and `ScheduleModule.forRoot()`
- * for the scheduled jobs. It should also install the global ValidationPipe and the
- * DomainExceptionFilter of @app/common, as the api does.
+ * The host provides the default TypeORM DataSource (with the entities of @app/certification,
+ * @app/user and this module, and the admin migration), `IamportClient` (@app/iamport),
+ * `PiiCipher` / `BlindIndex` (@app/pii) and `ScheduleModule.forRoot()` for the scheduled jobs,
+ * and should install the ValidationPipe and DomainExceptionFilter of @app/common.
  */
 @Module({
   imports: [
@@ -53,6 +60,12 @@ import { RetentionService } from './retention.service';
       useFactory: (options: AdminModuleOptions) => resolveAdminOptions(options),
       inject: [ADMIN_MODULE_OPTIONS],
     },
+    { provide: ADMIN_DATABASE, useFactory: (dataSource: DataSource) => new Database(dataSource), inject: [getDataSourceToken()] },
+    repository(AuditLogRepository),
+    repository(UpstreamDeletionRepository),
+    repository(AdminCertificationQueries),
+    // The users table's owner, on the admin's DataSource: no dependency on the host's UserModule.
+    repository(UserRepository),
     AdminKeyService,
     AdminAuthGuard,
     AuditLogService,

@@ -6,9 +6,8 @@ import { invalidField } from './admin.errors';
  * order), and the next page is `(created_at, id) < (t, i)`: rows inserted meanwhile are newer
  * and fall before the cursor, so no row already listed repeats and none is skipped.
  *
- * `t` keeps PostgreSQL's microseconds (`YYYY-MM-DDTHH:MM:SS.ffffffZ`, from `to_char` in SQL):
- * a JavaScript Date has milliseconds only, and a truncated cursor would skip rows created in
- * the same millisecond. The cursor is not signed: it grants nothing (filters are applied anew
+ * `t` keeps PostgreSQL's microseconds (`YYYY-MM-DDTHH:MM:SS.ffffffZ`, selected by the
+ * repositories as `cursor_t`): a JavaScript Date has milliseconds only. The cursor is not signed: it grants nothing (filters are applied anew
  * on every page); a tampered or foreign cursor is answered 400 VALIDATION_FAILED (`cursor`).
  */
 export type CursorKind = 'certifications' | 'audit';
@@ -26,11 +25,6 @@ const ID_PATTERN: Record<CursorKind, RegExp> = {
   audit: /^[1-9][0-9]{0,17}$/,
 };
 const MAX_CURSOR_LENGTH = 256;
-
-/** SQL expression giving a timestamptz column in the cursor's format. */
-export function cursorTimestampSql(column: string): string {
-  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-}
 
 export function encodeCursor(kind: CursorKind, cursor: Cursor): string {
   return Buffer.from(JSON.stringify({ v: 1, k: KIND_TAG[kind], t: cursor.t, i: cursor.id }), 'utf8').toString('base64url');

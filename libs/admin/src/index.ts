@@ -1,11 +1,6 @@
 export { AdminModule } from './admin.module';
-export {
-  ADMIN_MODULE_OPTIONS,
-  type AdminModuleOptions,
-  type AdminModuleExtras,
-  type AdminModuleForRootOptions,
-  type AdminModuleForRootAsyncOptions,
-} from './admin.module-definition';
+export { ADMIN_MODULE_OPTIONS, type AdminModuleForRootOptions, type AdminModuleForRootAsyncOptions } from './admin.module-definition';
+export type { AdminModuleOptions, AdminModuleExtras } from './admin.options';
 export { ADMIN_SCOPES, isAdminScope, type AdminScope } from './admin-scopes';
 export {
   parseAdminApiKeys,
@@ -26,6 +21,8 @@ export { AdminContext, type AdminRequestContext } from './admin-request';
 export { AdminErasureService, type UpstreamDeletionRun, type UpstreamDeletionOutcome } from './admin-erasure.service';
 export { RetentionService, RETENTION_ACTOR, type RetentionRun } from './retention.service';
 export { AuditLogService, type AuditLogView } from './audit-log.service';
+export { AuditLogRepository, type AuditEntry, type AuditLogStore } from './repositories/audit-log.repository';
+export { UpstreamDeletionRepository, type UpstreamDeletionStore } from './repositories/upstream-deletion.repository';
 export { CertificationNotFoundError, UserNotFoundError } from './admin.errors';
 export {
   AuditLogEntity,

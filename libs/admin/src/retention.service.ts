@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { ADMIN_RESOLVED_OPTIONS, type ResolvedAdminOptions } from './admin.module-definition';
-import { AdminErasureService } from './admin-erasure.service';
-import { AuditLogService } from './audit-log.service';
+import type { Database } from '@app/common';
+import { ADMIN_DATABASE, ADMIN_RESOLVED_OPTIONS } from './admin.constants';
+import type { ResolvedAdminOptions } from './admin.options';
+import { AdminCertificationQueries, type AdminCertificationStore } from './repositories/certification-queries.repository';
+import { AuditLogRepository, type AuditLogStore } from './repositories/audit-log.repository';
+import { UpstreamDeletionRepository, type UpstreamDeletionStore } from './repositories/upstream-deletion.repository';
 
 /** Key id of the audit rows the retention job writes (admin key ids cannot contain `:`). */
 export const RETENTION_ACTOR = 'system:retention';
@@ -19,15 +21,9 @@ export interface RetentionRun {
 }
 
 /**
- * Retention: a verification that was never used for a signup (status other than `used`) loses
- * its personal data `unusedVerificationDays` after its creation, exactly as an admin erasure
- * does (tombstone, tokens expired, upstream deletion queued, one audit row per verification
- * with key id `system:retention`). Used verifications are kept: they back an account.
- *
- * Works in batches of `retentionBatchSize`, each its own transaction; rows are taken with
- * `FOR UPDATE SKIP LOCKED`, so a signup holding a row is not waited for (the next run takes it
- * if it is still unused) and two instances running it at once share the work. The partial index
- * `ix_certifications_retention` finds the candidates without scanning the tombstones.
+ * Retention: an unused verification (status other than `used`) loses its personal data
+ * `unusedVerificationDays` after its creation, as an admin erasure does; used ones back an
+ * account and are kept. Batches of `retentionBatchSize`, each its own transaction.
  */
 @Injectable()
 export class RetentionService {
@@ -35,9 +31,10 @@ export class RetentionService {
 
   constructor(
     @Inject(ADMIN_RESOLVED_OPTIONS) private readonly options: ResolvedAdminOptions,
-    private readonly dataSource: DataSource,
-    private readonly erasure: AdminErasureService,
-    private readonly audit: AuditLogService,
+    @Inject(ADMIN_DATABASE) private readonly db: Pick<Database, 'transaction'>,
+    @Inject(AdminCertificationQueries) private readonly certifications: AdminCertificationStore,
+    @Inject(UpstreamDeletionRepository) private readonly deletions: UpstreamDeletionStore,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogStore,
   ) {}
 
   /** The instant before which unused verifications are erased, seen from `now`. */
@@ -47,12 +44,7 @@ export class RetentionService {
 
   /** How many verifications a run at `now` would erase. */
   async countEligible(now: Date = this.options.clock()): Promise<number> {
-    const rows: Array<{ n: string }> = await this.dataSource.query(
-      `SELECT count(*)::text AS n FROM certifications
-        WHERE pii_erased_at IS NULL AND status <> 'used' AND created_at < $1`,
-      [this.cutoff(now)],
-    );
-    return Number(rows[0]?.n ?? 0);
+    return this.certifications.countRetentionEligible(this.cutoff(now));
   }
 
   /** Erases what is due at `now` (default: the clock). */
@@ -67,25 +59,11 @@ export class RetentionService {
     };
     for (;;) {
       const at = this.options.clock();
-      const erased = await this.dataSource.transaction(async (manager) => {
-        const rows: Array<{ id: string }> = await manager.query(
-          `SELECT id FROM certifications
-            WHERE pii_erased_at IS NULL AND status <> 'used' AND created_at < $1
-            ORDER BY created_at
-            LIMIT $2
-            FOR UPDATE SKIP LOCKED`,
-          [cutoff, this.options.retentionBatchSize],
-        );
-        const impUids = await this.erasure.erasePii(
-          manager,
-          rows.map((r) => r.id),
-          at,
-        );
-        if (this.options.retentionDeletesUpstream) {
-          await this.erasure.enqueueUpstreamDeletions(manager, impUids, 'retention', at);
-        }
+      const erased = await this.db.transaction(async (tx) => {
+        const ids = await this.certifications.lockRetentionBatch(cutoff, this.options.retentionBatchSize, tx);
+        const impUids = await this.certifications.erasePii(ids, at, tx);
+        if (this.options.retentionDeletesUpstream) await this.deletions.enqueue(impUids, 'retention', at, tx);
         await this.audit.recordMany(
-          manager,
           {
             keyId: RETENTION_ACTOR,
             action: 'certification.retention_erase',
@@ -96,8 +74,9 @@ export class RetentionService {
             occurredAt: at,
           },
           impUids,
+          tx,
         );
-        return { selected: rows.length, erased: impUids.length };
+        return { selected: ids.length, erased: impUids.length };
       });
       if (erased.selected === 0) break;
       result.batches++;

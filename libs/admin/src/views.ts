@@ -1,38 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { maskName, maskPhone, type PiiCipher } from '@app/pii';
 import type { CertificationFlow, CertificationStatus } from '@app/certification';
-
-/** A row of certifications as the admin queries select it (see CERTIFICATION_COLUMNS). */
-export interface CertificationRow {
-  id: string;
-  imp_uid: string;
-  merchant_uid: string | null;
-  flow: CertificationFlow;
-  status: CertificationStatus;
-  name_enc: string | null;
-  phone_enc: string | null;
-  ci_enc?: string | null;
-  di_enc?: string | null;
-  birthday: string | null;
-  gender: 'male' | 'female' | null;
-  foreigner: boolean | null;
-  carrier: string | null;
-  created_at: Date;
-  updated_at: Date;
-  certified_at: Date | null;
-  used_at: Date | null;
-  pii_erased_at: Date | null;
-  cursor_t: string;
-  user_id?: string | null;
-  upstream_attempts?: number | null;
-  upstream_completed_at?: Date | null;
-  upstream_next_attempt_at?: Date | null;
-}
-
-/** Columns of `certifications c` for CertificationRow (birthday as text: no Date conversion). */
-export const CERTIFICATION_COLUMNS = `c.id, c.imp_uid, c.merchant_uid, c.flow, c.status, c.name_enc, c.phone_enc,
-  c.birthday::text AS birthday, c.gender, c.foreigner, c.carrier, c.created_at, c.updated_at, c.certified_at,
-  c.used_at, c.pii_erased_at`;
+import type { CertificationRow } from './repositories/certification-queries.repository';
 
 /** An item of `GET /admin/certifications`. No CI, no DI, name and phone masked. */
 export interface CertificationListItem {

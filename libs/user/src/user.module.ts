@@ -1,5 +1,18 @@
-import { Module } from '@nestjs/common';
-import { UserConfigurableModuleClass } from './user.module-definition';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { CertificationEntity, VerificationTokenEntity } from '@app/certification';
+import { Database } from '@app/common';
+import { UserRepository } from './repositories/user.repository';
+import { USER_DATABASE, USER_DATA_SOURCE } from './user.constants';
+import { UserController } from './user.controller';
+import { UserEntity } from './user.entity';
+import {
+  UserConfigurableModuleClass,
+  type UserModuleForRootAsyncOptions,
+  type UserModuleForRootOptions,
+} from './user.module-definition';
+import type { UserModuleExtras } from './user.options';
 import { UserService } from './user.service';
 
 /**
@@ -9,12 +22,37 @@ import { UserService } from './user.service';
  *   UserModule.forRoot({ onEvent: (e) => signups.inc({ outcome: e.type }) })
  *
  * Needs, from the host: `AgePolicyService` (AgePolicyModule, global or in forRootAsync's
- * `imports`; the signup applies its policy), and a TypeORM DataSource (default, or
- * `dataSource: 'name'`) with the users, certifications and verification_tokens tables.
- * Exports UserService.
+ * `imports`), and a TypeORM DataSource (default, or `dataSource: 'name'`) with the users,
+ * certifications and verification_tokens tables. Exports UserService and UserRepository.
  */
 @Module({
-  providers: [UserService],
-  exports: [UserService],
+  providers: [
+    { provide: USER_DATABASE, useFactory: (dataSource: DataSource) => new Database(dataSource), inject: [USER_DATA_SOURCE] },
+    { provide: UserRepository, useFactory: (db: Database) => new UserRepository(db), inject: [USER_DATABASE] },
+    UserService,
+  ],
+  exports: [UserService, UserRepository],
 })
-export class UserModule extends UserConfigurableModuleClass {}
+export class UserModule extends UserConfigurableModuleClass {
+  static forRoot(options: UserModuleForRootOptions): DynamicModule {
+    return withFeature(super.forRoot(options), options);
+  }
+
+  static forRootAsync(options: UserModuleForRootAsyncOptions): DynamicModule {
+    return withFeature(super.forRootAsync(options), options);
+  }
+}
+
+/** The entities on the chosen DataSource, an alias of it for the repository, and the controller. */
+function withFeature(definition: DynamicModule, extras: UserModuleExtras): DynamicModule {
+  return {
+    ...definition,
+    imports: [
+      ...(definition.imports ?? []),
+      // The signup statement reads and locks verification rows: their entities too.
+      TypeOrmModule.forFeature([UserEntity, CertificationEntity, VerificationTokenEntity], extras.dataSource),
+    ],
+    providers: [...(definition.providers ?? []), { provide: USER_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSource) }],
+    controllers: extras.controller === false ? [] : [UserController],
+  };
+}

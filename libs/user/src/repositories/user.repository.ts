@@ -1,0 +1,224 @@
+import { definePreparedStatement, isUniqueViolation, type Database } from '@app/common';
+import type { UserEntity } from '../user.entity';
+import { AlreadyRegisteredError, VerificationUsedError } from '../user.errors';
+
+/** A row of `users` (the entity's fields; birthday as `YYYY-MM-DD`). */
+export type User = Pick<UserEntity, keyof UserEntity>;
+
+/** An account with the verification it was created from (null when that row is gone). */
+export interface UserWithCertification {
+  user: User;
+  certification: {
+    impUid: string;
+    flow: string;
+    status: string;
+    certifiedAt: Date | null;
+    piiErasedAt: Date | null;
+  } | null;
+}
+
+export interface SignupRow {
+  /** Hash of the verification token. */
+  tokenHash: string;
+  now: Date;
+  /** Latest eligible birthday (`YYYY-MM-DD`) under the age policy. */
+  cutoff: string;
+  nickname: string | null;
+  marketingOptIn: boolean;
+}
+
+/** What the diagnosis of a signup that inserted nothing reads about its token. */
+export interface SignupState {
+  expiresAt: Date;
+  usedAt: Date | null;
+  status: string;
+  piiErasedAt: Date | null;
+  /** CI, its blind index and the name are all present. */
+  complete: boolean;
+  birthday: string | null;
+}
+
+/** Who asked for a CI lookup: written to its audit row. */
+export interface CiLookupAudit {
+  keyId: string;
+  clientIp: string | null;
+  requestId: string | null;
+}
+
+/** What services need of the users table (in-memory fakes implement it in unit specs). */
+export interface UserStore {
+  /** The new account, or null when the token cannot be used (see `findSignupState`). */
+  signup(row: SignupRow): Promise<{ id: string; createdAt: Date } | null>;
+  findSignupState(tokenHash: string): Promise<SignupState | null>;
+  findById(id: string): Promise<User | null>;
+  findWithCertification(id: string): Promise<UserWithCertification | null>;
+  findByCiBidxAudited(ciBidx: string, audit: CiLookupAudit): Promise<UserWithCertification | null>;
+}
+
+interface UserRow {
+  id: string;
+  ci_bidx: string;
+  ci_enc: string;
+  di_enc: string | null;
+  name_enc: string;
+  phone_enc: string | null;
+  phone_bidx: string | null;
+  birthday: string;
+  gender: 'male' | 'female' | null;
+  foreigner: boolean;
+  certification_id: string;
+  nickname: string | null;
+  marketing_opt_in: boolean;
+  created_at: Date;
+}
+
+interface UserWithCertificationRow extends UserRow {
+  imp_uid: string | null;
+  flow: string | null;
+  status: string | null;
+  certified_at: Date | null;
+  pii_erased_at: Date | null;
+}
+
+const USER_COLUMNS = `u.id, u.ci_bidx, u.ci_enc, u.di_enc, u.name_enc, u.phone_enc, u.phone_bidx, u.birthday::text AS birthday,
+       u.gender, u.foreigner, u.certification_id, u.nickname, u.marketing_opt_in, u.created_at`;
+
+const WITH_CERTIFICATION = `SELECT ${USER_COLUMNS}, c.imp_uid, c.flow, c.status, c.certified_at, c.pii_erased_at
+    FROM users u
+    LEFT JOIN certifications c ON c.id = u.certification_id`;
+
+/**
+ * Data-modifying CTEs run once and to completion, and a unique violation of the INSERT fails all
+ * of it; `candidate` locks the token and its verification. $1 token hash, $2 now, $3 age cutoff,
+ * $4 nickname, $5 marketing opt-in.
+ */
+const SIGNUP = definePreparedStatement(
+  'user_signup',
+  `WITH candidate AS (
+     SELECT t.id AS token_id, c.id, c.ci_bidx, c.ci_enc, c.di_enc, c.name_enc, c.phone_enc, c.phone_bidx,
+            c.birthday, c.gender, c.foreigner
+       FROM verification_tokens t JOIN certifications c ON c.id = t.certification_id
+      WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2
+        AND c.status = 'verified' AND c.pii_erased_at IS NULL
+        AND c.ci_bidx IS NOT NULL AND c.ci_enc IS NOT NULL AND c.name_enc IS NOT NULL
+        AND c.birthday IS NOT NULL AND c.birthday <= $3::date
+        FOR UPDATE
+   ), used_token AS (
+     UPDATE verification_tokens SET used_at = $2 FROM candidate WHERE verification_tokens.id = candidate.token_id
+   ), used_certification AS (
+     UPDATE certifications SET status = 'used', used_at = $2, updated_at = now() FROM candidate WHERE certifications.id = candidate.id
+   )
+   INSERT INTO users (ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, nickname, marketing_opt_in)
+   SELECT ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, coalesce(foreigner, false), id, $4, $5
+     FROM candidate
+   RETURNING id, created_at`,
+);
+
+/** The lookup and its audit row in one statement: one round trip, one commit. */
+const CI_LOOKUP_AUDITED = definePreparedStatement(
+  'user_ci_lookup_audited',
+  `WITH found AS (
+     ${WITH_CERTIFICATION}
+      WHERE u.ci_bidx = $1::char(64)
+   ), audit AS (
+     INSERT INTO audit_log (key_id, action, subject_type, subject_id, result, client_ip, request_id)
+     SELECT $2, 'user.ci_lookup', 'user', (SELECT id::text FROM found),
+            CASE WHEN EXISTS (SELECT 1 FROM found) THEN 'ok' ELSE 'not_found' END, $3::inet, $4
+   )
+   SELECT * FROM found`,
+);
+
+/** The `users` table (owned by libs/user), and the signup statement that fills it. */
+export class UserRepository implements UserStore {
+  constructor(private readonly db: Database) {}
+
+  /** One statement that also marks the token and its verification used. */
+  async signup(row: SignupRow): Promise<{ id: string; createdAt: Date } | null> {
+    try {
+      const rows = await this.db.prepared<{ id: string; created_at: Date }>(SIGNUP, [
+        row.tokenHash, row.now, row.cutoff, row.nickname, row.marketingOptIn,
+      ]);
+      return rows[0] ? { id: rows[0].id, createdAt: new Date(rows[0].created_at) } : null;
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_users_ci_bidx')) throw new AlreadyRegisteredError();
+      // Another signup consumed this verification (through another token) first.
+      if (isUniqueViolation(error, 'uq_users_certification')) throw new VerificationUsedError();
+      throw error;
+    }
+  }
+
+  async findSignupState(tokenHash: string): Promise<SignupState | null> {
+    const rows = await this.db.query<{
+      expires_at: Date; used_at: Date | null; status: string; pii_erased_at: Date | null; complete: boolean; birthday: string | null;
+    }>(
+      `SELECT t.expires_at, t.used_at, c.status, c.pii_erased_at, c.ci_bidx IS NOT NULL AND c.ci_enc IS NOT NULL AND c.name_enc IS NOT NULL AS complete,
+              to_char(c.birthday, 'YYYY-MM-DD') AS birthday
+         FROM verification_tokens t JOIN certifications c ON c.id = t.certification_id
+        WHERE t.token_hash = $1`,
+      [tokenHash],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      expiresAt: new Date(r.expires_at),
+      usedAt: r.used_at,
+      status: r.status,
+      piiErasedAt: r.pii_erased_at,
+      complete: r.complete,
+      birthday: r.birthday,
+    };
+  }
+
+  async findById(id: string): Promise<User | null> {
+    const rows = await this.db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1::uuid`, [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async findWithCertification(id: string): Promise<UserWithCertification | null> {
+    const rows = await this.db.query<UserWithCertificationRow>(`${WITH_CERTIFICATION} WHERE u.id = $1::uuid`, [id]);
+    return rows[0] ? toUserWithCertification(rows[0]) : null;
+  }
+
+  /** By the CI's blind index; also writes the `user.ci_lookup` audit row (naming the user, never the CI). */
+  async findByCiBidxAudited(ciBidx: string, audit: CiLookupAudit): Promise<UserWithCertification | null> {
+    const rows = await this.db.prepared<UserWithCertificationRow>(CI_LOOKUP_AUDITED, [
+      ciBidx, audit.keyId, audit.clientIp, audit.requestId?.slice(0, 128) ?? null,
+    ]);
+    return rows[0] ? toUserWithCertification(rows[0]) : null;
+  }
+}
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    ciBidx: row.ci_bidx,
+    ciEnc: row.ci_enc,
+    diEnc: row.di_enc,
+    nameEnc: row.name_enc,
+    phoneEnc: row.phone_enc,
+    phoneBidx: row.phone_bidx,
+    birthday: row.birthday,
+    gender: row.gender,
+    foreigner: row.foreigner,
+    certificationId: row.certification_id,
+    nickname: row.nickname,
+    marketingOptIn: row.marketing_opt_in,
+    createdAt: row.created_at,
+  };
+}
+
+function toUserWithCertification(row: UserWithCertificationRow): UserWithCertification {
+  return {
+    user: toUser(row),
+    certification:
+      row.imp_uid === null
+        ? null
+        : {
+            impUid: row.imp_uid,
+            flow: row.flow!,
+            status: row.status!,
+            certifiedAt: row.certified_at,
+            piiErasedAt: row.pii_erased_at,
+          },
+  };
+}

@@ -1,0 +1,18 @@
+import type { UserEventListener } from './user.events';
+
+/** Options of `UserModule.forRoot` / `forRootAsync`. */
+export interface UserModuleOptions {
+  /** Observer of signups (metrics): see `UserEvent`. Must not throw. */
+  onEvent?: UserEventListener;
+  /** Source of "now" for token expiry (tests). Default `() => new Date()`. */
+  clock?: () => Date;
+}
+
+export interface UserModuleExtras {
+  /** Register the module globally (default false). */
+  isGlobal?: boolean;
+  /** Name of the host's TypeORM DataSource (default: the default DataSource). */
+  dataSource?: string;
+  /** Mount `UserController` (`POST /users`). Default true. */
+  controller?: boolean;
+}
