@@ -1,0 +1,77 @@
+import { Logger } from '@nestjs/common';
+import { BlindIndex, PiiCipher, generateKeyMaterial } from '@app/pii';
+import { CertificationNotFoundError } from './admin.errors';
+import type { AdminRequestContext } from './admin-request';
+import { AdminCertificationsService } from './admin-certifications.service';
+import { InMemoryAuditLog, InMemoryCertifications, InMemoryDatabase, certificationRow } from './testing/in-memory-stores';
+
+const keys = generateKeyMaterial();
+const ctx: AdminRequestContext = { principal: { keyId: 'ops', scopes: new Set(['pii:reveal']) }, clientIp: null, requestId: 'req-9' };
+
+describe('AdminCertificationsService', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  const cipher = PiiCipher.fromConfig(keys.encryptionKeys);
+  const blindIndex = BlindIndex.fromConfig(keys.hmacKey);
+  let db: InMemoryDatabase;
+  let certifications: InMemoryCertifications;
+  let audit: InMemoryAuditLog;
+  let service: AdminCertificationsService;
+
+  beforeEach(() => {
+    db = new InMemoryDatabase();
+    certifications = new InMemoryCertifications();
+    audit = new InMemoryAuditLog();
+    service = new AdminCertificationsService(db, certifications, audit, cipher, blindIndex);
+  });
+
+  it('turns the query into the filter: Seoul dates, phone blind index, one row more than the page', async () => {
+    await service.list({ status: 'verified', from: '2026-01-01', to: '2026-01-02T00:00:00Z', phone: '010-1234-5678', limit: 20 });
+    expect(certifications.filters[0]).toEqual({
+      status: 'verified',
+      flow: undefined,
+      from: new Date('2025-12-31T15:00:00Z'),
+      to: new Date('2026-01-02T00:00:00Z'),
+      phoneBidx: blindIndex.compute('phone', '01012345678'),
+      before: undefined,
+      limit: 21,
+    });
+  });
+
+  it('refuses bad bounds, phones and cursors as 400 naming the field', async () => {
+    const field = (query: object) =>
+      service.list({ limit: 10, ...query }).catch((e: { code?: string; details?: { fields?: unknown } }) => e.code === 'VALIDATION_FAILED' && e.details?.fields);
+    expect(await field({ from: '2026-01-01T00:00:00' })).toEqual([expect.objectContaining({ field: 'from' })]);
+    expect(await field({ from: '2026-01-02', to: '2026-01-02' })).toEqual([expect.objectContaining({ field: 'to' })]);
+    expect(await field({ phone: '02-123-4567' })).toEqual([expect.objectContaining({ field: 'phone' })]);
+    expect(await field({ cursor: 'not-a-cursor' })).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    expect(certifications.filters).toEqual([]);
+  });
+
+  it('pages newest first with a cursor that continues after the last row', async () => {
+    for (let day = 1; day <= 3; day++) certifications.rows.push(certificationRow({ created_at: new Date(`2026-01-0${day}T00:00:00Z`) }));
+    const first = await service.list({ limit: 2 });
+    expect(first.items.map((i) => i.created_at)).toEqual(['2026-01-03T00:00:00.000Z', '2026-01-02T00:00:00.000Z']);
+    const second = await service.list({ limit: 2, cursor: first.next_cursor! });
+    expect(second.items.map((i) => i.created_at)).toEqual(['2026-01-01T00:00:00.000Z']);
+    expect(second.next_cursor).toBeNull();
+  });
+
+  it('masks by default; a reveal decrypts and writes its audit row in the same transaction', async () => {
+    const row = certificationRow({ name_enc: cipher.encrypt('홍길동'), phone_enc: cipher.encrypt('01012345678'), ci_enc: cipher.encrypt('CI==') });
+    certifications.rows.push(row);
+    expect(await service.get(row.imp_uid)).toMatchObject({ name: expect.not.stringMatching(/^홍길동$/), revealed: false });
+    expect(audit.entries).toEqual([]);
+    expect(await service.reveal(row.imp_uid, ctx)).toMatchObject({ name: '홍길동', phone: '01012345678', ci: 'CI==', revealed: true });
+    expect(audit.entries).toEqual([
+      expect.objectContaining({ action: 'certification.reveal', subjectId: row.imp_uid, keyId: 'ops', requestId: 'req-9', tx: expect.anything() }),
+    ]);
+  });
+
+  it('an unknown imp_uid is 404, and a failed reveal writes no audit row', async () => {
+    await expect(service.get('imp_123456789012')).rejects.toBeInstanceOf(CertificationNotFoundError);
+    await expect(service.reveal('imp_123456789012', ctx)).rejects.toBeInstanceOf(CertificationNotFoundError);
+    expect(audit.entries).toEqual([]);
+    expect(db.committed).toBe(0);
+  });
+});
