@@ -1,8 +1,4 @@
-/**
- * `npm run admin:key -- --id ops --scopes verifications:read+pii:reveal [--json]`: prints a new
- * admin API key (shown once) and its `ADMIN_API_KEYS` entry `id:sha256hex:scopes`. Nothing is
- * stored anywhere; add the entry to the api's environment and restart it.
- */
+/** `npm run admin:key -- --id ops --scopes verifications:read+pii:reveal [--json]`: a new key, shown once (docs/admin.md). */
 import { runAdminKeyCommand } from '@app/admin';
 
 const { exitCode, stdout, stderr } = runAdminKeyCommand(process.argv.slice(2));

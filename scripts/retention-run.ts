@@ -1,15 +1,6 @@
 /**
- * `npm run retention:run [-- --dry-run] [--json] [--embedded]`: erases now the personal data of
- * verifications never used for signup and older than RETENTION_UNUSED_VERIFICATION_DAYS (the
- * api also does it daily at 03:00 Asia/Seoul), prints the counts and exits.
- *
- * Reads the api's environment (DATABASE_URL, PII_ENCRYPTION_KEYS, PII_HMAC_KEY, IAMPORT_*, ...)
- * and boots a minimal Nest application context (database, PII, i'mport client, AdminModule
- * without its schedules), not the whole api. The upstream deletions it queues are sent by the
- * api's worker. The schema must be migrated (start the api once, or `npm run migration:run`).
- *
- * With no DATABASE_URL the api keeps an embedded PGlite database in DATA_DIR, which only one
- * process may open at a time: `--embedded` runs on it, and the api must be stopped first.
+ * `npm run retention:run [-- --dry-run] [--json] [--embedded]`: one retention run with the api's
+ * environment on a minimal application context (see docs/admin.md, Retention).
  */
 import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';

@@ -9,15 +9,8 @@ export const UPSTREAM_DELETION_INTERVAL_NAME = 'admin.upstream-deletions';
 export const RETENTION_CRON_NAME = 'admin.retention';
 
 /**
- * The scheduled work of the admin module (needs `ScheduleModule.forRoot()` in the host):
- *
- * - every `upstreamRetryIntervalMs` (default 30 s), one pass of the upstream deletion worker,
- *   registered with the SchedulerRegistry at bootstrap so the interval is configurable
- *   (and cleared by the ScheduleModule at shutdown); a pass never overlaps the previous one;
- * - daily at 03:00 Asia/Seoul, the retention job (`retentionSchedule: false` turns it off).
- *
- * Without the ScheduleModule nothing runs on its own: call `RetentionService.run()` and
- * `AdminErasureService.processPendingUpstreamDeletions()` from your own scheduler.
+ * The upstream deletion worker (an interval registered at bootstrap, so its period is an option)
+ * and the daily retention cron; both need `ScheduleModule.forRoot()` in the host.
  */
 @Injectable()
 export class AdminJobs implements OnApplicationBootstrap {

@@ -2,17 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ADMIN_SCOPES, isAdminScope, type AdminScope } from './admin-scopes';
 
 /**
- * Admin API keys. The configuration (`ADMIN_API_KEYS`) holds, per key, only its id, the
- * SHA-256 of the key and its scopes:
- *
- *   ADMIN_API_KEYS=ops:9f86d081...(64 hex):verifications:read+pii:reveal,auditor:...:audit:read
- *
- * Each comma-separated entry is split at its first two colons (scopes contain colons), scopes
- * are joined by `+`. Keys are 256 random bits, so an unsalted SHA-256 is enough to make the
- * stored value useless to someone who reads the configuration.
- *
- * Parse errors name the entry by position (and by id when the id is valid), never echo a hash
- * or anything that might be a secret pasted in the wrong place.
+ * Admin API keys (`ADMIN_API_KEYS` = `id:sha256hex:scope+scope,...`, see docs/admin.md): keys are
+ * 256 random bits, so an unsalted SHA-256 is enough; parse errors never echo a hash or a secret.
  */
 
 /** Key ids: letters, digits, `_`, `.`, `-`; no `:` (so system actors like `system:retention` never clash). */

@@ -32,16 +32,8 @@ const repository = <T>(token: new (db: Database) => T) => ({
 });
 
 /**
- * The admin API: scoped API keys, masked lookups, audited reveal / erasure / CI lookup, the
- * upstream deletion outbox and retention.
- *
- *   AdminModule.forRoot({ apiKeys: env.ADMIN_API_KEYS, unusedVerificationDays: 30 })
- *   AdminModule.forRootAsync({ inject: [ConfigService], useFactory: (c) => ({ apiKeys: ... }) })
- *
- * The host provides the default TypeORM DataSource (with the entities of @app/certification,
- * @app/user and this module, and the admin migration), `IamportClient` (@app/iamport),
- * `PiiCipher` / `BlindIndex` (@app/pii) and `ScheduleModule.forRoot()` for the scheduled jobs,
- * and should install the ValidationPipe and DomainExceptionFilter of @app/common.
+ * The admin API (keys and scopes, audited reveal / erasure / CI lookup, upstream deletion outbox,
+ * retention). The host provides the default DataSource, IamportClient, PiiCipher and BlindIndex.
  */
 @Module({
   imports: [

@@ -1,14 +1,8 @@
 import { invalidField } from './admin.errors';
 
 /**
- * Opaque keyset cursors: base64url of `{"v":1,"k":<kind>,"t":<created_at>,"i":<id>}`, the sort
- * key of the last row of a page. Lists are ordered newest first by `(created_at, id)` (a total
- * order), and the next page is `(created_at, id) < (t, i)`: rows inserted meanwhile are newer
- * and fall before the cursor, so no row already listed repeats and none is skipped.
- *
- * `t` keeps PostgreSQL's microseconds (`YYYY-MM-DDTHH:MM:SS.ffffffZ`, selected by the
- * repositories as `cursor_t`): a JavaScript Date has milliseconds only. The cursor is not signed: it grants nothing (filters are applied anew
- * on every page); a tampered or foreign cursor is answered 400 VALIDATION_FAILED (`cursor`).
+ * Opaque keyset cursors, base64url of `{"v":1,"k":kind,"t":sort time,"i":id}`; `t` keeps
+ * PostgreSQL's microseconds (a Date has milliseconds only). Unsigned: a cursor grants nothing.
  */
 export type CursorKind = 'certifications' | 'audit';
 

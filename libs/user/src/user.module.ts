@@ -16,14 +16,8 @@ import type { UserModuleExtras } from './user.options';
 import { UserService } from './user.service';
 
 /**
- * Accounts keyed by CI (one per person) and the signup endpoint.
- *
- *   UserModule.forRoot({})                       // or forRootAsync({ imports, inject, useFactory })
- *   UserModule.forRoot({ onEvent: (e) => signups.inc({ outcome: e.type }) })
- *
- * Needs, from the host: `AgePolicyService` (AgePolicyModule, global or in forRootAsync's
- * `imports`), and a TypeORM DataSource (default, or `dataSource: 'name'`) with the users,
- * certifications and verification_tokens tables. Exports UserService and UserRepository.
+ * Accounts keyed by CI and `POST /users`. The host provides AgePolicyService and a DataSource
+ * (default, or `dataSource: 'name'`) holding users, certifications and verification_tokens.
  */
 @Module({
   providers: [

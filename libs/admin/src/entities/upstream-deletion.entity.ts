@@ -3,10 +3,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 export type UpstreamDeletionReason = 'admin' | 'retention';
 
 /**
- * Outbox of upstream erasures (`DELETE /certifications/{imp_uid}` at i'mport). A row is written
- * in the transaction that erases the personal data here, so the upstream deletion cannot be
- * forgotten; a worker retries it with backoff until it succeeds (a 404 upstream counts as done).
- * No personal data: the imp_uid and error classes only.
+ * Outbox of upstream erasures, written in the transaction that erases here so the upstream DELETE
+ * cannot be forgotten. Identifiers and error classes only, no personal data.
  */
 @Entity({ name: 'upstream_deletions' })
 @Index('ix_upstream_deletions_due', ['nextAttemptAt'], { where: 'completed_at IS NULL' })
