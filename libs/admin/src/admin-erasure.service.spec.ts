@@ -95,6 +95,11 @@ describe('AdminErasureService', () => {
     upstream.outcomes.push(new IamportApiError({ operation: 'deleteCertification', httpStatus: 503 }));
     await service.processPendingUpstreamDeletions(new Date(NOW.getTime() + 1_000));
     expect(failed).toMatchObject({ attempts: 2, lastError: 'IamportApiError HTTP 503', nextAttemptAt: new Date(NOW.getTime() + 3_000) });
+    for (const [attempts, at, delay] of [[3, 3_000, 4_000], [4, 7_000, 4_000]]) {
+      upstream.outcomes.push(new IamportApiError({ operation: 'deleteCertification', httpStatus: 503 }));
+      await service.processPendingUpstreamDeletions(new Date(NOW.getTime() + at));
+      expect(failed).toMatchObject({ attempts, nextAttemptAt: new Date(NOW.getTime() + at + delay) }); // doubled, then capped
+    }
 
     await deletions.enqueue(['imp_c'], 'admin', NOW);
     upstream.outcomes.push(new IamportCircuitOpenError({ operation: 'deleteCertification', retryAfterMs: 5_000 }));
