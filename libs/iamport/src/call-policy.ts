@@ -34,6 +34,9 @@ export interface TokenSource {
 /** A retry needs at least this much time left (or `timeoutMs`, if smaller) after its backoff. */
 const MIN_RETRY_BUDGET_MS = 1000;
 
+/** Refusals by the open breaker do not spend attempts; the deadline bounds them, and so does this. */
+const MAX_CIRCUIT_WAITS = 20;
+
 type Settled<T> = { value: T } | { error: IamportError };
 
 /**
@@ -59,15 +62,14 @@ export class IamportCallPolicy {
   async run<T>(spec: CallSpec<T>, deadline: CallDeadline, tokens?: TokenSource): Promise<T> {
     const plan = new RetryPlan(spec, deadline, this.options.timeoutMs, this.backoff, this.logger);
     const policy = retry(handleWhen((error) => plan.retries(error)), {
-      maxAttempts: spec.attempts - 1,
+      maxAttempts: spec.attempts - 1 + MAX_CIRCUIT_WAITS,
       backoff: new DelegateBackoff(() => plan.delayMs),
     });
     const state = { tokenRefreshed: false };
-    return policy.execute(async ({ attempt }) => {
-      plan.attempt = attempt + 1;
-      const info: AttemptInfo = { attempt: plan.attempt, earlierAttemptUncertain: plan.uncertain };
+    return policy.execute(async () => {
+      const info: AttemptInfo = { attempt: plan.current(), earlierAttemptUncertain: plan.uncertain };
       try {
-        return await this.withToken(spec, info, state, deadline, tokens, plan.attempt < spec.attempts);
+        return await this.withToken(spec, info, state, deadline, tokens, plan.current() < spec.attempts);
       } catch (error) {
         const recovered = error instanceof IamportApiError ? spec.recover?.(error, info) : undefined;
         if (recovered) return recovered.value;
@@ -170,11 +172,14 @@ export class IamportCallPolicy {
   }
 }
 
-/** The retry decisions of one call: what is retried, after which delay, and whether time allows it. */
+/**
+ * The retry decisions of one call: what is retried, after which delay, and whether time allows it.
+ * An attempt the open breaker refused is not counted: the call waits for the half-open probe.
+ */
 class RetryPlan {
-  attempt = 1;
   uncertain = false;
   delayMs = 0;
+  private sent = 0;
   private backoff?: IBackoff<unknown>;
 
   constructor(
@@ -185,14 +190,21 @@ class RetryPlan {
     private readonly logger: Logger,
   ) {}
 
+  /** 1-based number of the attempt under way. */
+  current(): number {
+    return this.sent + 1;
+  }
+
   retries(error: unknown): boolean {
     const { operation, attempts } = this.spec;
-    if (!isTransient(error, operation) || this.attempt >= attempts) return false;
-    this.backoff = this.backoff ? this.backoff.next(undefined) : this.factory.next();
+    const attempt = this.current();
     const refused = error instanceof IamportCircuitOpenError;
+    if (!refused) this.sent += 1;
+    if (!isTransient(error, operation) || attempt >= attempts) return false;
+    this.backoff = this.backoff ? this.backoff.next(undefined) : this.factory.next();
     const delay = Math.max(this.backoff.duration, refused ? error.retryAfterMs : 0);
     const left = this.deadline.left();
-    const prefix = `i'mport ${operation} attempt ${this.attempt}/${attempts} failed (${describeError(error)})`;
+    const prefix = `i'mport ${operation} attempt ${attempt}/${attempts} failed (${describeError(error)})`;
     if (left - delay < Math.min(this.timeoutMs, MIN_RETRY_BUDGET_MS)) {
       this.logger.warn(`${prefix}; not retrying: ${Math.max(0, Math.round(left))} ms left before the call deadline`);
       return false;

@@ -44,7 +44,7 @@ export interface IamportModuleOptions {
     windowMs?: number;
     /** Calls the window must hold before the ratio can open the breaker. Default 5. */
     minimumCalls?: number;
-    /** Also open after this many consecutive failures, whatever the ratio. Default: off. */
+    /** Also open after this many consecutive failures, whatever the ratio (a dead upstream under old successes). Default 5. */
     failureThreshold?: number;
     /** Time open before one probe is let through. Default 2000. */
     resetTimeoutMs?: number;
@@ -71,7 +71,7 @@ export interface ResolvedIamportOptions {
   failureRatio: number;
   windowMs: number;
   minimumCalls: number;
-  failureThreshold: number | undefined;
+  failureThreshold: number;
   resetTimeoutMs: number;
   tokenRefreshMarginMs: number;
   onCall?: (event: IamportCallEvent) => void;
@@ -105,7 +105,7 @@ export function resolveIamportOptions(options: IamportModuleOptions): ResolvedIa
     failureRatio: options.breaker?.failureRatio ?? 0.5,
     windowMs: options.breaker?.windowMs ?? 10_000,
     minimumCalls: options.breaker?.minimumCalls ?? 5,
-    failureThreshold: options.breaker?.failureThreshold,
+    failureThreshold: options.breaker?.failureThreshold ?? 5,
     resetTimeoutMs: options.breaker?.resetTimeoutMs ?? 2000,
     tokenRefreshMarginMs: (options.tokenRefreshMarginSeconds ?? 60) * 1000,
     onCall: options.onCall,
@@ -127,7 +127,7 @@ export function resolveIamportOptions(options: IamportModuleOptions): ResolvedIa
   }
   positive('breaker.windowMs', resolved.windowMs, 1000, true);
   positive('breaker.minimumCalls', resolved.minimumCalls, 1, true);
-  if (resolved.failureThreshold !== undefined) positive('breaker.failureThreshold', resolved.failureThreshold, 1, true);
+  positive('breaker.failureThreshold', resolved.failureThreshold, 1, true);
   positive('breaker.resetTimeoutMs', resolved.resetTimeoutMs, 0);
   positive('tokenRefreshMarginSeconds', resolved.tokenRefreshMarginMs, 0);
   return resolved;
