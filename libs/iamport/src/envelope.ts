@@ -62,14 +62,7 @@ export function parseOtpResponse(response: unknown): IamportOtpResponse {
 
 const KST_OFFSET_SECONDS = 9 * 3600;
 
-/**
- * Derives YYYY-MM-DD from the legacy `birth` (unix seconds). Upstream's `birth` is midnight of
- * the birth date in Korea (Asia/Seoul), so the date is read in UTC+9. Korea has had no daylight
- * saving since 1988, but older dates were recorded under UTC+8:30 (1954-1961) or summer time
- * (UTC+10); one extra hour of shift makes midnight under any of those offsets land on the same
- * calendar date (00:00-01:30), and a value that is UTC midnight still maps to its own date too
- * (10:00). So: date = UTC date of (birth + 10 h).
- */
+/** Legacy `birth` is midnight in Korea: UTC date of birth + 10 h also covers UTC+8:30, summer time and UTC midnight. */
 export function birthdayFromLegacyBirth(birthUnixSeconds: number): string | null {
   if (!Number.isFinite(birthUnixSeconds)) return null;
   const shifted = (birthUnixSeconds + KST_OFFSET_SECONDS + 3600) * 1000;

@@ -1,12 +1,6 @@
 /**
- * Errors of the i'mport client. They are built from the HTTP status, the upstream envelope's
- * `code` and `message` and our own words only: never from a transport error object or request,
- * which carry the Authorization header and the request body (imp_secret, name, phone, birth,
- * OTP). No error has a `cause`.
- *
- * `retryable` says whether the failure is transient (another attempt later may succeed):
- * 5xx, timeouts, network errors and an open circuit. It does not say that repeating the
- * operation is harmless: after a timeout or a 5xx on `requestOtp` an SMS may have been sent.
+ * Built from status, upstream code and message and our own words only, never from a transport
+ * error (it carries the Authorization header and personal data); no `cause`. Details: README.
  */
 export type IamportOperation =
   | 'getToken'

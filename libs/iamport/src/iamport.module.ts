@@ -1,18 +1,24 @@
-import { Module } from '@nestjs/common';
+import { HttpModule } from '@nestjs/axios';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { IamportClient } from './iamport.client';
-import { IamportConfigurableModule, IAMPORT_MODULE_OPTIONS } from './iamport.module-definition';
+import { iamportHttpOptions } from './iamport.http';
+import {
+  IAMPORT_ASYNC_OPTIONS_TYPE,
+  IAMPORT_MODULE_OPTIONS,
+  IAMPORT_OPTIONS_TYPE,
+  IamportConfigurableModule,
+} from './iamport.module-definition';
 import type { IamportModuleOptions } from './iamport.options';
 import { IAMPORT_TOKEN_STORE, InMemoryIamportTokenStore } from './token-store';
 
+/** Holds the options of one IamportModule, so that its HttpModule can be built from them too. */
+@Module({})
+class IamportOptionsModule {}
+
 /**
- * `IamportModule.forRoot({ baseUrl, impKey, impSecret, ... })` or
- * `IamportModule.forRootAsync({ imports, inject, useFactory })`; `isGlobal: true` to register
- * it once for the whole application. Provides and exports `IamportClient` and the token store
- * (`IAMPORT_TOKEN_STORE`: `options.tokenStore`, else an in-memory store).
- *
- * HTTP: the client talks node:http(s) through keep-alive agents of its own (no redirects, no
- * shared HTTP module), so interceptors registered elsewhere never see the Authorization header
- * or the personal data in request bodies.
+ * `IamportModule.forRoot({ baseUrl, impKey, impSecret, ... })` or `forRootAsync({ imports, inject,
+ * useFactory })`; `isGlobal: true` registers it once for the application. Provides and exports
+ * `IamportClient` and the token store (`IAMPORT_TOKEN_STORE`).
  */
 @Module({
   providers: [
@@ -25,4 +31,28 @@ import { IAMPORT_TOKEN_STORE, InMemoryIamportTokenStore } from './token-store';
   ],
   exports: [IamportClient, IAMPORT_TOKEN_STORE],
 })
-export class IamportModule extends IamportConfigurableModule {}
+export class IamportModule extends IamportConfigurableModule {
+  static forRoot(options: typeof IAMPORT_OPTIONS_TYPE): DynamicModule {
+    return withHttpModule(super.forRoot(options));
+  }
+
+  static forRootAsync(options: typeof IAMPORT_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withHttpModule(super.forRootAsync(options));
+  }
+}
+
+/** Moves the options providers into a module both the client and its HttpModule import (one factory call). */
+function withHttpModule(definition: DynamicModule): DynamicModule {
+  const options: DynamicModule = {
+    module: IamportOptionsModule,
+    imports: definition.imports ?? [],
+    providers: definition.providers ?? [],
+    exports: [IAMPORT_MODULE_OPTIONS],
+  };
+  const http = HttpModule.registerAsync({
+    imports: [options],
+    inject: [IAMPORT_MODULE_OPTIONS],
+    useFactory: iamportHttpOptions,
+  });
+  return { ...definition, imports: [options, http], providers: [] };
+}

@@ -1,3 +1,4 @@
+import type { HttpModuleOptions } from '@nestjs/axios';
 import type { IamportOperation } from './iamport.errors';
 import type { IamportTokenStore } from './token-store';
 
@@ -27,16 +28,9 @@ export interface IamportModuleOptions {
   impSecret: string;
   /** Per attempt, covering connect, headers and body. Default 5000. */
   timeoutMs?: number;
-  /**
-   * Bound of one whole public call (`requestOtp`, `confirmOtp`, `getCertification`,
-   * `deleteCertification`): waiting for the access token, the 401 refresh and repeat, every
-   * retry attempt and backoff sleep. Each attempt gets `min(timeoutMs, time left)`; no retry
-   * starts without enough time left; a call whose deadline passes fails with
-   * `IamportTimeoutError` (`callDeadline: true`). Must be >= `timeoutMs`.
-   * Default 12000 (or `timeoutMs` when that is larger).
-   */
+  /** Bound of one whole public call (token, 401 refresh, retries, backoff). Must be >= `timeoutMs`. Default 12000. */
   callDeadlineMs?: number;
-  /** Retries of GET / DELETE (and getToken) on 5xx, timeouts and network errors. */
+  /** Retries of GET / DELETE (and getToken) on 5xx, timeouts, network errors and an open breaker. */
   retry?: {
     /** Total attempts, first one included. Default 3. */
     attempts?: number;
@@ -44,9 +38,15 @@ export interface IamportModuleOptions {
     baseDelayMs?: number;
   };
   breaker?: {
-    /** Consecutive 5xx / timeouts / network errors that open the breaker. Default 5. */
+    /** Opens when more than this share (0-1, exclusive) of the calls in the window failed. Default 0.5. */
+    failureRatio?: number;
+    /** Rolling window the failure ratio is measured over. Default 10000. */
+    windowMs?: number;
+    /** Calls the window must hold before the ratio can open the breaker. Default 5. */
+    minimumCalls?: number;
+    /** Also open after this many consecutive failures, whatever the ratio (a dead upstream under old successes). Default 5. */
     failureThreshold?: number;
-    /** Time open before one probe is let through. Default 10000. */
+    /** Time open before one probe is let through. Default 2000. */
     resetTimeoutMs?: number;
   };
   /** Refresh the token this long before it expires. Default 60. */
@@ -55,6 +55,8 @@ export interface IamportModuleOptions {
   tokenStore?: IamportTokenStore;
   /** Observer of every upstream attempt, for metrics. Must not throw (errors are logged). */
   onCall?: (event: IamportCallEvent) => void;
+  /** Axios options for the module's HttpModule (proxy, agents, headers...), merged over the client's defaults. */
+  http?: HttpModuleOptions;
 }
 
 export interface ResolvedIamportOptions {
@@ -66,6 +68,9 @@ export interface ResolvedIamportOptions {
   retryAttempts: number;
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
+  failureRatio: number;
+  windowMs: number;
+  minimumCalls: number;
   failureThreshold: number;
   resetTimeoutMs: number;
   tokenRefreshMarginMs: number;
@@ -97,8 +102,11 @@ export function resolveIamportOptions(options: IamportModuleOptions): ResolvedIa
     retryAttempts: options.retry?.attempts ?? 3,
     retryBaseDelayMs: options.retry?.baseDelayMs ?? 100,
     retryMaxDelayMs: 5000,
+    failureRatio: options.breaker?.failureRatio ?? 0.5,
+    windowMs: options.breaker?.windowMs ?? 10_000,
+    minimumCalls: options.breaker?.minimumCalls ?? 5,
     failureThreshold: options.breaker?.failureThreshold ?? 5,
-    resetTimeoutMs: options.breaker?.resetTimeoutMs ?? 10000,
+    resetTimeoutMs: options.breaker?.resetTimeoutMs ?? 2000,
     tokenRefreshMarginMs: (options.tokenRefreshMarginSeconds ?? 60) * 1000,
     onCall: options.onCall,
   };
@@ -114,6 +122,11 @@ export function resolveIamportOptions(options: IamportModuleOptions): ResolvedIa
   }
   positive('retry.attempts', resolved.retryAttempts, 1, true);
   positive('retry.baseDelayMs', resolved.retryBaseDelayMs, 0);
+  if (!(resolved.failureRatio > 0 && resolved.failureRatio < 1)) {
+    throw new Error('IamportModule: breaker.failureRatio must be a number > 0 and < 1');
+  }
+  positive('breaker.windowMs', resolved.windowMs, 1000, true);
+  positive('breaker.minimumCalls', resolved.minimumCalls, 1, true);
   positive('breaker.failureThreshold', resolved.failureThreshold, 1, true);
   positive('breaker.resetTimeoutMs', resolved.resetTimeoutMs, 0);
   positive('tokenRefreshMarginSeconds', resolved.tokenRefreshMarginMs, 0);

@@ -23,8 +23,8 @@ import {
   type IamportStoredToken,
   type IamportTokenStore,
 } from '@app/iamport';
-import { IamportSandbox } from '../../apps/iamport-sandbox/src/sandbox';
-import { CapturingLogger } from '../support/capturing-logger';
+import { IamportSandbox } from '../../../apps/iamport-sandbox/src/sandbox';
+import { CapturingLogger } from '../../../test/support/capturing-logger';
 
 const IMP_KEY = 'sandbox_imp_key';
 const IMP_SECRET = 'sandbox_imp_secret';

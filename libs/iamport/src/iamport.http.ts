@@ -1,0 +1,38 @@
+import type { HttpModuleOptions } from '@nestjs/axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { IamportModuleOptions } from './iamport.options';
+
+/** Largest upstream answer (and request body) accepted. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Agents this module created, so only those are destroyed on shutdown (a host's own are left alone). */
+const ownAgents = new WeakSet<object>();
+
+/** The HttpModule options of IamportModule: the client's defaults, then the host's `http` options. */
+export function iamportHttpOptions(options: IamportModuleOptions): HttpModuleOptions {
+  const httpAgent = new HttpAgent({ keepAlive: true });
+  const httpsAgent = new HttpsAgent({ keepAlive: true });
+  ownAgents.add(httpAgent).add(httpsAgent);
+  return {
+    baseURL: typeof options?.baseUrl === 'string' ? options.baseUrl.replace(/\/+$/, '') : undefined,
+    httpAgent,
+    httpsAgent,
+    maxRedirects: 0,
+    maxContentLength: MAX_BODY_BYTES,
+    maxBodyLength: MAX_BODY_BYTES,
+    // axios's own (connect and socket-idle) timeout; the call policy cuts each whole attempt.
+    timeout: options?.timeoutMs ?? 5000,
+    // The environment's HTTP(S)_PROXY is not picked up unless the host asks for a proxy.
+    proxy: false,
+    headers: { Accept: 'application/json' },
+    ...options?.http,
+  };
+}
+
+/** Destroys the keep-alive agents `iamportHttpOptions` created for this axios instance. */
+export function destroyOwnAgents(axios: { defaults: { httpAgent?: unknown; httpsAgent?: unknown } }): void {
+  for (const agent of [axios.defaults.httpAgent, axios.defaults.httpsAgent]) {
+    if (typeof agent === 'object' && agent !== null && ownAgents.has(agent)) (agent as HttpAgent).destroy();
+  }
+}
