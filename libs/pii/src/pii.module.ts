@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { BlindIndex } from './blind-index';
 import { PiiCipher } from './pii-cipher';
 import { parsePiiKeyMaterial, type PiiKeyMaterial } from './pii-keys';
-import { PII_MODULE_OPTIONS, PiiConfigurableModuleClass, type PiiModuleOptions } from './pii.module-definition';
+import { PII_MODULE_OPTIONS, PiiConfigurableModuleClass } from './pii.module-definition';
+import type { PiiModuleOptions } from './pii.options';
 
 const PII_KEY_MATERIAL = Symbol('PII_KEY_MATERIAL');
 
