@@ -7,15 +7,7 @@ import type { PiiModuleOptions } from './pii.options';
 
 const PII_KEY_MATERIAL = Symbol('PII_KEY_MATERIAL');
 
-/**
- * Provides `PiiCipher` and `BlindIndex`.
- *
- *   PiiModule.forRoot({ encryptionKeys: env.PII_ENCRYPTION_KEYS, hmacKey: env.PII_HMAC_KEY })
- *   PiiModule.forRootAsync({ inject: [ConfigService], useFactory: (c) => ({...}), isGlobal: true })
- *
- * The keys are parsed (and checked: sizes, unique kids, HMAC key separate) while the module
- * initializes, so bad configuration fails the boot with a `PiiConfigError`.
- */
+/** Provides `PiiCipher` and `BlindIndex`; keys are parsed at init so bad configuration fails the boot (PiiConfigError). */
 @Module({
   providers: [
     {
