@@ -11,12 +11,12 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# ---- build: all dependencies, then `npm run build` (tsc + tsc-alias) -> dist/
+# ---- build: all dependencies, then `npm run build` (nest build, nest-cli.json) -> dist/
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY migrations ./migrations

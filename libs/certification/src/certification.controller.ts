@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Ip, Param, Post, Query, Redirect } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, API_JSON_BODY_ERRORS, apiRateLimited, apiValidationFailed } from '@app/common';
+import { RateLimit } from '@app/common';
 import {
   AlreadyConfirmedError,
   CertificationNotFoundError,
@@ -31,6 +32,7 @@ export class CertificationController {
 
   /** 201 `{imp_uid, expires_at}`: an OTP was sent to the phone. */
   @Post('otp/request')
+  @RateLimit('otp-request')
   @ApiOperation({
     summary: 'Send an OTP by SMS (identity verification, step 1)',
     description:
@@ -77,6 +79,7 @@ export class CertificationController {
 
   /** 200 verification view (with the verification token, shown this once). */
   @Post('otp/confirm/:imp_uid')
+  @RateLimit('confirm')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Confirm the OTP (identity verification, step 2)',
@@ -103,6 +106,7 @@ export class CertificationController {
 
   /** The popup flow's result: 200 verification view (the token is issued once). */
   @Post()
+  @RateLimit('confirm')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Record a popup-flow certification and get its verification token',

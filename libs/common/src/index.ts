@@ -12,6 +12,7 @@ export {
 export { DomainExceptionFilter, type ErrorBody, type ErrorMapper } from './http/domain-exception.filter';
 export { createValidationPipe, flattenValidationErrors } from './http/validation';
 export { requestIdOf } from './http/request-id';
+export { RateLimit, RATE_LIMIT_METADATA, RATE_LIMIT_NAMES, type RateLimitName } from './http/rate-limit.decorator';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
 export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './database/pg-errors';
 export { runMigrationsWithLock, MIGRATION_LOCK_KEY } from './database/migrate';

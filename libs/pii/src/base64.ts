@@ -14,9 +14,7 @@ export function decodeBase64UrlStrict(text: string): Buffer | null {
   if (!BASE64URL.test(text)) return null;
   const rest = text.length % 4;
   if (rest === 1) return null;
-  // Canonical means the unused low bits of the last character are zero: 4 of them when the
-  // last group has 2 characters (1 byte), 2 when it has 3 (2 bytes). Checked directly rather
-  // than by re-encoding the bytes and comparing (a third of a PII decryption's time).
+  // Canonical: the last character's unused low bits (4 or 2) are zero; cheaper than re-encoding.
   if (rest !== 0) {
     const last = ALPHABET.indexOf(text[text.length - 1]);
     if ((last & (rest === 2 ? 0b1111 : 0b11)) !== 0) return null;

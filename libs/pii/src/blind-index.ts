@@ -8,20 +8,9 @@ const PURPOSE_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 const DOMAIN = 'pii-blind-index/v1/';
 
 /**
- * Blind indexes: HMAC-SHA256 of a value under a secret key (separate from the encryption keys),
- * stored beside the ciphertext so equality lookups and UNIQUE constraints work without
- * decrypting. Output: 64 lowercase hex characters.
- *
- * Domain separation: each purpose gets its own subkey, `HMAC(key, "pii-blind-index/v1/" +
- * purpose)`, and the value is MACed under that subkey, so the same value indexed for `phone`
- * and for `ci` gives unrelated digests (one index cannot be joined against another).
- *
- * The caller normalizes the value before computing (the digest is of the exact UTF-8 bytes):
- * a phone as `normalizePhone` returns it (`01012345678`), a CI/DI exactly as the upstream
- * returns it. Indexing `010-1234-5678` and `01012345678` gives two different digests.
- *
- * Rotating the HMAC key means recomputing every index (from the decrypted values), so it is
- * not rotated with the encryption keys.
+ * HMAC-SHA256 (64 hex) of a normalized value, so lookups and UNIQUE constraints work without
+ * decrypting; one subkey per purpose, so a phone index cannot be joined against a CI index.
+ * The key does not rotate with the encryption keys: changing it means recomputing every index.
  */
 export class BlindIndex {
   private readonly key: Buffer;

@@ -1,11 +1,6 @@
 export { PiiModule } from './pii.module';
-export {
-  PII_MODULE_OPTIONS,
-  type PiiModuleOptions,
-  type PiiModuleExtras,
-  type PiiModuleForRootOptions,
-  type PiiModuleForRootAsyncOptions,
-} from './pii.module-definition';
+export { PII_MODULE_OPTIONS, type PiiModuleForRootOptions, type PiiModuleForRootAsyncOptions } from './pii.module-definition';
+export type { PiiModuleOptions, PiiModuleExtras } from './pii.options';
 export { PiiCipher } from './pii-cipher';
 export { BlindIndex, type BlindIndexPurpose } from './blind-index';
 export {

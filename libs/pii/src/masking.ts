@@ -1,8 +1,4 @@
-/**
- * Masking for display (the person's own view, admin lists). Masked values are still personal
- * data in combination: they are for showing, not for logging (see `redactObject`).
- * All helpers count Unicode code points, so a Hangul syllable or an emoji is one character.
- */
+/** Masking for display, not for logs (masked values are still personal data in combination); counts code points. */
 
 const MASK = '*';
 

@@ -16,26 +16,11 @@ interface ParsedToken {
 }
 
 /**
- * AES-256-GCM encryption of personal data at rest, with the key id inside the ciphertext so
- * keys can rotate.
- *
- * Token format (ASCII, safe in a text column): `v1.<kid>.<iv>.<ciphertext>.<tag>`, the last
- * three in unpadded base64url; the IV is 12 random bytes, the tag 16 bytes. The additional
- * authenticated data is the header `v1.<kid>`, so a token cannot be relabelled with another
- * key id (nor another version) without failing authentication.
- *
- * The first key is the active one: `encrypt` always uses it, `decrypt` uses whichever key the
- * token names. The IV is random per encryption, so equal plaintexts give different tokens
- * (use `BlindIndex` to look values up). With random 96-bit IVs a single key should encrypt
- * well under 2^32 values; rotate long before that.
- *
- * The plaintext is not bound to a record: a token copied into another row still decrypts.
+ * AES-256-GCM at rest as `v1.<kid>.<iv>.<ciphertext>.<tag>` (base64url): the key id travels
+ * with the data so keys can rotate, and the header is the AAD so a token cannot be relabelled.
+ * Random IVs: equal plaintexts differ (look values up with BlindIndex); rotate well before 2^32.
  */
-/**
- * Random bytes for IVs, drawn from the CSPRNG 4 KiB at a time: `randomBytes(12)` per call costs
- * ~4 µs, a slice of the pool ~0.3 µs. Each IV is used once (the offset only moves forward and
- * the pool is refilled, never reused), which is what AES-GCM needs of a 96-bit random IV.
- */
+/** IVs sliced from a 4 KiB CSPRNG pool (cheaper than randomBytes(12) per call); each slice is used once, as GCM needs. */
 class IvPool {
   private pool = Buffer.alloc(0);
   private offset = 0;

@@ -1,9 +1,6 @@
 /**
- * Errors of the PII lib. Their messages never contain plaintext, ciphertext or key material:
- * they may reach logs.
- *
- * These are not `DomainError`s: a configuration error stops the boot, and a decryption error
- * means stored data or keys are broken (an internal fault the api answers with a 500).
+ * Messages never hold plaintext, ciphertext or key material: they may reach logs. Not DomainErrors:
+ * bad configuration stops the boot, a failed decryption is an internal fault (500).
  */
 
 /** `PII_ENCRYPTION_KEYS` / `PII_HMAC_KEY` (or the module options) are missing or malformed. */

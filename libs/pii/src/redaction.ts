@@ -1,24 +1,7 @@
 /**
- * Log redaction.
- *
- * `PII_LOG_REDACT_PATHS` is for pino's `redact` option (nestjs-pino `pinoHttp.redact`):
- *
- *   pinoHttp: { redact: { paths: [...PII_LOG_REDACT_PATHS], censor: PII_REDACTED } }
- *
- * pino paths cannot express "this key at any depth", so every sensitive key is listed at the
- * top level and at depths 1 and 2 (`name`, `*.name`, `*.*.name`), which covers `req.headers.*`,
- * `req.query.*`, `req.body.*`, `res.headers.*` and objects logged as `{ user: {...} }` or
- * `{ err: { details } }`. Deeper values are not covered: do not log deep structures holding
- * personal data, or pass them through `redactObject` first (it redacts at any depth).
- *
- * Cost: pino's wildcard paths are not free. Measured here (pino 10, one pino-http-shaped line
- * with req/res headers): ~3 µs per line without redaction, ~35 µs with
- * `buildPiiRedactPaths(1)`, ~95 µs with `PII_LOG_REDACT_PATHS` (depth 2). Pick the depth with
- * that in mind; depth 1 still covers the top level, `req.headers.*` (explicit paths) and
- * one-level objects.
- *
- * A URL is one string to pino: a query string with personal data (`?phone=...`) must be
- * cleaned in the `req` serializer with `redactUrl` (paths cannot reach inside a string).
+ * Log redaction. pino `redact` paths cannot say "this key at any depth", so the sensitive keys are
+ * listed per depth (wildcards cost per line: see docs/operations.md); a URL is one string to pino,
+ * so its query is cleaned with `redactUrl`, and deep structures go through `redactObject` first.
  */
 
 export const PII_REDACTED = '[REDACTED]';
@@ -91,7 +74,7 @@ const HEADER_PATHS = [
 /**
  * pino `redact` paths for every `PII_SENSITIVE_KEYS` name at the top level and under up to
  * `maxDepth` (0, 1 or 2) wildcard levels (`name`, `*.name`, `*.*.name`), plus the header paths
- * above. See the file comment for what each depth costs.
+ * above. Deeper wildcards cost more per log line.
  */
 export function buildPiiRedactPaths(maxDepth: 0 | 1 | 2 = 2): string[] {
   if (![0, 1, 2].includes(maxDepth)) throw new RangeError('maxDepth must be 0, 1 or 2');
@@ -104,7 +87,7 @@ export function buildPiiRedactPaths(maxDepth: 0 | 1 | 2 = 2): string[] {
   return paths;
 }
 
-/** Paths in the syntax of pino's `redact` option, depth 2; see the file comment. */
+/** Paths in the syntax of pino's `redact` option, depth 2. */
 export const PII_LOG_REDACT_PATHS: readonly string[] = Object.freeze(buildPiiRedactPaths(2));
 
 /** Lower case without `_` and `-`, so `uniqueKey`, `unique_key` and `Unique-Key` are one name. */

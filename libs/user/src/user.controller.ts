@@ -2,6 +2,7 @@ import { Body, Controller, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AgeRestrictedError } from '@app/age-policy';
 import { ApiErrorResponses, API_JSON_BODY_ERRORS, apiRateLimited, apiValidationFailed } from '@app/common';
+import { RateLimit } from '@app/common';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UserCreatedResponse } from './dto/user.responses';
 import { AlreadyRegisteredError, VerificationExpiredError, VerificationNotFoundError, VerificationUsedError } from './user.errors';
@@ -18,6 +19,7 @@ export class UserController {
   constructor(private readonly users: UserService) {}
 
   @Post()
+  @RateLimit('signup')
   @ApiOperation({
     summary: 'Sign up with a verification token',
     description:

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Module, Param, Post, type INestApplica
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { DomainExceptionFilter } from '@app/common';
+import { DomainExceptionFilter, RateLimit } from '@app/common';
 import { PiiModule, generateKeyMaterial } from '@app/pii';
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { RateLimitModule } from '../../../apps/api/src/rate-limit/rate-limit.module';
@@ -10,21 +10,23 @@ import { createRedisConnection } from '../../../apps/api/src/redis/redis-connect
 import { RedisModule } from '../../../apps/api/src/redis/redis.module';
 
 /**
- * Stand-ins for the public routes (same methods and paths as the real controllers, which the
- * guard recognizes by their Nest metadata), so the limiter is tested on its own, on both
- * adapters, without the flows, the database or the upstream. They count what reaches them.
+ * Stand-ins for the public routes (same methods, paths and `@RateLimit` declarations as the real
+ * controllers), so the limiter is tested on its own, on both adapters, without the flows, the
+ * database or the upstream. They count what reaches them.
  */
 export const reached = { otpRequest: 0, confirm: 0, popup: 0, redirect: 0, signup: 0, other: 0 };
 
 @Controller('certifications')
 class StandInCertificationsController {
   @Post('otp/request')
+  @RateLimit('otp-request')
   request(@Body() _body: unknown): { imp_uid: string } {
     reached.otpRequest++;
     return { imp_uid: 'imp_000000000000' };
   }
 
   @Post('otp/confirm/:imp_uid')
+  @RateLimit('confirm')
   @HttpCode(200)
   confirm(@Param('imp_uid') _impUid: string): { ok: true } {
     reached.confirm++;
@@ -32,6 +34,7 @@ class StandInCertificationsController {
   }
 
   @Post()
+  @RateLimit('confirm')
   @HttpCode(200)
   popup(): { ok: true } {
     reached.popup++;
@@ -54,6 +57,7 @@ class StandInCertificationsController {
 @Controller('users')
 class StandInUsersController {
   @Post()
+  @RateLimit('signup')
   signup(): { id: string } {
     reached.signup++;
     return { id: 'u' };

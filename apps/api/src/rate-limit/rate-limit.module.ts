@@ -3,23 +3,18 @@ import { APP_GUARD } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config';
 import type { RedisConnection } from '../redis/redis-connection';
 import { REDIS_CONNECTION } from '../redis/redis.module';
-import { RATE_LIMIT_STORAGE, RateLimitGuard } from './rate-limit.guard';
+import { RateLimitGuard } from './rate-limit.guard';
 import { RATE_LIMIT_RULES, rateLimitRules } from './rate-limit.rules';
+import { RATE_LIMIT_STORAGE, RateLimitService } from './rate-limit.service';
 import { createThrottlerStorage } from './sliding-window.store';
 
 /**
- * Rate limits of the public api (rate-limit.rules.ts), enforced by a global guard. Counters live
- * in Redis when the api has a Redis connection (shared by every instance; this instance's memory
- * while Redis fails), in memory otherwise. Needs the global `BlindIndex` (PiiModule) and
- * `REDIS_CONNECTION` (RedisModule).
+ * The limits routes declare with `@RateLimit` (rate-limit.rules.ts), enforced by a global guard;
+ * counters in Redis when there is a connection, in memory otherwise. Needs the global BlindIndex
+ * (PiiModule) and REDIS_CONNECTION (RedisModule).
  *
- * Why not `ThrottlerModule` + `ThrottlerGuard` of @nestjs/throttler: version 6 is CommonJS and
- * `require`s the ESM-only Nest 12 packages. Node >= 20.19 allows that (require(esm)), but Jest's
- * ESM mode does not before Node 24.9 ("Must use import to load ES Module"), so importing it would
- * make every e2e test of the api fail to load. The guard therefore is ours (40 lines); the
- * counters implement @nestjs/throttler's `ThrottlerStorage` interface (any storage written for
- * it, e.g. another Redis one, can be provided as RATE_LIMIT_STORAGE), and its IP normalization
- * is reused.
+ * Not ThrottlerGuard: @nestjs/throttler 6 is CommonJS requiring the ESM-only Nest 12, which Jest's
+ * ESM mode cannot load before Node 24.9. Its ThrottlerStorage interface is kept for the counters.
  */
 @Module({})
 export class RateLimitModule {
@@ -33,6 +28,7 @@ export class RateLimitModule {
           inject: [REDIS_CONNECTION],
           useFactory: (redis: RedisConnection | null) => createThrottlerStorage(redis),
         },
+        RateLimitService,
         { provide: APP_GUARD, useClass: RateLimitGuard },
       ],
     };

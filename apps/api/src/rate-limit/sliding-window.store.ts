@@ -14,11 +14,8 @@ export interface WindowHit {
 }
 
 /**
- * A sliding-window log: a key holds the times of its accepted hits within the last `windowMs`.
- * A hit is accepted while fewer than `limit` are recorded, so "at most `limit` per `windowMs`"
- * holds over every window, not only per fixed bucket (a fixed window would let 2x the limit
- * through around a bucket boundary). Refused hits are not recorded: a client that keeps trying
- * while refused is not locked out longer, and the log of a key never exceeds `limit` entries.
+ * A sliding-window log of accepted hits: "at most `limit` per `windowMs`" holds over every window
+ * (a fixed one lets 2x through at a boundary). Refused hits are not recorded, so retrying does not extend the wait.
  */
 export interface SlidingWindowStore {
   hit(key: string, windowMs: number, limit: number): Promise<WindowHit>;
@@ -64,11 +61,7 @@ export class MemorySlidingWindowStore implements SlidingWindowStore {
   }
 }
 
-/**
- * The same log in a Redis sorted set (score = time in ms by the Redis server's clock, so the
- * instances' clocks do not matter), updated atomically by one Lua script: drop expired hits,
- * count, record the hit if under the limit, refresh the key's TTL to the window.
- */
+/** The same log in a Redis sorted set, on the Redis server's clock, updated atomically by one Lua script. */
 const HIT_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -130,9 +123,8 @@ export class RedisSlidingWindowStore implements SlidingWindowStore {
 }
 
 /**
- * Adapts a SlidingWindowStore to @nestjs/throttler's storage interface. `blockDuration` is
- * ignored: a key is refused exactly until its oldest hit leaves the window, and
- * `timeToBlockExpire` (seconds, rounded up) says when that is; the guard sends it as Retry-After.
+ * A SlidingWindowStore as @nestjs/throttler's storage. `blockDuration` is ignored: a key is refused
+ * until its oldest hit leaves the window, which `timeToBlockExpire` (Retry-After) tells.
  */
 export class SlidingWindowThrottlerStorage implements ThrottlerStorage {
   constructor(

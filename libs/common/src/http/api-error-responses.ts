@@ -3,27 +3,12 @@ import { DomainError, ValidationFailedError } from '../domain-error';
 import { InternalError, PayloadTooLargeError, RateLimitedError, UnsupportedMediaTypeError } from './error-codes';
 
 /**
- * OpenAPI (Swagger) description of the error answers of a route, in the api's one error shape
- * `{"error": {code, message, details}, "request_id"}` (see DomainExceptionFilter).
+ * OpenAPI description of a route's error answers, one response per status with `x-error-codes`:
  *
- *   @ApiErrorResponses(
- *     apiValidationFailed([{ field: 'otp', message: 'otp must be 6 digits' }]),
- *     { error: new OtpMismatchError(4), description: 'wrong OTP; `details.attempts_left`' },
- *     new OtpExpiredError(),
- *   )
+ *   @ApiErrorResponses(apiValidationFailed([...]), { error: new OtpMismatchError(4), description: '...' }, new OtpExpiredError())
  *
- * Each case is a real DomainError instance (its code, status, message and details become the
- * documented example, so the documentation cannot drift from the error classes), optionally
- * with a description of when it happens. Cases are grouped by HTTP status: one OpenAPI response
- * per status, whose description lists the codes, whose schema is `ErrorEnvelope` with
- * `error.code` restricted to those codes, with one named example per code, and with the
- * extension `x-error-codes: [codes]` (machine-readable, e.g. for contract tests). A 500
- * INTERNAL_ERROR is always added (the filter answers it for anything unexpected); `Retry-After`
- * is documented where a case sets it (429, 503).
- *
- * Usable on a method or a controller class, several times on the same target (the cases add
- * up). It writes the same metadata `@ApiResponse` does, so keep both kinds on one route for
- * different statuses (success with `@ApiResponse`, errors here).
+ * Cases are real DomainError instances, so the documentation cannot drift from the error classes;
+ * a 500 INTERNAL_ERROR is always added. Repeatable, on a method or a class (the cases add up).
  */
 export function ApiErrorResponses(...cases: ApiErrorCaseInput[]): MethodDecorator & ClassDecorator {
   const incoming = cases.map(toCase);
