@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app';
-import { CONTRACT, GENERIC_ERRORS, exampleOf, operationsOf, type OpenApiDocument, type OpenApiOperation } from './contract';
+import { CONTRACT, GENERIC_ERRORS } from '../support/contract';
+import { exampleOf, operationsOf, type OpenApiDocument, type OpenApiOperation } from '../support/openapi';
 
 let t: TestApp;
 let doc: OpenApiDocument;

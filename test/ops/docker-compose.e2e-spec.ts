@@ -13,6 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { itIf } from '../support/availability';
 
 const ROOT = process.cwd();
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -50,6 +51,7 @@ interface Service {
 
 describe('docker-compose.yml', () => {
   const compose = findCompose();
+  const itWithCompose = itIf('docker compose config', compose ? null : 'no `docker compose` / `docker-compose` installed (test/ops/install-compose.sh installs one)');
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'ops-compose-'));
@@ -68,12 +70,8 @@ describe('docker-compose.yml', () => {
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
-  it('is valid for Compose (`config`), when a compose is installed', () => {
-    if (!compose) {
-      say('docker-compose.yml: no `docker compose` / `docker-compose` installed (test/ops/install-compose.sh installs one); structural validation only');
-      return;
-    }
-    say(`docker-compose.yml validated by \`${[compose.command, ...compose.args].join(' ')} config\` (${compose.version}) and structurally`);
+  itWithCompose('is valid for Compose (`config`), when a compose is installed', () => {
+    say(`docker-compose.yml validated by \`${[compose!.command, ...compose!.args].join(' ')} config\` (${compose!.version}) and structurally`);
     const ok = runConfig(PLACEHOLDERS);
     expect({ status: ok.status, stderr: ok.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
     // interpolated as intended
@@ -82,8 +80,7 @@ describe('docker-compose.yml', () => {
     expect(ok.stdout).toContain(`PII_HMAC_KEY: ${PLACEHOLDERS.PII_HMAC_KEY}`);
   });
 
-  it('refuses to start without the PII keys (no default secret), when a compose is installed', () => {
-    if (!compose) return;
+  itWithCompose('refuses to start without the PII keys (no default secret), when a compose is installed', () => {
     const missing = runConfig({ PII_HMAC_KEY: PLACEHOLDERS.PII_HMAC_KEY });
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain('PII_ENCRYPTION_KEYS');

@@ -14,8 +14,11 @@
  * loose bound; the second the 15 s budget of the contract.
  */
 import { jest } from '@jest/globals';
-import { call, Deployment, freshPhone, HIGH_LIMITS, processTestsUnavailable, warnIfStaleBuild, type ApiAnswer } from './support/cluster';
-import { contractViolation } from './support/contract';
+import { describeIf, processTestsUnavailable } from '../support/availability';
+import { call, Deployment, type ApiAnswer } from '../support/cluster';
+import { NO_RATE_LIMITS } from '../support/limits';
+import { freshPhone } from '../support/people';
+import { contractViolation } from '../support/contract';
 
 jest.setTimeout(180_000);
 
@@ -29,7 +32,6 @@ interface Case {
 }
 
 const deployments: Deployment[] = [];
-let skip: string | null = null;
 let cases: Case[] = [];
 
 async function pendingOtp(d: Deployment, url: string): Promise<string> {
@@ -42,9 +44,9 @@ async function pendingOtp(d: Deployment, url: string): Promise<string> {
 async function coldCases(): Promise<Case[]> {
   const d = await Deployment.create();
   deployments.push(d);
-  const setup = await d.startApi(HIGH_LIMITS, 'setup');
+  const setup = await d.startApi(NO_RATE_LIMITS, 'setup');
   const impUid = await pendingOtp(d, setup.url);
-  const [a, b, c] = await Promise.all([1, 2, 3].map((i) => d.startApi(HIGH_LIMITS, `cold-${i}`)));
+  const [a, b, c] = await Promise.all([1, 2, 3].map((i) => d.startApi(NO_RATE_LIMITS, `cold-${i}`)));
   await d.fault({ path_prefix: '/', latency_ms: 120_000 });
   const [otpRequest, otpConfirm, popup] = await Promise.all([
     call(a.url, 'POST', '/certifications/otp/request', { ...PERSON, phone: freshPhone() }, { timeoutMs: 60_000 }),
@@ -62,7 +64,7 @@ async function coldCases(): Promise<Case[]> {
 async function warmCases(): Promise<Case[]> {
   const d = await Deployment.create();
   deployments.push(d);
-  const api = await d.startApi(HIGH_LIMITS, 'warm');
+  const api = await d.startApi(NO_RATE_LIMITS, 'warm');
   const impUid = await pendingOtp(d, api.url); // the token is cached now
   await d.fault({ path_prefix: '/certifications/', method: 'GET', latency_ms: 120_000 });
   const [popup, wrongOtp] = await Promise.all([
@@ -75,39 +77,28 @@ async function warmCases(): Promise<Case[]> {
   ];
 }
 
-beforeAll(async () => {
-  warnIfStaleBuild();
-  skip = processTestsUnavailable(null);
-  if (!skip) {
-    const probe = await Deployment.create();
-    skip = processTestsUnavailable(probe.db);
-    await probe.close();
-  }
-  if (skip) {
-    process.stdout.write(`\n[resilience] SKIPPING deadline tests: ${skip}\n`);
-    return;
-  }
-  cases = (await Promise.all([coldCases(), warmCases()])).flat();
-  process.stdout.write(
-    `\n[resilience] silent upstream, default timeout:\n${cases.map((c) => `  ${c.name}: ${c.answer.status} in ${Math.round(c.answer.ms)} ms`).join('\n')}\n`,
-  );
-});
-afterAll(async () => {
-  await Promise.all(deployments.map((d) => d.close()));
-});
+describeIf('deadline', processTestsUnavailable())('a silent upstream, default timeout', () => {
+  beforeAll(async () => {
+    cases = (await Promise.all([coldCases(), warmCases()])).flat();
+    process.stdout.write(
+      `\n[resilience] silent upstream, default timeout:\n${cases.map((c) => `  ${c.name}: ${c.answer.status} in ${Math.round(c.answer.ms)} ms`).join('\n')}\n`,
+    );
+  });
+  afterAll(async () => {
+    await Promise.all(deployments.map((d) => d.close()));
+  });
 
-it('answers 503 UPSTREAM_UNAVAILABLE with Retry-After, never a 500, within the current worst case (16 s)', () => {
-  if (skip) return;
-  expect(cases).toHaveLength(5);
-  for (const c of cases) {
-    expect({ case: c.name, violation: contractViolation(c.endpoint, c.answer) }).toEqual({ case: c.name, violation: null });
-    expect({ case: c.name, status: c.answer.status }).toEqual({ case: c.name, status: 503 });
-    expect(c.answer.ms).toBeLessThan(16_000);
-  }
-});
+  it('answers 503 UPSTREAM_UNAVAILABLE with Retry-After, never a 500, within the current worst case (16 s)', () => {
+    expect(cases).toHaveLength(5);
+    for (const c of cases) {
+      expect({ case: c.name, violation: contractViolation(c.endpoint, c.answer) }).toEqual({ case: c.name, violation: null });
+      expect({ case: c.name, status: c.answer.status }).toEqual({ case: c.name, status: 503 });
+      expect(c.answer.ms).toBeLessThan(16_000);
+    }
+  });
 
-// The contract's budget: see the file comment.
-it('answers within 15 s, retries and token fetch included', () => {
-  if (skip) return; // reason printed above
-  for (const c of cases) expect({ case: c.name, withinBudget: c.answer.ms <= BUDGET_MS }).toEqual({ case: c.name, withinBudget: true });
+  // The contract's budget: see the file comment.
+  it('answers within 15 s, retries and token fetch included', () => {
+    for (const c of cases) expect({ case: c.name, withinBudget: c.answer.ms <= BUDGET_MS }).toEqual({ case: c.name, withinBudget: true });
+  });
 });
