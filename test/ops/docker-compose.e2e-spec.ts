@@ -1,13 +1,6 @@
 /**
- * docker-compose.yml and the Dockerfile, without a Docker engine:
- * - `docker compose config` (v2 plugin) or `docker-compose config` (v1; Debian's package, see
- *   test/ops/install-compose.sh) validates the file against the Compose schema and interpolates
- *   it, when one is installed; a line says which one ran, or that none is installed;
- * - the file is also checked structurally here (parsed with the `yaml` package already in
- *   node_modules): the four services, their health checks, the api's wiring and
- *   `depends_on: condition: service_healthy`, and that no secret has a committed value;
- * - the Dockerfile: multi-stage on node:20-bookworm-slim, production dependencies only, `node`
- *   user, the api command, a HEALTHCHECK on /health/live.
+ * docker-compose.yml and the Dockerfile without a Docker engine: `compose config` when a compose
+ * is installed (test/ops/install-compose.sh), and a structural check of both files always.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

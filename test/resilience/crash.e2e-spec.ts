@@ -1,12 +1,6 @@
 /**
- * Crash safety: a SIGKILL of the api process in the middle of a burst of OTP confirmations and
- * signups (the upstream confirms on arrival and answers 400 ms later, so the kill lands between
- * "confirmed upstream" and "recorded here" for many of them), then a restart on the same
- * database. Then half of the people confirm again, and the recovery routine runs for the
- * others. Checked by queries:
- * - no verification used twice (one user and one used token at most per verification);
- * - no user without its used verification (and no used verification without its user);
- * - every verification the upstream confirmed is recorded here (verified or used, with its CI).
+ * SIGKILL of the api during a burst of confirmations and signups, restart, re-confirmations and
+ * recovery: no verification used twice, no user without it, every upstream confirmation recorded.
  */
 import { jest } from '@jest/globals';
 import { CertificationService } from '@app/certification';

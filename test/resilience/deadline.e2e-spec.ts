@@ -1,17 +1,6 @@
 /**
- * "Never after more than 15 seconds, retries included": an upstream that accepts connections
- * and never answers, against api processes on the default upstream timeout (IAMPORT_TIMEOUT_MS
- * 5000). Measured on the slowest paths:
- * - cold token cache (a fresh process): OTP request, OTP confirmation and popup verification
- *   each need a token first, and getToken is retried (3 attempts);
- * - warm token, only GET /certifications/:imp_uid silent: the popup verification and a wrong
- *   OTP (upstream 400, then the certification is fetched) wait for 3 GET attempts.
- * All cases run at once (each has its own api process; the two kinds, their own sandbox).
- *
- * The iamport client bounds a whole call (token fetch, retries and backoff included) by
- * IAMPORT_CALL_DEADLINE_MS (default 12 s): before it had one, these answers came about 15.3 s
- * after the request (3 x 5 s timeouts + backoff). The first test guards the contract code and a
- * loose bound; the second the 15 s budget of the contract.
+ * A silent upstream against api processes on the default timeouts: every slow path (cold token,
+ * GET retried) answers 503 with Retry-After within the contract's 15 s (IAMPORT_CALL_DEADLINE_MS).
  */
 import { jest } from '@jest/globals';
 import { describeIf, processTestsUnavailable } from '../support/availability';
