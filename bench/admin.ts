@@ -41,12 +41,8 @@ function fakeCi(): string {
 }
 
 /**
- * Seeds `rows` certifications with generate_series (one statement per 100k rows): a year of
- * history, realistic status and flow mix, real ciphertexts (drawn from pools encrypted with the
- * api's keys, so the api can decrypt and mask what it lists), phone blind indexes over ~rows/3
- * distinct phones, unique CI blind indexes on verified/used rows, a user for every used row.
- * Then probe rows with the real blind indexes of known phones and CIs, VACUUM ANALYZE and a
- * CHECKPOINT (the bulk load written out before anything is measured).
+ * Seeds `rows` realistic certifications (real ciphertexts and blind indexes, so the api can list
+ * and mask them), then VACUUM ANALYZE and CHECKPOINT so the bulk load is not measured.
  */
 export async function seed(
   c: Client,

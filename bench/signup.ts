@@ -154,10 +154,8 @@ class Contestant {
 }
 
 /**
- * Both servers run side by side, each on its own fresh database on the same server; after a
- * warm-up of each, the measured load alternates between them in `rounds` segments (order
- * flipped every round), so a change in the machine's background load during the run hits both
- * alike. Only one of them is under load at any time.
+ * The api and the baseline take turns under load in `rounds` segments (order flipped each round),
+ * so a change in the machine's background load hits both alike.
  */
 export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, log: (s: string) => void): Promise<SignupBenchResult> {
   const names: ContestantName[] = [...o.contestants, ...(o.candidateMain !== null ? (['candidate'] as const) : [])];

@@ -1,9 +1,6 @@
 /**
- * Preloaded into the api and the baseline by `npm run bench -- --cpu-prof DIR` (node -r):
- * profiles the whole process with the inspector and writes DIR/<api|baseline>-<pid>.cpuprofile
- * on SIGTERM, before Nest's own
- * shutdown hook runs (Nest re-raises the signal after closing, so node's --cpu-prof would never
- * get to write its file).
+ * `npm run bench -- --cpu-prof DIR` preloads this: it writes the profile on SIGTERM itself, since
+ * Nest re-raises the signal after closing and node's own --cpu-prof would never write its file.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

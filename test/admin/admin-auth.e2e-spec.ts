@@ -15,7 +15,7 @@ import {
   startAdminApp,
   type AdminKeys,
   type Fixture,
-} from './admin-support';
+} from '../support/admin-fixtures';
 
 let t: TestApp;
 let keys: AdminKeys;

@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import type { TestApp } from '../support/app';
-import { bearer, insertCertification, makeAdminKeys, startAdminApp, type AdminKeys, type Fixture } from './admin-support';
+import { bearer, insertCertification, makeAdminKeys, startAdminApp, type AdminKeys, type Fixture } from '../support/admin-fixtures';
 
 let t: TestApp;
 let keys: AdminKeys;

@@ -9,6 +9,7 @@ import { AdminErasureService, RetentionService } from '@app/admin';
 import { IamportClient } from '@app/iamport';
 import type { TestApp } from '../support/app';
 import { runRetentionCli } from '../../scripts/retention-run';
+import { itIf, serverDatabaseMissing } from '../support/availability';
 import {
   auditRows,
   bearer,
@@ -20,7 +21,7 @@ import {
   startAdminApp,
   type AdminKeys,
   type Fixture,
-} from './admin-support';
+} from '../support/admin-fixtures';
 
 let t: TestApp;
 let keys: AdminKeys;
@@ -140,8 +141,8 @@ describe('npm run retention:run (scripts/retention-run.ts)', () => {
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
-  it('counts with --dry-run, erases what is due, prints the counts', async () => {
-    if (t.db.kind !== 'server') return; // the CLI opens its own connection: needs a server database
+  // The CLI opens its own connection: PGlite (one session) cannot serve it.
+  itIf('retention CLI', serverDatabaseMissing())('counts with --dry-run, erases what is due, prints the counts', async () => {
     const due = await insertCertification(t, { createdAt: new Date(Date.now() - 11 * DAY), status: 'expired' });
     const notDue = await insertCertification(t, { createdAt: new Date(Date.now() - 9 * DAY), status: 'expired' });
 

@@ -4,7 +4,9 @@
  * a confirmation whose answer was lost.
  */
 import { CertificationService } from '@app/certification';
-import { CapturingLogger, Flows, freshPhone, type Person } from '../flows/helpers';
+import { CapturingLogger } from '../support/capturing-logger';
+import { Flows } from '../support/flows';
+import { freshPhone, type Person } from '../support/people';
 
 const logs = new CapturingLogger();
 let f: Flows;

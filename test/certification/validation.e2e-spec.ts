@@ -4,7 +4,8 @@
  * to the upstream.
  */
 import { todayInSeoul } from '@app/age-policy';
-import { addDays, birthOf, Flows } from '../flows/helpers';
+import { Flows } from '../support/flows';
+import { addDays, birthOf } from '../support/people';
 
 let f: Flows;
 

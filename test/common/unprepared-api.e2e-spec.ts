@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../../apps/api/src/config/app-config';
-import { Flows, freshPhone, type Person } from '../flows/helpers';
+import { Flows } from '../support/flows';
+import { freshPhone, type Person } from '../support/people';
 
 let f: Flows;
 

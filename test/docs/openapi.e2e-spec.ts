@@ -1,17 +1,14 @@
 /**
- * The OpenAPI description of the api (`/docs-json`) against the contract of DESIGN.md:
- * every route of the public, admin and operations tables, with its success status and, per
- * HTTP status, exactly the error codes of the contract (`x-error-codes`, named in the
- * description too, one example per code in the error envelope). Then the document against the
- * running api: real error answers are documented ones, and the request example of the OTP
- * request (what Swagger UI's "Try it out" pre-fills) is accepted by the api (201).
+ * `/docs-json` against the contract table (test/support/contract.ts): every route, its success
+ * status and exactly its error codes per status; then real answers of the running api against it.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app';
-import { CONTRACT, GENERIC_ERRORS, exampleOf, operationsOf, type OpenApiDocument, type OpenApiOperation } from './contract';
+import { CONTRACT, GENERIC_ERRORS } from '../support/contract';
+import { exampleOf, operationsOf, type OpenApiDocument, type OpenApiOperation } from '../support/openapi';
 
 let t: TestApp;
 let doc: OpenApiDocument;

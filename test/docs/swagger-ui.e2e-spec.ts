@@ -1,12 +1,6 @@
 /**
- * The Swagger UI at /docs in a real browser: Debian's Chromium (headless) driven by
- * playwright-core opens the page of the running api, expands the OTP request operation,
- * clicks "Try it out", fills a body, clicks "Execute" and sees the api's 201 (the request
- * really reached the api: the sandbox texted that phone and the verification is stored).
- *
- * Chromium is installed by test/docs/install-chromium.sh when /usr/bin/chromium is missing
- * (apt-get; needs root or passwordless sudo). Where that fails, the test is skipped and a line
- * says why.
+ * Swagger UI at /docs in headless Chromium (playwright-core): "Try it out" on the OTP request
+ * reaches the api (201). Chromium comes from test/docs/install-chromium.sh, or the test is skipped.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

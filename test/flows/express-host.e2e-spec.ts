@@ -23,7 +23,7 @@ import { UserEntity, UserModule, UserService, type UserEvent } from '@app/user';
 import { IamportSandbox } from '../../apps/iamport-sandbox/src/sandbox';
 import { MIGRATIONS } from '../../migrations/migrations';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
-import { freshPhone } from './helpers';
+import { freshPhone } from '../support/people';
 
 @Injectable()
 class EventLog {

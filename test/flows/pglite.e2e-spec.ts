@@ -5,7 +5,9 @@
  * holding the first, and that the unique index still decides under 50 concurrent signups.
  */
 import { startPgliteChild, type TestDatabase } from '../support/test-db';
-import { CapturingLogger, Flows, freshPhone, type Person } from './helpers';
+import { CapturingLogger } from '../support/capturing-logger';
+import { Flows } from '../support/flows';
+import { freshPhone, type Person } from '../support/people';
 
 const logs = new CapturingLogger();
 let db: TestDatabase;

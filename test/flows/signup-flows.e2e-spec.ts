@@ -4,7 +4,9 @@
  * person, single-use tokens, 50 concurrent signups of one person, and no personal data in
  * clear in any table or in any log line of the run.
  */
-import { CapturingLogger, Flows, freshPhone, type Person } from './helpers';
+import { CapturingLogger } from '../support/capturing-logger';
+import { Flows } from '../support/flows';
+import { freshPhone, type Person } from '../support/people';
 
 const logs = new CapturingLogger();
 let f: Flows;

@@ -7,7 +7,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { IamportClient } from '@app/iamport';
 import { startTestApp, type TestApp } from '../support/app';
-import { addFault, clearFaults, findRedis } from './support';
+import { itIf, redisMissing, testRedisUrl } from '../support/availability';
+import { addFault, clearFaults } from '../support/sandbox-control';
 
 describe('health probes', () => {
   let t: TestApp;
@@ -74,10 +75,8 @@ describe('health probes', () => {
     }
   });
 
-  it('reports Redis up when REDIS_URL points at a Redis that answers', async () => {
-    const url = await findRedis('health: Redis up');
-    if (!url) return;
-    const app = await startTestApp({ env: { REDIS_URL: url }, db: t.db, sandbox: t.sandbox });
+  itIf('health: Redis up', redisMissing)('reports Redis up when REDIS_URL points at a Redis that answers', async () => {
+    const app = await startTestApp({ env: { REDIS_URL: testRedisUrl! }, db: t.db, sandbox: t.sandbox });
     try {
       const res = await request(app.http).get('/health/ready').expect(200);
       expect(res.body.info.redis).toMatchObject({ status: 'up' });

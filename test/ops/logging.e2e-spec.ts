@@ -9,7 +9,8 @@
 import request from 'supertest';
 import { IamportClient } from '@app/iamport';
 import { startTestApp, type TestApp } from '../support/app';
-import { addFault, clearFaults, LineCapture } from './support';
+import { LineCapture } from '../support/line-capture';
+import { addFault, clearFaults } from '../support/sandbox-control';
 
 const PERSON = {
   name: '김민준',

@@ -9,7 +9,9 @@ import { IamportClient } from '@app/iamport';
 import { installHttpMetrics } from '../../apps/api/src/observability/http-metrics';
 import { MetricsService } from '../../apps/api/src/observability/metrics.service';
 import { startTestApp, type TestApp } from '../support/app';
-import { addFault, clearFaults, otpFor, scrape, valueOf, walkSignup } from './support';
+import { walkSignup } from '../support/flows';
+import { scrape, valueOf } from '../support/metrics';
+import { addFault, clearFaults, otpFor } from '../support/sandbox-control';
 
 describe('GET /metrics', () => {
   let t: TestApp;

@@ -1,21 +1,13 @@
 /**
- * "Never after more than 15 seconds, retries included": an upstream that accepts connections
- * and never answers, against api processes on the default upstream timeout (IAMPORT_TIMEOUT_MS
- * 5000). Measured on the slowest paths:
- * - cold token cache (a fresh process): OTP request, OTP confirmation and popup verification
- *   each need a token first, and getToken is retried (3 attempts);
- * - warm token, only GET /certifications/:imp_uid silent: the popup verification and a wrong
- *   OTP (upstream 400, then the certification is fetched) wait for 3 GET attempts.
- * All cases run at once (each has its own api process; the two kinds, their own sandbox).
- *
- * The iamport client bounds a whole call (token fetch, retries and backoff included) by
- * IAMPORT_CALL_DEADLINE_MS (default 12 s): before it had one, these answers came about 15.3 s
- * after the request (3 x 5 s timeouts + backoff). The first test guards the contract code and a
- * loose bound; the second the 15 s budget of the contract.
+ * A silent upstream against api processes on the default timeouts: every slow path (cold token,
+ * GET retried) answers 503 with Retry-After within the contract's 15 s (IAMPORT_CALL_DEADLINE_MS).
  */
 import { jest } from '@jest/globals';
-import { call, Deployment, freshPhone, HIGH_LIMITS, processTestsUnavailable, warnIfStaleBuild, type ApiAnswer } from './support/cluster';
-import { contractViolation } from './support/contract';
+import { describeIf, processTestsUnavailable } from '../support/availability';
+import { call, Deployment, type ApiAnswer } from '../support/cluster';
+import { NO_RATE_LIMITS } from '../support/limits';
+import { freshPhone } from '../support/people';
+import { contractViolation } from '../support/contract';
 
 jest.setTimeout(180_000);
 
@@ -29,7 +21,6 @@ interface Case {
 }
 
 const deployments: Deployment[] = [];
-let skip: string | null = null;
 let cases: Case[] = [];
 
 async function pendingOtp(d: Deployment, url: string): Promise<string> {
@@ -42,9 +33,9 @@ async function pendingOtp(d: Deployment, url: string): Promise<string> {
 async function coldCases(): Promise<Case[]> {
   const d = await Deployment.create();
   deployments.push(d);
-  const setup = await d.startApi(HIGH_LIMITS, 'setup');
+  const setup = await d.startApi(NO_RATE_LIMITS, 'setup');
   const impUid = await pendingOtp(d, setup.url);
-  const [a, b, c] = await Promise.all([1, 2, 3].map((i) => d.startApi(HIGH_LIMITS, `cold-${i}`)));
+  const [a, b, c] = await Promise.all([1, 2, 3].map((i) => d.startApi(NO_RATE_LIMITS, `cold-${i}`)));
   await d.fault({ path_prefix: '/', latency_ms: 120_000 });
   const [otpRequest, otpConfirm, popup] = await Promise.all([
     call(a.url, 'POST', '/certifications/otp/request', { ...PERSON, phone: freshPhone() }, { timeoutMs: 60_000 }),
@@ -62,7 +53,7 @@ async function coldCases(): Promise<Case[]> {
 async function warmCases(): Promise<Case[]> {
   const d = await Deployment.create();
   deployments.push(d);
-  const api = await d.startApi(HIGH_LIMITS, 'warm');
+  const api = await d.startApi(NO_RATE_LIMITS, 'warm');
   const impUid = await pendingOtp(d, api.url); // the token is cached now
   await d.fault({ path_prefix: '/certifications/', method: 'GET', latency_ms: 120_000 });
   const [popup, wrongOtp] = await Promise.all([
@@ -75,39 +66,28 @@ async function warmCases(): Promise<Case[]> {
   ];
 }
 
-beforeAll(async () => {
-  warnIfStaleBuild();
-  skip = processTestsUnavailable(null);
-  if (!skip) {
-    const probe = await Deployment.create();
-    skip = processTestsUnavailable(probe.db);
-    await probe.close();
-  }
-  if (skip) {
-    process.stdout.write(`\n[resilience] SKIPPING deadline tests: ${skip}\n`);
-    return;
-  }
-  cases = (await Promise.all([coldCases(), warmCases()])).flat();
-  process.stdout.write(
-    `\n[resilience] silent upstream, default timeout:\n${cases.map((c) => `  ${c.name}: ${c.answer.status} in ${Math.round(c.answer.ms)} ms`).join('\n')}\n`,
-  );
-});
-afterAll(async () => {
-  await Promise.all(deployments.map((d) => d.close()));
-});
+describeIf('deadline', processTestsUnavailable())('a silent upstream, default timeout', () => {
+  beforeAll(async () => {
+    cases = (await Promise.all([coldCases(), warmCases()])).flat();
+    process.stdout.write(
+      `\n[resilience] silent upstream, default timeout:\n${cases.map((c) => `  ${c.name}: ${c.answer.status} in ${Math.round(c.answer.ms)} ms`).join('\n')}\n`,
+    );
+  });
+  afterAll(async () => {
+    await Promise.all(deployments.map((d) => d.close()));
+  });
 
-it('answers 503 UPSTREAM_UNAVAILABLE with Retry-After, never a 500, within the current worst case (16 s)', () => {
-  if (skip) return;
-  expect(cases).toHaveLength(5);
-  for (const c of cases) {
-    expect({ case: c.name, violation: contractViolation(c.endpoint, c.answer) }).toEqual({ case: c.name, violation: null });
-    expect({ case: c.name, status: c.answer.status }).toEqual({ case: c.name, status: 503 });
-    expect(c.answer.ms).toBeLessThan(16_000);
-  }
-});
+  it('answers 503 UPSTREAM_UNAVAILABLE with Retry-After, never a 500, within the current worst case (16 s)', () => {
+    expect(cases).toHaveLength(5);
+    for (const c of cases) {
+      expect({ case: c.name, violation: contractViolation(c.endpoint, c.answer) }).toEqual({ case: c.name, violation: null });
+      expect({ case: c.name, status: c.answer.status }).toEqual({ case: c.name, status: 503 });
+      expect(c.answer.ms).toBeLessThan(16_000);
+    }
+  });
 
-// The contract's budget: see the file comment.
-it('answers within 15 s, retries and token fetch included', () => {
-  if (skip) return; // reason printed above
-  for (const c of cases) expect({ case: c.name, withinBudget: c.answer.ms <= BUDGET_MS }).toEqual({ case: c.name, withinBudget: true });
+  // The contract's budget: see the file comment.
+  it('answers within 15 s, retries and token fetch included', () => {
+    for (const c of cases) expect({ case: c.name, withinBudget: c.answer.ms <= BUDGET_MS }).toEqual({ case: c.name, withinBudget: true });
+  });
 });

@@ -23,8 +23,8 @@ import {
   normalizeOtp,
   normalizePhone,
 } from '../../libs/certification/src/input/normalize';
-import { HIGH_LIMITS } from './support/cluster';
-import { contractViolation, CONTRACT } from './support/contract';
+import { NO_RATE_LIMITS } from '../support/limits';
+import { contractViolation, ENDPOINT_CONTRACT } from '../support/contract';
 
 jest.setTimeout(240_000);
 
@@ -34,7 +34,7 @@ let requests = 0;
 const perEndpoint: Record<string, number> = {};
 
 beforeAll(async () => {
-  t = await startTestApp({ env: HIGH_LIMITS });
+  t = await startTestApp({ env: NO_RATE_LIMITS });
   await t.app.listen(0, '127.0.0.1');
   base = await t.app.getUrl();
   base = base.replace('[::1]', '127.0.0.1');
@@ -230,7 +230,7 @@ function collectStrings(value: unknown, out: string[]): void {
 
 // ------------------------------------------------------------------ checks
 
-function envelopeProblems(endpoint: keyof typeof CONTRACT, a: Answer): string | null {
+function envelopeProblems(endpoint: keyof typeof ENDPOINT_CONTRACT, a: Answer): string | null {
   if (a.status >= 500) return `status ${a.status}: ${a.text.slice(0, 300)}`;
   const violation = contractViolation(endpoint, a);
   if (violation) return violation;

@@ -6,42 +6,31 @@
  * - 50 concurrent signups of one person split across the processes give exactly one account.
  */
 import { jest } from '@jest/globals';
-import { deleteKeysUnder, findTestRedis, uniquePrefix } from './support/redis';
-import { call, Deployment, freshPhone, HIGH_LIMITS, processTestsUnavailable, warnIfStaleBuild, type ApiProcess } from './support/cluster';
+import { describeIf, processTestsUnavailable, redisMissing, testRedisUrl } from '../support/availability';
+import { deleteKeysUnder, uniquePrefix } from '../support/redis';
+import { call, Deployment, type ApiProcess } from '../support/cluster';
+import { NO_RATE_LIMITS } from '../support/limits';
+import { freshPhone } from '../support/people';
 
 jest.setTimeout(180_000);
 
 const PERSON = { name: '이영희', birth: '19880412', gender_digit: '2', carrier: 'KT' };
 
-let redisUrl: string | null;
-let skip: string | null;
+const redisUrl = testRedisUrl!;
 const prefixes: string[] = [];
 
-beforeAll(async () => {
-  warnIfStaleBuild();
-  redisUrl = await findTestRedis();
-  skip = processTestsUnavailable(null);
-  if (skip) process.stdout.write(`\n[resilience] SKIPPING process tests: ${skip}\n`);
-});
-afterAll(async () => {
-  if (redisUrl) for (const p of prefixes) await deleteKeysUnder(redisUrl, p);
-});
-
-describe('two api processes sharing Redis and one PostgreSQL', () => {
+describeIf('instances', processTestsUnavailable(), redisMissing)('two api processes sharing Redis and one PostgreSQL', () => {
+  afterAll(async () => {
+    for (const p of prefixes) await deleteKeysUnder(redisUrl, p);
+  });
   let d: Deployment | undefined;
   afterEach(async () => {
     await d?.close();
     d = undefined;
   });
 
-  async function twoApis(env: Record<string, string>): Promise<[ApiProcess, ApiProcess] | null> {
-    if (skip || !redisUrl) return null;
+  async function twoApis(env: Record<string, string>): Promise<[ApiProcess, ApiProcess]> {
     d = await Deployment.create();
-    const dbSkip = processTestsUnavailable(d.db);
-    if (dbSkip) {
-      process.stdout.write(`\n[resilience] SKIPPING: ${dbSkip}\n`);
-      return null;
-    }
     const prefix = uniquePrefix('instances');
     prefixes.push(prefix);
     const shared = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, ...env };
@@ -52,7 +41,6 @@ describe('two api processes sharing Redis and one PostgreSQL', () => {
 
   it('refuses the 6th OTP request for one phone within 10 minutes, whichever process gets it; 5 SMS sent', async () => {
     const apis = await twoApis({ OTP_SEND_LIMIT_PER_PHONE: '5', OTP_SEND_LIMIT_PER_IP: '20' });
-    if (!apis) return;
     const phone = freshPhone();
     const spelled = [phone, `${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`, `+82 ${phone.slice(1)}`];
     const answers = [];
@@ -79,8 +67,7 @@ describe('two api processes sharing Redis and one PostgreSQL', () => {
   });
 
   it('gives one account to 50 concurrent signups of one person split across the processes', async () => {
-    const apis = await twoApis(HIGH_LIMITS);
-    if (!apis) return;
+    const apis = await twoApis(NO_RATE_LIMITS);
     // 50 verifications of the same person (same name, birth, gender digit: same CI) on 50 phones
     const tokens: string[] = [];
     await Promise.all(

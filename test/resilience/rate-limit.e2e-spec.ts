@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { generateKeyMaterial } from '@app/pii';
-import { deleteKeysUnder, findTestRedis, keysUnder, uniquePrefix } from './support/redis';
-import { reached, startLimiterApp } from './support/rate-limit-app';
+import { itIf, redisMissing, testRedisUrl } from '../support/availability';
+import { deleteKeysUnder, keysUnder, uniquePrefix } from '../support/redis';
+import { reached, startLimiterApp } from '../support/rate-limit-app';
 
 const OTP_BODY = { name: '홍길동', birth: '900101', gender_digit: '1', carrier: 'SKT' };
 
@@ -93,12 +94,10 @@ describe.each(['fastify', 'express'] as const)('rate limits in memory (%s adapte
 });
 
 describe('rate limits shared through Redis', () => {
-  let redisUrl: string | null = null;
+  const redisUrl = testRedisUrl!;
+  const itWithRedis = itIf('rate limits in Redis', redisMissing);
   const prefixes: string[] = [];
   const apps: INestApplication[] = [];
-  beforeAll(async () => {
-    redisUrl = await findTestRedis();
-  });
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((a) => a.close()));
   });
@@ -110,14 +109,13 @@ describe('rate limits shared through Redis', () => {
     const app = await startLimiterApp({
       adapter,
       hmacKey,
-      env: { REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: prefix, OTP_SEND_LIMIT_PER_PHONE: '5', OTP_SEND_LIMIT_PER_IP: '20' },
+      env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, OTP_SEND_LIMIT_PER_PHONE: '5', OTP_SEND_LIMIT_PER_IP: '20' },
     });
     apps.push(app);
     return app;
   };
 
-  it('holds one per-phone limit across two instances, and keeps no phone number or IP in Redis', async () => {
-    if (!redisUrl) return;
+  itWithRedis('holds one per-phone limit across two instances, and keeps no phone number or IP in Redis', async () => {
     const prefix = uniquePrefix('rl-shared');
     prefixes.push(prefix);
     const a = await instance(prefix, 'fastify');
@@ -137,8 +135,7 @@ describe('rate limits shared through Redis', () => {
     }
   });
 
-  it('is atomic: 40 concurrent requests for one phone through two instances let exactly 5 through', async () => {
-    if (!redisUrl) return;
+  itWithRedis('is atomic: 40 concurrent requests for one phone through two instances let exactly 5 through', async () => {
     const prefix = uniquePrefix('rl-race');
     prefixes.push(prefix);
     const a = await instance(prefix, 'fastify');
@@ -150,8 +147,7 @@ describe('rate limits shared through Redis', () => {
     expect(counts).toEqual({ 201: 5, 429: 35 });
   });
 
-  it('keeps deployments with different key prefixes (or HMAC keys) apart', async () => {
-    if (!redisUrl) return;
+  itWithRedis('keeps deployments with different key prefixes (or HMAC keys) apart', async () => {
     const p1 = uniquePrefix('rl-p1');
     const p2 = uniquePrefix('rl-p2');
     prefixes.push(p1, p2);

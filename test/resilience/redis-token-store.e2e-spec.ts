@@ -2,17 +2,19 @@ import { IamportClient } from '@app/iamport';
 import { IamportSandbox } from '../../apps/iamport-sandbox/src/sandbox';
 import { createRedisConnection, type RedisConnection } from '../../apps/api/src/redis/redis-connection';
 import { RedisIamportTokenStore } from '../../apps/api/src/redis/redis-token-store';
-import { deleteKeysUnder, findTestRedis, keysUnder, uniquePrefix } from './support/redis';
+import { itIf, redisMissing, testRedisUrl } from '../support/availability';
+import { deleteKeysUnder, keysUnder, uniquePrefix } from '../support/redis';
+
+const itWithRedis = itIf('the upstream token in Redis', redisMissing);
 
 describe('the upstream token shared through Redis', () => {
-  let redisUrl: string | null = null;
+  const redisUrl = testRedisUrl!;
   let sandbox: IamportSandbox;
   let sandboxUrl: string;
   const connections: RedisConnection[] = [];
   const prefixes: string[] = [];
 
   beforeAll(async () => {
-    redisUrl = await findTestRedis();
     sandbox = new IamportSandbox({ logger: { log: () => undefined } });
     sandboxUrl = await sandbox.listen(0);
   });
@@ -24,7 +26,7 @@ describe('the upstream token shared through Redis', () => {
   beforeEach(() => sandbox.reset());
 
   const connect = async (prefix: string): Promise<RedisConnection> => {
-    const c = createRedisConnection({ url: redisUrl!, prefix });
+    const c = createRedisConnection({ url: redisUrl, prefix });
     await c.client.connect();
     connections.push(c);
     return c;
@@ -34,8 +36,7 @@ describe('the upstream token shared through Redis', () => {
   const client = (store: RedisIamportTokenStore) =>
     new IamportClient({ baseUrl: sandboxUrl, impKey: 'sandbox_imp_key', impSecret: 'sandbox_imp_secret', tokenStore: store });
 
-  it('stores, reads and compare-and-deletes the token, with a Redis TTL', async () => {
-    if (!redisUrl) return;
+  itWithRedis('stores, reads and compare-and-deletes the token, with a Redis TTL', async () => {
     const prefix = uniquePrefix('token');
     prefixes.push(prefix);
     const c = await connect(prefix);
@@ -56,8 +57,7 @@ describe('the upstream token shared through Redis', () => {
     expect(await keysUnder(redisUrl, prefix)).toEqual([`${prefix}iamport:token`]);
   });
 
-  it('lets two instances use one upstream token: one getToken for both, and one refresh after a 401', async () => {
-    if (!redisUrl) return;
+  itWithRedis('lets two instances use one upstream token: one getToken for both, and one refresh after a 401', async () => {
     const prefix = uniquePrefix('token-shared');
     prefixes.push(prefix);
     const a = client(new RedisIamportTokenStore(await connect(prefix)));

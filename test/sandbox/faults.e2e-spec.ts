@@ -1,5 +1,5 @@
 import { MESSAGES } from '../../apps/iamport-sandbox/src/messages';
-import { HONG, IMP_KEY, IMP_SECRET, SandboxHarness, type Certification, type TokenResponse } from './sandbox-harness';
+import { HONG, IMP_KEY, IMP_SECRET, SandboxHarness, type Certification, type TokenResponse } from '../support/sandbox-harness';
 
 /** Fault injection (/__sandbox/faults) and call statistics (/__sandbox/stats). */
 describe('iamport sandbox: faults and stats', () => {

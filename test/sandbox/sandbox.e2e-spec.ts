@@ -1,7 +1,7 @@
 import { request as httpRequest, Agent } from 'node:http';
 import { MESSAGES } from '../../apps/iamport-sandbox/src/messages';
 import { IamportSandbox, sandboxOptionsFromEnv } from '../../apps/iamport-sandbox/src/sandbox';
-import { HONG, SandboxHarness, type Certification } from './sandbox-harness';
+import { HONG, SandboxHarness, type Certification } from '../support/sandbox-harness';
 
 /** Lifecycle, options, generic HTTP behaviour and the popup / clock / inbox control paths. */
 describe('iamport sandbox: server and control paths', () => {

@@ -6,7 +6,7 @@ import {
   SandboxHarness,
   type Certification,
   type TokenResponse,
-} from './sandbox-harness';
+} from '../support/sandbox-harness';
 
 /** The upstream paths of the sandbox, driven over real HTTP. */
 describe('iamport sandbox: upstream API', () => {

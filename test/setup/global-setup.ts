@@ -1,11 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { MODE_FILE, TestDbMode } from '../support/test-db-mode';
+import { recordRedisProbe } from '../support/availability';
+import { MODE_VARIABLE, type TestDbMode } from '../support/test-db-mode';
 
 /**
- * Picks the database the e2e tests run on, as DESIGN.md says: TEST_DATABASE_URL when set (CI
- * sets it to the local PostgreSQL); otherwise a PostgreSQL container through testcontainers
- * when a container runtime answers; otherwise the embedded PGlite. Says which one ran.
- * Each test file then gets a fresh database of its own (see test/support/test-db.ts).
+ * Picks the database the e2e tests run on (TEST_DATABASE_URL, else a testcontainers PostgreSQL,
+ * else embedded PGlite) and probes Redis once; says which ones the run has.
  */
 export default async function globalSetup(): Promise<void> {
   let mode: TestDbMode;
@@ -22,7 +20,8 @@ export default async function globalSetup(): Promise<void> {
       log('embedded PGlite (no TEST_DATABASE_URL, no container runtime); one PGlite per test file');
     }
   }
-  writeFileSync(MODE_FILE, JSON.stringify(mode));
+  process.env[MODE_VARIABLE] = JSON.stringify(mode);
+  log(await recordRedisProbe());
 }
 
 async function tryContainer(): Promise<string | null> {

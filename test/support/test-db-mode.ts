@@ -1,18 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 export type TestDbMode =
   | { kind: 'server'; adminUrl: string; source: 'TEST_DATABASE_URL' | 'testcontainers' }
   | { kind: 'pglite' };
 
-/** Written by the global setup, read by every test file (Jest workers are separate processes). */
-export const MODE_FILE = join(tmpdir(), `iamport-backend-test-db-${process.env.JEST_RUN_ID ?? 'default'}.json`);
+/**
+ * Set by the global setup; Jest's workers inherit its environment. An environment variable, not
+ * a file in /tmp, so concurrent runs on one machine never read each other's choice.
+ */
+export const MODE_VARIABLE = 'TEST_DB_MODE';
 
 export function readTestDbMode(): TestDbMode {
   if (process.env.TEST_DATABASE_URL) {
     return { kind: 'server', adminUrl: process.env.TEST_DATABASE_URL, source: 'TEST_DATABASE_URL' };
   }
-  if (existsSync(MODE_FILE)) return JSON.parse(readFileSync(MODE_FILE, 'utf8')) as TestDbMode;
-  return { kind: 'pglite' };
+  const written = process.env[MODE_VARIABLE];
+  return written ? (JSON.parse(written) as TestDbMode) : { kind: 'pglite' };
 }

@@ -7,7 +7,8 @@
  */
 import { jest } from '@jest/globals';
 import { todayInSeoul } from '@app/age-policy';
-import { addDays, birthOf, Flows, freshPhone, genderDigitFor, shiftYears, type Person } from '../flows/helpers';
+import { Flows } from '../support/flows';
+import { addDays, birthOf, freshPhone, genderDigitFor, shiftYears, type Person } from '../support/people';
 
 const NOT_DATE = [
   'hrtime',

@@ -2,7 +2,8 @@
  * POST /users: the verification token's life (unknown, expired, used, erased verification)
  * and what a signup writes.
  */
-import { Flows, freshPhone, type Person } from '../flows/helpers';
+import { Flows } from '../support/flows';
+import { freshPhone, type Person } from '../support/people';
 
 let f: Flows;
 

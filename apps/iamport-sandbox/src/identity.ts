@@ -1,12 +1,8 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * Identity derivation and the upstream's input normalization, as pure functions.
- *
- * CI (unique_key) is a deterministic function of the person (name, birth date, gender digit), so
- * the same person verified on another phone, or on another day, gets the same CI, as a real CI
- * (derived from the resident registration number) does. DI (unique_in_site) is derived from the CI
- * and the merchant id, so it differs between merchants and is stable within one.
+ * Identity derivation and input normalization, as pure functions. CI depends on the person only
+ * (same person, same CI on any phone, as a real CI); DI on the CI and the merchant.
  */
 
 /** Fixed secret of the sandbox's CI derivation. Not a real secret: sandbox CIs are fake by design. */

@@ -1,8 +1,6 @@
 /**
- * Korean messages of the sandbox's error envelopes, one place so tests and the client's authors
- * can rely on them. They follow the wording of the upstream's own OpenAPI descriptions
- * (reference/iamport-v1-certifications.openapi.json). None of them ever contains a value sent by
- * the caller (no name, phone, birth date or OTP): only field names.
+ * The sandbox's error messages, worded after the upstream's OpenAPI descriptions (docs/upstream.md).
+ * They name fields, never a value the caller sent.
  */
 export const MESSAGES = {
   // authentication

@@ -39,11 +39,7 @@ function asText(value: unknown): string | null {
   return null;
 }
 
-/**
- * Validates and normalizes the request fields as upstream does: every non-digit stripped from
- * phone and birth; birth as YYMMDD (century from gender_digit) or YYYYMMDD. Throws a 400 with a
- * Korean message naming the field, never its value.
- */
+/** Validates and normalizes the request fields as upstream does; a 400 names the field, never its value. */
 export function parsePersonInput(
   body: Record<string, unknown>,
   defaults: { merchantId: string; nowMs: number },

@@ -16,13 +16,7 @@ export interface IssuedToken {
 
 export type TokenCheck = 'valid' | 'expired' | 'unknown';
 
-/**
- * The upstream's token rules (openapi description of POST /users/getToken):
- * - after expiry (or never issued): a new token, valid 30 minutes from issue;
- * - before expiry: the same token with the same expired_at, except within the last minute
- *   before expiry, when expired_at is extended by 5 minutes.
- * The sandbox has one key pair, so one current token.
- */
+/** The upstream's token rules (docs/upstream.md); one key pair, so one current token. */
 export class TokenStore {
   private readonly expiries = new Map<string, number>();
   private current: string | null = null;

@@ -4,10 +4,10 @@ import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-ex
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DomainExceptionFilter, RateLimit } from '@app/common';
 import { PiiModule, generateKeyMaterial } from '@app/pii';
-import { loadAppConfig } from '../../../apps/api/src/config/app-config';
-import { RateLimitModule } from '../../../apps/api/src/rate-limit/rate-limit.module';
-import { createRedisConnection } from '../../../apps/api/src/redis/redis-connection';
-import { RedisModule } from '../../../apps/api/src/redis/redis.module';
+import { loadAppConfig } from '../../apps/api/src/config/app-config';
+import { RateLimitModule } from '../../apps/api/src/rate-limit/rate-limit.module';
+import { createRedisConnection } from '../../apps/api/src/redis/redis-connection';
+import { RedisModule } from '../../apps/api/src/redis/redis.module';
 
 /**
  * Stand-ins for the public routes (same methods, paths and `@RateLimit` declarations as the real

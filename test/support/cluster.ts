@@ -1,51 +1,24 @@
-import { existsSync, statSync } from 'node:fs';
 import { Client } from 'pg';
 import { generateKeyMaterial } from '@app/pii';
-import { IamportSandbox } from '../../../apps/iamport-sandbox/src/sandbox';
-import { freePort, startNode, waitForOk, type Proc } from '../../support/processes';
-import { createTestDatabase, type TestDatabase } from '../../support/test-db';
-
-export const API_MAIN = 'dist/apps/api/src/main.js';
-
-/** Limits out of the way, for tests that are not about them. */
-export const HIGH_LIMITS: Record<string, string> = {
-  OTP_SEND_LIMIT_PER_IP: '100000',
-  OTP_SEND_LIMIT_PER_PHONE: '1000',
-  OTP_CONFIRM_LIMIT_PER_IP: '100000',
-  SIGNUP_LIMIT_PER_IP: '100000',
-};
-
-/**
- * Why a process-level test cannot run here (printed, then the test is skipped), or null:
- * the compiled api must exist (`npm test` builds first; a direct jest run needs
- * `npm run build`), and several processes need a PostgreSQL server (TEST_DATABASE_URL or the
- * container), not the single-connection PGlite.
- */
-export function processTestsUnavailable(db: TestDatabase | null): string | null {
-  if (!existsSync(API_MAIN)) return `${API_MAIN} is missing: run \`npm run build\` first`;
-  if (db && db.kind !== 'server') return 'several api processes need a PostgreSQL server (set TEST_DATABASE_URL)';
-  return null;
-}
-
-/** Warns when the compiled api is older than a source file (a forgotten `npm run build`). */
-export function warnIfStaleBuild(): void {
-  if (!existsSync(API_MAIN)) return;
-  const built = statSync(API_MAIN).mtimeMs;
-  const sources = ['apps/api/src/app.module.ts', 'apps/api/src/main.ts', 'libs/certification/src/certification.service.ts', 'libs/user/src/user.service.ts'];
-  const newer = sources.filter((s) => existsSync(s) && statSync(s).mtimeMs > built);
-  if (newer.length) process.stdout.write(`\n[resilience] WARNING: ${API_MAIN} is older than ${newer.join(', ')}: run \`npm run build\`\n`);
-}
+import { IamportSandbox } from '../../apps/iamport-sandbox/src/sandbox';
+import { API_MAIN } from './availability';
+import { freePort, startNode, waitForOk, type Proc } from './processes';
+import { SandboxControl } from './sandbox-control';
+import { createTestDatabase, type TestDatabase } from './test-db';
 
 /** The shared pieces of a deployment: one database, one upstream (sandbox), one set of keys. */
 export class Deployment {
   readonly keys = generateKeyMaterial();
   readonly apis: ApiProcess[] = [];
+  readonly control: SandboxControl;
 
   private constructor(
     readonly db: TestDatabase,
     readonly sandbox: IamportSandbox,
     readonly sandboxUrl: string,
-  ) {}
+  ) {
+    this.control = new SandboxControl(sandboxUrl);
+  }
 
   static async create(): Promise<Deployment> {
     const db = await createTestDatabase();
@@ -89,50 +62,29 @@ export class Deployment {
     }
   }
 
-  async sandboxCall<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${this.sandboxUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  sandboxCall<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+    return this.control.call<T>(method, path, body, token);
   }
 
-  async stats(): Promise<{ calls: Record<string, number>; sms_sent: number }> {
-    return (await this.sandboxCall<{ calls: Record<string, number>; sms_sent: number }>('GET', '/__sandbox/stats')).body;
+  stats(): Promise<{ calls: Record<string, number>; sms_sent: number }> {
+    return this.control.stats();
   }
 
-  async latestOtp(phone: string, impUid: string): Promise<string> {
-    const res = await this.sandboxCall<{ messages: Array<{ imp_uid: string; otp: string }> }>(
-      'GET',
-      `/__sandbox/inbox?phone=${encodeURIComponent(phone)}`,
-    );
-    const message = res.body.messages.find((m) => m.imp_uid === impUid);
-    if (!message) throw new Error(`no OTP in the sandbox inbox for ${impUid}`);
-    return message.otp;
+  latestOtp(phone: string, impUid: string): Promise<string> {
+    return this.control.latestOtp(phone, impUid);
   }
 
   async fault(rule: Record<string, unknown>): Promise<void> {
-    const res = await this.sandboxCall('POST', '/__sandbox/faults', rule);
-    if (res.status !== 200) throw new Error(`fault refused: ${res.status} ${JSON.stringify(res.body)}`);
+    await this.control.fault(rule);
   }
 
-  async clearFaults(): Promise<void> {
-    await this.sandboxCall('DELETE', '/__sandbox/faults');
+  clearFaults(): Promise<void> {
+    return this.control.clearFaults();
   }
 
   /** The upstream's own view of a certification (with a token of the test's own). */
   async upstreamCertification(impUid: string): Promise<{ certified: boolean } | null> {
-    const token = await this.sandboxCall<{ response: { access_token: string } }>('POST', '/users/getToken', {
-      imp_key: 'sandbox_imp_key',
-      imp_secret: 'sandbox_imp_secret',
-    });
-    const res = await this.sandboxCall<{ response: { certified: boolean } | null }>(
-      'GET',
-      `/certifications/${impUid}`,
-      undefined,
-      token.body.response.access_token,
-    );
+    const res = await this.control.certification<{ certified: boolean }>(impUid);
     return res.status === 200 ? res.body.response : null;
   }
 
@@ -209,14 +161,4 @@ export async function call<T = Record<string, unknown>>(
       error: cause?.code ?? (error as Error).name,
     };
   }
-}
-
-let phoneSeq = 0;
-const phoneBase = Math.floor(Math.random() * 90000000);
-/** A fresh mobile number (never ending in 0000, which the sandbox's carrier refuses). */
-export function freshPhone(): string {
-  phoneSeq += 1;
-  const n = (phoneBase + phoneSeq * 104729) % 90000000;
-  const digits = String(10000000 + n).slice(-8);
-  return `010${digits.endsWith('0000') ? digits.slice(0, 4) + '1234' : digits}`;
 }

@@ -3,25 +3,18 @@ import { Redis } from 'ioredis';
 
 const DEFAULT_URL = 'redis://127.0.0.1:6379';
 
-/**
- * The Redis the resilience tests use: TEST_REDIS_URL (CI sets it), else a local Redis on the
- * default port if one answers. `null` (with the reason printed) when there is none: tests that
- * need Redis are then skipped, loudly.
- */
-export async function findTestRedis(): Promise<string | null> {
+/** TEST_REDIS_URL, else a local Redis on the default port: the URL if it answers PING, else why not. */
+export async function probeRedis(): Promise<{ url: string } | { reason: string }> {
   const url = process.env.TEST_REDIS_URL ?? DEFAULT_URL;
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
   client.on('error', () => undefined);
   try {
     await client.connect();
     await client.ping();
-    return url;
+    return { url };
   } catch (error) {
-    process.stdout.write(
-      `\n[resilience] SKIPPING the Redis tests: no Redis at ${process.env.TEST_REDIS_URL ? 'TEST_REDIS_URL' : DEFAULT_URL} ` +
-        `(${(error as Error).message}). Set TEST_REDIS_URL to run them.\n`,
-    );
-    return null;
+    const where = process.env.TEST_REDIS_URL ? 'TEST_REDIS_URL' : DEFAULT_URL;
+    return { reason: `no Redis answers at ${where} (${(error as Error).message}); set TEST_REDIS_URL` };
   } finally {
     client.disconnect();
   }

@@ -10,7 +10,7 @@ import request from 'supertest';
 import { generateAdminKey, type AdminScope } from '@app/admin';
 import { IamportClient } from '@app/iamport';
 import { BlindIndex, PiiCipher } from '@app/pii';
-import { startTestApp, type TestApp } from '../support/app';
+import { startTestApp, type TestApp } from './app';
 
 export const ALL_SCOPES: AdminScope[] = ['verifications:read', 'pii:reveal', 'verifications:erase', 'audit:read'];
 

@@ -1,7 +1,6 @@
 /**
- * The REST contract of DESIGN.md (public, admin and operations tables) with the error codes of
- * docs/flows.md and docs/admin.md, per route and HTTP status, as the OpenAPI document must
- * list them. Paths are written the OpenAPI way (`{imp_uid}`).
+ * The REST contract (README's routes, the error codes of docs/flows.md and docs/admin.md) per
+ * route and HTTP status. Paths are written the OpenAPI way (`{imp_uid}`).
  */
 export interface RouteContract {
   success: number;
@@ -81,49 +80,56 @@ export const GENERIC_ERRORS: Record<number, string[]> = {
   500: ['INTERNAL_ERROR'],
 };
 
-export interface OpenApiResponse {
-  description?: string;
-  content?: Record<string, { schema?: Record<string, unknown>; examples?: Record<string, { value: unknown }> }>;
-  headers?: Record<string, unknown>;
-  'x-error-codes'?: string[];
+/** The public endpoints the resilience tests name, by route. */
+const ENDPOINT_ROUTES = {
+  otpRequest: 'POST /certifications/otp/request',
+  otpConfirm: 'POST /certifications/otp/confirm/{imp_uid}',
+  popup: 'POST /certifications',
+  signup: 'POST /users',
+} as const;
+
+/** Codes any public endpoint may answer besides its own: the HTTP layer's (a 500 is never in the contract). */
+const HTTP_LAYER = { 404: ['NOT_FOUND'], 413: ['PAYLOAD_TOO_LARGE'], 415: ['UNSUPPORTED_MEDIA_TYPE'] };
+
+type Endpoint = keyof typeof ENDPOINT_ROUTES;
+
+/** The route's codes by status, the HTTP layer's added. */
+function errorsOf(endpoint: Endpoint): Array<[number, string]> {
+  const own = Object.entries(CONTRACT[ENDPOINT_ROUTES[endpoint]].errors);
+  return [...own, ...Object.entries(HTTP_LAYER)].flatMap(([status, codes]) => codes.map((code): [number, string] => [Number(status), code]));
 }
 
-export interface OpenApiOperation {
-  operationId: string;
-  summary?: string;
-  tags?: string[];
-  security?: Array<Record<string, string[]>>;
-  parameters?: Array<{ name: string; in: string; required?: boolean }>;
-  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
-  responses: Record<string, OpenApiResponse>;
-  'x-required-scopes'?: string[];
+/** Per endpoint: its success status and every code it may answer with, from CONTRACT. */
+export const ENDPOINT_CONTRACT = Object.fromEntries(
+  Object.entries(ENDPOINT_ROUTES).map(([endpoint, route]) => [
+    endpoint,
+    { success: [CONTRACT[route].success], codes: [...new Set(errorsOf(endpoint as Endpoint).map(([, code]) => code))] },
+  ]),
+) as Record<Endpoint, { success: number[]; codes: string[] }>;
+
+function statusOf(endpoint: Endpoint, code: string): number | undefined {
+  return errorsOf(endpoint).find(([, c]) => c === code)?.[0];
 }
 
-export interface OpenApiDocument {
-  openapi: string;
-  info: { title: string; version: string };
-  paths: Record<string, Record<string, OpenApiOperation>>;
-  components: {
-    schemas: Record<string, { type?: string; required?: string[]; properties?: Record<string, Record<string, unknown>> }>;
-    securitySchemes?: Record<string, { type: string; scheme?: string }>;
-  };
-}
-
-/** `METHOD /path` of every operation of the document. */
-export function operationsOf(doc: OpenApiDocument): Map<string, OpenApiOperation> {
-  const out = new Map<string, OpenApiOperation>();
-  for (const [path, item] of Object.entries(doc.paths)) {
-    for (const [method, operation] of Object.entries(item)) out.set(`${method.toUpperCase()} ${path}`, operation);
+/**
+ * Why an answer breaks the contract of `endpoint`, or null: a success status, or the error
+ * envelope `{error: {code, message}, request_id}` with a code of the endpoint and its status;
+ * 429 and 503 carry Retry-After.
+ */
+export function contractViolation(
+  endpoint: Endpoint,
+  answer: { status: number; body: unknown; headers: { get(name: string): string | null } },
+): string | null {
+  const spec = ENDPOINT_CONTRACT[endpoint];
+  if (spec.success.includes(answer.status)) return null;
+  const body = answer.body as { error?: { code?: unknown; message?: unknown }; request_id?: unknown } | null;
+  const code = body?.error?.code;
+  if (typeof code !== 'string') return `status ${answer.status} without an error envelope: ${JSON.stringify(answer.body)?.slice(0, 200)}`;
+  if (!spec.codes.includes(code)) return `code ${code} (status ${answer.status}) is not in the contract of ${endpoint}`;
+  if (statusOf(endpoint, code) !== answer.status) return `code ${code} with status ${answer.status}`;
+  if (typeof body?.error?.message !== 'string' || typeof body?.request_id !== 'string') return `incomplete envelope for ${code}`;
+  if ((answer.status === 429 || answer.status === 503) && !/^\d+$/.test(answer.headers.get('retry-after') ?? '')) {
+    return `${answer.status} ${code} without Retry-After`;
   }
-  return out;
-}
-
-/** The example a client (Swagger UI's "Try it out") builds from a schema's property examples. */
-export function exampleOf(doc: OpenApiDocument, ref: string): Record<string, unknown> {
-  const schema = doc.components.schemas[ref.replace('#/components/schemas/', '')];
-  return Object.fromEntries(
-    Object.entries(schema.properties ?? {})
-      .filter(([, p]) => p.example !== undefined)
-      .map(([name, p]) => [name, p.example]),
-  );
+  return null;
 }

@@ -1,27 +1,9 @@
-/**
- * Helpers of the certification / user / flow e2e tests: the real api (startTestApp) with its
- * in-process sandbox, driven over HTTP with supertest; OTPs read from the sandbox inbox.
- */
+/** The real api (startTestApp) driven over HTTP with supertest, remembering every secret it sees. */
 import request from 'supertest';
-import { startTestApp, type TestApp, type TestAppOptions } from '../support/app';
-
-/** Limits of the api's rate limiter raised out of the way (these tests are about the flows). */
-export const NO_RATE_LIMITS: Record<string, string> = {
-  OTP_SEND_LIMIT_PER_IP: '100000',
-  OTP_SEND_LIMIT_PER_PHONE: '1000',
-  OTP_CONFIRM_LIMIT_PER_IP: '100000',
-  SIGNUP_LIMIT_PER_IP: '100000',
-};
-
-export interface Person {
-  name: string;
-  phone: string;
-  birth: string;
-  gender_digit: string;
-  carrier: 'SKT' | 'KT' | 'LGT';
-}
-
-export { CapturingLogger } from '../support/capturing-logger';
+import { startTestApp, type TestApp, type TestAppOptions } from './app';
+import { NO_RATE_LIMITS } from './limits';
+import type { Person } from './people';
+import { SandboxControl } from './sandbox-control';
 
 export class Flows {
   /**
@@ -33,7 +15,11 @@ export class Flows {
   /** The OTPs among `secrets` (never stored, so a table check leaves them out). */
   readonly otps = new Set<string>();
 
-  private constructor(readonly t: TestApp) {}
+  private readonly control: SandboxControl;
+
+  private constructor(readonly t: TestApp) {
+    this.control = new SandboxControl(t.sandboxUrl);
+  }
 
   static async start(options: TestAppOptions = {}): Promise<Flows> {
     const t = await startTestApp({ ...options, env: { ...NO_RATE_LIMITS, ...options.env } });
@@ -52,67 +38,41 @@ export class Flows {
 
   // ------------------------------------------------------------ sandbox
 
-  async sandbox<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${this.t.sandboxUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  sandbox<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+    return this.control.call<T>(method, path, body, token);
   }
 
   async latestOtp(phone: string, impUid?: string): Promise<string> {
-    const res = await this.sandbox<{ messages: Array<{ imp_uid: string; otp: string }> }>(
-      'GET',
-      `/__sandbox/inbox?phone=${encodeURIComponent(phone)}`,
-    );
-    const message = res.body.messages.find((m) => impUid === undefined || m.imp_uid === impUid);
-    if (!message) throw new Error('no OTP in the sandbox inbox');
-    this.secrets.add(message.otp);
-    this.otps.add(message.otp);
-    return message.otp;
+    const otp = await this.control.latestOtp(phone, impUid);
+    this.secrets.add(otp);
+    this.otps.add(otp);
+    return otp;
   }
 
-  async stats(): Promise<{ calls: Record<string, number>; sms_sent: number }> {
-    return (await this.sandbox<{ calls: Record<string, number>; sms_sent: number }>('GET', '/__sandbox/stats')).body;
+  stats(): Promise<{ calls: Record<string, number>; sms_sent: number }> {
+    return this.control.stats();
   }
 
-  async fault(rule: Record<string, unknown>): Promise<number> {
-    const res = await this.sandbox<{ id: number }>('POST', '/__sandbox/faults', rule);
-    if (res.status !== 200) throw new Error(`fault refused: ${res.status}`);
-    return res.body.id;
+  fault(rule: Record<string, unknown>): Promise<number> {
+    return this.control.fault(rule);
   }
 
-  async clearFaults(): Promise<void> {
-    await this.sandbox('DELETE', '/__sandbox/faults');
+  clearFaults(): Promise<void> {
+    return this.control.clearFaults();
   }
 
   /** A popup-flow certification completed (or not) in the sandbox: its imp_uid. */
-  async popup(person: Person, certified = true): Promise<string> {
-    const res = await this.sandbox<{ imp_uid: string }>('POST', '/__sandbox/certifications', { ...person, certified });
-    if (res.status !== 200) throw new Error(`sandbox popup refused: ${res.status}`);
-    return res.body.imp_uid;
+  popup(person: Person, certified = true): Promise<string> {
+    return this.control.popup(person, certified);
   }
 
   /** The upstream's own view of a certification (CI and DI included), with a token of our own. */
   async upstreamCertification(impUid: string): Promise<{ unique_key: string; unique_in_site: string; [k: string]: unknown }> {
-    const token = await this.sandbox<{ response: { access_token: string } }>('POST', '/users/getToken', {
-      imp_key: 'sandbox_imp_key',
-      imp_secret: 'sandbox_imp_secret',
-    });
-    const res = await this.sandbox<{ response: { unique_key: string; unique_in_site: string } }>(
-      'GET',
-      `/certifications/${impUid}`,
-      undefined,
-      token.body.response.access_token,
-    );
-    if (res.body.response.unique_key) this.secrets.add(res.body.response.unique_key);
-    if (res.body.response.unique_in_site) this.secrets.add(res.body.response.unique_in_site);
-    return res.body.response;
+    const res = await this.control.certification<{ unique_key: string; unique_in_site: string; [k: string]: unknown }>(impUid);
+    const view = res.body.response!;
+    if (view.unique_key) this.secrets.add(view.unique_key);
+    if (view.unique_in_site) this.secrets.add(view.unique_in_site);
+    return view;
   }
 
   // ------------------------------------------------------------ api
@@ -196,38 +156,18 @@ export class Flows {
   }
 }
 
-let phoneSeq = 0;
-/** A fresh mobile number per call (never ending in 0000, which the sandbox's carrier refuses). */
-export function freshPhone(): string {
-  phoneSeq += 1;
-  const n = (process.pid * 7919 + phoneSeq * 104729) % 90000000;
-  const digits = String(10000000 + n).slice(-8);
-  return `010${digits.endsWith('0000') ? digits.slice(0, 4) + '1234' : digits}`;
-}
-
-/** `YYYY-MM-DD` shifted by whole years (29 February in a common year -> null). */
-export function shiftYears(iso: string, years: number): string | null {
-  const [y, m, d] = iso.split('-').map(Number);
-  const year = y + years;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  if (m === 2 && d === 29 && !leap) return null;
-  return `${String(year).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
-/** `YYYY-MM-DD` plus `days` (calendar arithmetic in UTC, no time zone involved). */
-export function addDays(iso: string, days: number): string {
-  const date = new Date(`${iso}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-/** A gender digit for a birth year: 1/3 (male) or 2/4 (female) by century. */
-export function genderDigitFor(iso: string, female = false): string {
-  const modern = Number(iso.slice(0, 4)) >= 2000;
-  return String((modern ? 3 : 1) + (female ? 1 : 0));
-}
-
-/** Birth as the form sends it: YYYYMMDD. */
-export function birthOf(iso: string): string {
-  return iso.replace(/-/g, '');
+/** OTP request, confirmation and signup through the api; returns the three answers. */
+export async function walkSignup(
+  http: Parameters<typeof request>[0],
+  sandboxUrl: string,
+  person: Omit<Person, 'carrier'> & { carrier: string },
+): Promise<{ requested: request.Response; confirmed: request.Response; signup: request.Response }> {
+  const requested = await request(http).post('/certifications/otp/request').send(person);
+  if (requested.status !== 201) throw new Error(`OTP request answered ${requested.status} ${requested.text}`);
+  const impUid = requested.body.imp_uid as string;
+  const otp = await new SandboxControl(sandboxUrl).latestOtp(person.phone.replace(/\D/g, ''), impUid);
+  const confirmed = await request(http).post(`/certifications/otp/confirm/${impUid}`).send({ otp });
+  if (confirmed.status !== 200) throw new Error(`OTP confirmation answered ${confirmed.status} ${confirmed.text}`);
+  const signup = await request(http).post('/users').send({ verification_token: confirmed.body.verification_token });
+  return { requested, confirmed, signup };
 }
