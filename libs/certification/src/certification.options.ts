@@ -3,7 +3,7 @@ import { DEFAULT_REDIRECT_FAILURE_URL, DEFAULT_REDIRECT_SUCCESS_URL, isAcceptabl
 
 /** Options of `CertificationModule.forRoot` / `forRootAsync`. */
 export interface CertificationModuleOptions {
-  /** How long a pending OTP can be confirmed, in seconds (1-600; DESIGN.md: 10 minutes at most). Default 180. */
+  /** How long a pending OTP can be confirmed, in seconds (1-600). Default 180. */
   otpTtlSeconds?: number;
   /** Wrong confirmations allowed per imp_uid before it locks (1-10). Default 5. */
   otpMaxAttempts?: number;
