@@ -5,18 +5,10 @@ import { AGE_SUBJECT_RESOLVER, type AgeSubjectResolver } from './age-subject-res
 import { REQUIRE_AGE_METADATA, type AgeRequirement } from './require-age.decorator';
 
 /**
- * Enforces the age requirement of a route: `@UseGuards(AgePolicyGuard)` with an optional
- * `@RequireAge({ min, mode })` on the method or the controller (method wins, see
- * `RequireAge`); without any `@RequireAge` the module defaults apply.
- *
- * The birthday comes from the `AGE_SUBJECT_RESOLVER` provider of the consuming module. When the
- * resolver returns `null` (no verification behind the request) the guard lets the request
- * through: the handler then fails with its own, more precise error (e.g. VERIFICATION_NOT_FOUND),
- * so the handler must not assume the guard has checked an age. Too young: `AgeRestrictedError`
- * (403 AGE_RESTRICTED), thrown rather than returning false so the client gets the stable code.
- *
- * The resolver is optional at injection so the module can export the guard; a guard run
- * without one throws an error that says what to provide (a 500: a wiring mistake, not a client's).
+ * `@UseGuards(AgePolicyGuard)` + optional `@RequireAge` (method over controller, else the module
+ * defaults); delegates to `AgePolicyService`. Throws AgeRestrictedError (403) rather than
+ * returning false, so the client gets the stable code. The resolver is optional at injection
+ * so the module can export the guard; running without one is a wiring mistake (500).
  */
 @Injectable()
 export class AgePolicyGuard implements CanActivate {

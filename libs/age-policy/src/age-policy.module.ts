@@ -4,14 +4,9 @@ import { AgePolicyService } from './age-policy.service';
 import { AgePolicyConfigurableModuleClass } from './age-policy.module-definition';
 
 /**
- * `AgePolicyModule.forRoot({ minAge: 14, mode: 'international' })` or `forRootAsync(...)`;
- * `isGlobal: true` to register it once for the whole app.
- *
- * Exports `AgePolicyService` and `AgePolicyGuard`. To guard routes, the consuming module
- * imports this module, provides `AGE_SUBJECT_RESOLVER` itself, and uses
- * `@UseGuards(AgePolicyGuard)` (+ `@RequireAge(...)`) on its controllers; Nest builds the guard
- * in the controller's module, where the resolver is visible. (The exported guard instance of
- * this module sees only a global resolver.)
+ * `AgePolicyModule.forRoot({ minAge: 14, mode: 'international', isGlobal? })` or `forRootAsync`.
+ * To guard routes, the consuming module provides `AGE_SUBJECT_RESOLVER` and uses
+ * `@UseGuards(AgePolicyGuard)`: Nest builds the guard there, where the resolver is visible.
  */
 @Module({
   providers: [AgePolicyService, AgePolicyGuard],

@@ -1,11 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { assertAgeRequirement, evaluate, latestEligibleBirthday, todayInSeoul, type AgeEvaluation, type AgeMode } from './age-policy';
-import {
-  AGE_POLICY_MODULE_OPTIONS,
-  DEFAULT_AGE_MODE,
-  DEFAULT_MIN_AGE,
-  type AgePolicyModuleOptions,
-} from './age-policy.module-definition';
+import { AGE_POLICY_MODULE_OPTIONS } from './age-policy.module-definition';
+import { DEFAULT_AGE_MODE, DEFAULT_MIN_AGE, type AgePolicyModuleOptions } from './age-policy.options';
 import { AgeRestrictedError } from './age-restricted.error';
 import type { AgeRequirement } from './require-age.decorator';
 

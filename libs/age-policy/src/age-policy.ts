@@ -1,20 +1,8 @@
 /**
- * Age policy, pure (no Nest, no I/O, no local time zone).
- *
- * Dates are `YYYY-MM-DD` strings of the proleptic Gregorian calendar; "today" is the date in
- * Asia/Seoul, whatever the server's time zone.
- *
- * Two ways of counting, both used by Korean law:
- * - `international` (만 나이): full years since birth. The birthday counts as the day the new
- *   age begins. A person born on 29 February reaches a new age on 1 March in common years and on
- *   29 February in leap years: the Civil Code (arts. 157-160) ends a period of years on the day
- *   before the corresponding date, or, when that month has no corresponding date, on the last
- *   day of the month (28 February), so the next age begins on 1 March.
- * - `calendar-year` (연 나이, Youth Protection Act): the current year minus the birth year,
- *   so everyone born in a year gets one year older on 1 January.
- *
- * Input errors throw: a malformed or impossible date a `TypeError`, a birthday after today a
- * `RangeError`. Messages never include the dates (a birthday is personal data).
+ * Age policy, pure: dates are `YYYY-MM-DD`, "today" is the date in Asia/Seoul. `international`
+ * (만 나이) counts full years (born 29 February: a new age on 1 March in common years, Civil Code
+ * arts. 157-160); `calendar-year` (연 나이) is this year minus the birth year. Bad dates throw
+ * (TypeError, RangeError for a future birthday) without the dates in the message: personal data.
  */
 
 export type AgeMode = 'international' | 'calendar-year';

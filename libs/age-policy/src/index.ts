@@ -15,13 +15,10 @@ export { AgeRestrictedError } from './age-restricted.error';
 export { AgePolicyModule } from './age-policy.module';
 export {
   AGE_POLICY_MODULE_OPTIONS,
-  DEFAULT_MIN_AGE,
-  DEFAULT_AGE_MODE,
-  type AgePolicyModuleOptions,
-  type AgePolicyModuleExtras,
   type AgePolicyModuleForRootOptions,
   type AgePolicyModuleForRootAsyncOptions,
 } from './age-policy.module-definition';
+export { DEFAULT_MIN_AGE, DEFAULT_AGE_MODE, type AgePolicyModuleOptions, type AgePolicyModuleExtras } from './age-policy.options';
 export { AgePolicyService } from './age-policy.service';
 export { AgePolicyGuard } from './age-policy.guard';
 export { RequireAge, REQUIRE_AGE_METADATA, type AgeRequirement } from './require-age.decorator';

@@ -94,3 +94,13 @@ export class UpstreamUnavailableError extends DomainError {
     super('The identity verification provider is unavailable; retry later', { reason }, retryAfterSeconds);
   }
 }
+
+/**
+ * The imp_uid is already recorded here (the unique index decided). For an OTP request it is the
+ * provider's fault (502); the popup flow catches it: a concurrent request recorded it first.
+ */
+export class DuplicateImpUidError extends UpstreamError {
+  constructor() {
+    super('The identity verification provider returned a duplicate imp_uid');
+  }
+}

@@ -35,10 +35,8 @@ export interface CertificationEvent {
 export type CertificationEventListener = (event: CertificationEvent) => void;
 
 /**
- * Hook for the rate limits of the OTP request (per phone number and per IP, shared by all
- * instances, DESIGN.md). Not implemented here: the module calls `beforeOtpRequest` (when given)
- * after validation and before anything is sent upstream; to refuse, throw a DomainError such as
- * `RateLimitedError` from @app/common (429 RATE_LIMITED with Retry-After).
+ * Rate-limit hook of the OTP request, called after validation and before anything goes upstream;
+ * to refuse, throw a DomainError such as `RateLimitedError` (429 with Retry-After).
  */
 export interface OtpRequestLimiter {
   beforeOtpRequest(subject: {

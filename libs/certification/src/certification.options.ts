@@ -1,6 +1,46 @@
 import type { CertificationEventListener, OtpRequestLimiter } from './certification.events';
-import type { CertificationModuleOptions } from './certification.module-definition';
 import { DEFAULT_REDIRECT_FAILURE_URL, DEFAULT_REDIRECT_SUCCESS_URL, isAcceptableRedirectTarget } from './redirect-url';
+
+/** Options of `CertificationModule.forRoot` / `forRootAsync`. */
+export interface CertificationModuleOptions {
+  /** How long a pending OTP can be confirmed, in seconds (1-600). Default 180. */
+  otpTtlSeconds?: number;
+  /** Wrong confirmations allowed per imp_uid before it locks (1-10). Default 5. */
+  otpMaxAttempts?: number;
+  /** Lifetime of a verification token, in seconds (>= 1). Default 1800. */
+  verificationTokenTtlSeconds?: number;
+  /** Service name the carrier shows in the SMS (upstream `company`), unless the request names one. */
+  company?: string | null;
+  /**
+   * Where `GET /certifications/redirect` sends the browser: absolute http(s) URLs or same-origin
+   * paths. Defaults `/certification/success` and `/certification/failure`.
+   */
+  redirect?: { successUrl?: string | null; failureUrl?: string | null };
+  /** Observer of what happens (metrics): see `CertificationEvent`. Must not throw. */
+  onEvent?: CertificationEventListener;
+  /** Rate-limit hook of the OTP request (none by default): see `OtpRequestLimiter`. */
+  otpRequestLimiter?: OtpRequestLimiter;
+  /**
+   * Background recovery (needs `ScheduleModule.forRoot()` in the host): every `intervalSeconds`,
+   * `recoverPending` checks up to `batchSize` pending OTP verifications older than
+   * `minAgeSeconds`. Off when unset (call `CertificationService.recoverPending` yourself).
+   */
+  recovery?: { intervalSeconds: number; batchSize?: number; minAgeSeconds?: number } | null;
+  /** Source of "now" (tests). Default `() => new Date()`. */
+  clock?: () => Date;
+}
+
+export interface CertificationModuleExtras {
+  /** Register the module globally (default false). */
+  isGlobal?: boolean;
+  /** Name of the host's TypeORM DataSource to use (default: the default DataSource). */
+  dataSource?: string;
+  /**
+   * Mount `CertificationController` (`/certifications/...`). Default true; false for a host that
+   * exposes its own routes over `CertificationService`.
+   */
+  controller?: boolean;
+}
 
 export interface ResolvedCertificationOptions {
   otpTtlSeconds: number;

@@ -1,11 +1,7 @@
 export { CertificationModule } from './certification.module';
-export {
-  type CertificationModuleOptions,
-  type CertificationModuleExtras,
-  type CertificationModuleForRootOptions,
-  type CertificationModuleForRootAsyncOptions,
-} from './certification.module-definition';
-export { CERTIFICATION_MODULE_OPTIONS } from './certification.constants';
+export type { CertificationModuleOptions, CertificationModuleExtras } from './certification.options';
+export type { CertificationModuleForRootOptions, CertificationModuleForRootAsyncOptions } from './certification.module-definition';
+export { CERTIFICATION_MODULE_OPTIONS, IDENTITY_PROVIDER } from './certification.constants';
 export {
   CertificationService,
   type OtpRequestInput,
@@ -28,7 +24,24 @@ export {
   OtpMismatchError,
   UpstreamError,
   UpstreamUnavailableError,
+  DuplicateImpUidError,
 } from './certification.errors';
+export {
+  CertificationRepository,
+  type Certification,
+  type CertificationStore,
+  type PendingValues,
+  type VerifiedValues,
+} from './repositories/certification.repository';
+export { VerificationTokenRepository, type VerificationTokenStore } from './repositories/verification-token.repository';
+export {
+  IdentityProviderError,
+  type IdentityProvider,
+  type IdentityCertification,
+  type IdentityOtpRequest,
+  type ConfirmRefusal,
+} from './providers/identity-provider';
+export { IamportIdentityProvider } from './providers/iamport.provider';
 export type { VerificationView } from './verification-view';
 export { hashVerificationToken, isVerificationTokenFormat } from './verification-token';
 export { IsVerificationToken } from './input/validators';

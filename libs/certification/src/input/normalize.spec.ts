@@ -1,6 +1,7 @@
 import {
   CARRIERS,
   centuryOfGenderDigit,
+  isImpUid,
   isValidName,
   normalizeBirth,
   normalizeCarrier,
@@ -305,5 +306,15 @@ describe('normalizeName / isValidName', () => {
 
   it.each([undefined, null, 1, ['홍길동']])('non-string %p -> invalid', (input) => {
     expect(isValidName(input)).toBe(false);
+  });
+});
+
+describe('isImpUid', () => {
+  it.each(['imp_123456789012', 'a', 'A-b_9', 'x'.repeat(64)])('%s -> true', (input) => {
+    expect(isImpUid(input)).toBe(true);
+  });
+
+  it.each(['', 'x'.repeat(65), 'imp 1', '../etc', 'imp_1?x=1', 1, null, undefined])('%p -> false', (input) => {
+    expect(isImpUid(input)).toBe(false);
   });
 });

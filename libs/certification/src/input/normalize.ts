@@ -173,3 +173,10 @@ export function normalizeName(raw: unknown): string | null {
 export function isValidName(raw: unknown): boolean {
   return normalizeName(raw) !== null;
 }
+
+const IMP_UID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Whether `raw` has the form of an imp_uid (1-64 letters, digits, `_`, `-`): anything else is unknown here. */
+export function isImpUid(raw: unknown): raw is string {
+  return typeof raw === 'string' && IMP_UID.test(raw);
+}

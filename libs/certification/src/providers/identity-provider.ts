@@ -1,0 +1,80 @@
+import type { DomainError } from '@app/common';
+
+/** An OTP request as the provider needs it (already normalised). */
+export interface IdentityOtpRequest {
+  name: string;
+  /** Digits only. */
+  phone: string;
+  /** YYMMDD; the century follows from `genderDigit`. */
+  birth: string;
+  /** 7th digit of the resident registration number: 1-8. */
+  genderDigit: string;
+  carrier: 'SKT' | 'KT' | 'LGT';
+  isMvno?: boolean;
+  /** Service name the carrier shows in the SMS. */
+  company?: string;
+  merchantUid?: string;
+}
+
+/** A certification as the provider reports it; a field it omits is null. */
+export interface IdentityCertification {
+  /** The provider's id of the certification (our `imp_uid` column). */
+  id: string;
+  certified: boolean;
+  name: string | null;
+  phone: string | null;
+  /** YYYY-MM-DD. */
+  birthday: string | null;
+  gender: 'male' | 'female' | null;
+  foreigner: boolean;
+  carrier: string | null;
+  /** null when the provider sends none. */
+  certifiedAt: Date | null;
+  /** CI. */
+  ci: string | null;
+  /** DI. */
+  di: string | null;
+  merchantUid: string | null;
+}
+
+/** Why the provider refused an OTP confirmation (a hint: the flow asks for the certification first). */
+export type ConfirmRefusal = 'expired' | 'mismatch' | 'already_confirmed' | 'unknown';
+
+/**
+ * A failed provider call: `refused` (the provider judged the request: a 400), `not_found` (it
+ * does not know the id), or `failed` (5xx, timeout, network, open breaker, ...). `failure` is
+ * the 502/503 to answer when the flow has nothing more specific to say.
+ */
+export class IdentityProviderError extends Error {
+  override readonly name = 'IdentityProviderError';
+
+  constructor(
+    readonly kind: 'refused' | 'not_found' | 'failed',
+    readonly operation: string,
+    readonly failure: DomainError,
+    readonly detail: {
+      /** Transient: another attempt later may succeed. */
+      retryable: boolean;
+      /** The provider's message (redacted), for `refused`. */
+      providerMessage?: string;
+      /** For a refused confirmation. */
+      refusal?: ConfirmRefusal;
+      /** For log lines: the cause's class and HTTP status, never a message or personal data. */
+      cause: string;
+    },
+  ) {
+    super(`Identity provider ${operation}: ${kind}`);
+  }
+}
+
+/**
+ * What the flows need of an identity verification provider. Every method throws
+ * `IdentityProviderError` for a provider failure; anything else (a bug) passes through.
+ */
+export interface IdentityProvider {
+  /** Sends the OTP; answers the id of the new certification. Never retried (an SMS may have gone out). */
+  requestOtp(request: IdentityOtpRequest): Promise<{ id: string }>;
+  confirmOtp(id: string, otp: string): Promise<IdentityCertification>;
+  getCertification(id: string): Promise<IdentityCertification>;
+  deleteCertification(id: string): Promise<void>;
+}

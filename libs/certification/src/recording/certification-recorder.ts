@@ -1,0 +1,167 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database, Transaction } from '@app/common';
+import { BlindIndex, PiiCipher } from '@app/pii';
+import { CERTIFICATION_DATABASE, CERTIFICATION_RESOLVED_OPTIONS } from '../certification.constants';
+import { AlreadyConfirmedError, CertificationNotFoundError, UpstreamError } from '../certification.errors';
+import type { ResolvedCertificationOptions } from '../certification.options';
+import { CertificationReporter } from '../certification.reporter';
+import { normalizePhone } from '../input/normalize';
+import type { IdentityCertification } from '../providers/identity-provider';
+import { CertificationRepository, type Certification, type CertificationStore, type VerifiedValues } from '../repositories/certification.repository';
+import { VerificationTokenRepository, type VerificationTokenStore } from '../repositories/verification-token.repository';
+import { generateVerificationToken } from '../verification-token';
+import { buildVerificationView, type VerificationView } from '../verification-view';
+
+/** What the recorder needs of the Database: its transactions. */
+export type TransactionRunner = Pick<Database, 'transaction'>;
+
+/**
+ * Records certified verifications and issues their single-use tokens: at most one token per
+ * verification, by the request holding the row's lock (or the one statement that records it).
+ */
+@Injectable()
+export class CertificationRecorder {
+  constructor(
+    @Inject(CERTIFICATION_RESOLVED_OPTIONS) private readonly options: Pick<ResolvedCertificationOptions, 'verificationTokenTtlSeconds' | 'clock'>,
+    @Inject(CertificationRepository) private readonly certifications: CertificationStore,
+    @Inject(VerificationTokenRepository) private readonly tokens: VerificationTokenStore,
+    @Inject(CERTIFICATION_DATABASE) private readonly db: TransactionRunner,
+    private readonly cipher: PiiCipher,
+    private readonly blindIndex: BlindIndex,
+    private readonly reporter: CertificationReporter,
+  ) {}
+
+  /**
+   * Records a certified verification on an existing row (pending/locked/expired -> verified)
+   * and, if asked, issues its token (409 AlreadyConfirmedError when it has one or was used).
+   * Returns the view when a token was issued.
+   */
+  async record(certification: IdentityCertification, row: Certification, issueToken: boolean): Promise<VerificationView | null> {
+    const values = this.verifiedValues(certification, row);
+    if (issueToken) {
+      // The usual case (a pending row) in one statement; when nothing matched, the path below tells why.
+      const now = this.options.clock();
+      const { token, hash } = generateVerificationToken();
+      const expiresAt = this.tokenExpiry(now);
+      const updated = await this.certifications.markVerifiedWithToken(row.id, values, hash, expiresAt);
+      if (updated !== null) {
+        const view = buildVerificationView(
+          {
+            impUid: updated.impUid,
+            certifiedAt: values.certifiedAt,
+            name: certification.name ? certification.name.normalize('NFC') : this.cipher.decrypt(values.nameEnc),
+            birthday: values.birthday,
+            gender: values.gender,
+            foreigner: values.foreigner,
+            token,
+            tokenExpiresAt: expiresAt,
+          },
+          now,
+        );
+        this.reporter.emit({ type: 'token_issued', flow: row.flow, certificationId: row.id });
+        return view;
+      }
+    }
+    const view = await this.db.transaction(async (tx) => {
+      const locked = await this.certifications.lockById(row.id, tx);
+      if (locked === null || locked.piiErasedAt !== null) throw new CertificationNotFoundError();
+      if (locked.status === 'used') throw new AlreadyConfirmedError();
+      if (locked.status !== 'verified') {
+        if (!(await this.certifications.markVerified(row.id, values, tx))) throw new AlreadyConfirmedError();
+      } else if (!issueToken) {
+        return null; // recorded already (by a concurrent request): nothing to do
+      }
+      return issueToken ? this.issueTokenLocked(row.id, tx) : null;
+    });
+    if (view) this.reporter.emit({ type: 'token_issued', flow: row.flow, certificationId: row.id });
+    return view;
+  }
+
+  /** Issues the token of a verification recorded without one (409 if it has one). */
+  async issueForRecorded(row: Certification): Promise<VerificationView> {
+    const view = await this.db.transaction(async (tx) => {
+      const locked = await this.certifications.lockById(row.id, tx);
+      if (locked === null || locked.piiErasedAt !== null) throw new CertificationNotFoundError();
+      if (locked.status !== 'verified') throw new AlreadyConfirmedError();
+      return this.issueTokenLocked(row.id, tx);
+    });
+    this.reporter.emit({ type: 'token_issued', flow: row.flow, certificationId: row.id });
+    return view;
+  }
+
+  /** Inserts a verification straight from the provider (popup / redirect). @throws DuplicateImpUidError */
+  async insertFromProvider(
+    impUid: string,
+    certification: IdentityCertification,
+    issueToken: boolean,
+  ): Promise<{ id: string; view: VerificationView | null }> {
+    const values = this.verifiedValues(certification, null);
+    const result = await this.db.transaction(async (tx) => {
+      const id = await this.certifications.insertVerified(impUid, values, tx);
+      const view = issueToken ? await this.issueTokenLocked(id, tx) : null;
+      return { id, view };
+    });
+    if (result.view) this.reporter.emit({ type: 'token_issued', flow: 'popup', certificationId: result.id });
+    return result;
+  }
+
+  /** Under the row lock (or having inserted the row): inserts the token, builds the view; `token_issued` after commit. */
+  private async issueTokenLocked(id: string, tx: Transaction): Promise<VerificationView> {
+    if (await this.tokens.hasToken(id, tx)) throw new AlreadyConfirmedError();
+    const now = this.options.clock();
+    const { token, hash } = generateVerificationToken();
+    const expiresAt = this.tokenExpiry(now);
+    await this.tokens.insert(id, hash, expiresAt, tx);
+    const row = await this.certifications.getById(id, tx);
+    if (row.nameEnc === null || row.birthday === null || row.certifiedAt === null) {
+      throw new UpstreamError('The recorded certification lacks required data');
+    }
+    return buildVerificationView(
+      {
+        impUid: row.impUid,
+        certifiedAt: row.certifiedAt,
+        name: this.cipher.decrypt(row.nameEnc),
+        birthday: row.birthday,
+        gender: row.gender,
+        foreigner: row.foreigner,
+        token,
+        tokenExpiresAt: expiresAt,
+      },
+      now,
+    );
+  }
+
+  private tokenExpiry(now: Date): Date {
+    return new Date(now.getTime() + this.options.verificationTokenTtlSeconds * 1000);
+  }
+
+  /**
+   * The columns of a certified verification from the provider's answer, falling back to what
+   * the OTP request stored when the provider omits a field. Without a CI or a birthday it cannot
+   * serve a signup: 502.
+   */
+  private verifiedValues(c: IdentityCertification, row: Certification | null): VerifiedValues {
+    const ci = c.ci;
+    const birthday = c.birthday ?? row?.birthday ?? null;
+    const phone = c.phone ? normalizePhone(c.phone) ?? c.phone.replace(/\D/g, '') : null;
+    if (!ci || !birthday || !/^\d{4}-\d{2}-\d{2}$/.test(birthday)) {
+      throw new UpstreamError('The certification lacks the CI or the birthday');
+    }
+    const nameEnc = c.name ? this.cipher.encrypt(c.name.normalize('NFC')) : row?.nameEnc;
+    if (!nameEnc) throw new UpstreamError('The certification lacks the name');
+    return {
+      nameEnc,
+      phoneEnc: phone ? this.cipher.encrypt(phone) : (row?.phoneEnc ?? null),
+      phoneBidx: phone ? this.blindIndex.compute('phone', phone) : (row?.phoneBidx ?? null),
+      ciEnc: this.cipher.encrypt(ci),
+      ciBidx: this.blindIndex.compute('ci', ci),
+      diEnc: c.di ? this.cipher.encrypt(c.di) : null,
+      birthday,
+      gender: c.gender ?? null,
+      foreigner: c.foreigner === true,
+      carrier: c.carrier ?? row?.carrier ?? null,
+      certifiedAt: c.certifiedAt ?? this.options.clock(),
+      merchantUid: c.merchantUid ?? row?.merchantUid ?? null,
+    };
+  }
+}

@@ -1,0 +1,337 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { definePreparedStatement, isUniqueViolation, type Database, type Transaction } from '@app/common';
+import { CERTIFICATION_DATABASE } from '../certification.constants';
+import { DuplicateImpUidError } from '../certification.errors';
+import type { CertificationEntity } from '../entities/certification.entity';
+
+/** A row of `certifications` (the entity's fields; birthday as `YYYY-MM-DD`). */
+export type Certification = Pick<CertificationEntity, keyof CertificationEntity>;
+
+/** The columns a certified verification gets from the provider's answer (encrypted where personal). */
+export interface VerifiedValues {
+  nameEnc: string;
+  phoneEnc: string | null;
+  phoneBidx: string | null;
+  ciEnc: string;
+  ciBidx: string;
+  diEnc: string | null;
+  birthday: string;
+  gender: 'male' | 'female' | null;
+  foreigner: boolean;
+  carrier: string | null;
+  certifiedAt: Date;
+  merchantUid: string | null;
+}
+
+/** A pending OTP verification to store (encrypted where personal). */
+export interface PendingValues {
+  impUid: string;
+  merchantUid: string | null;
+  nameEnc: string;
+  phoneEnc: string;
+  phoneBidx: string;
+  birthday: string;
+  carrier: string;
+  otpExpiresAt: Date;
+}
+
+/**
+ * What the services need of the `certifications` table (in-memory fakes implement it in unit
+ * specs). Methods taking a Transaction run in it; the others on the pool (on PGlite a pool of
+ * one connection: never while a transaction of the same request holds it).
+ */
+export interface CertificationStore {
+  /** By imp_uid, unless erased. */
+  findLiveByImpUid(impUid: string): Promise<Certification | null>;
+  findById(id: string): Promise<Certification | null>;
+  /** @throws DuplicateImpUidError */
+  insertPending(values: PendingValues): Promise<string>;
+  /** Reserves an attempt of a live, pending, unexpired OTP verification and answers it; else null. */
+  reserveAttemptByImpUid(impUid: string, max: number, now: Date): Promise<Certification | null>;
+  /** Attempts used including this one, or null (not pending, or none left). */
+  reserveAttempt(id: string, max: number): Promise<number | null>;
+  /** Gives a reserved attempt back (the OTP was not judged). */
+  releaseAttempt(id: string): Promise<void>;
+  /** After a wrong OTP: locks once `max` attempts are used; null if not pending. */
+  recordMismatch(id: string, max: number): Promise<{ attempts: number; locked: boolean } | null>;
+  /** pending -> expired; true when this call changed it. */
+  markExpired(id: string): Promise<boolean>;
+  /** Pending, live OTP verifications created at or before `createdBefore`, oldest first. */
+  findPendingForRecovery(createdBefore: Date, limit: number): Promise<Certification[]>;
+  /** pending/locked/expired -> verified AND its token, in one statement; null when nothing matched. */
+  markVerifiedWithToken(id: string, values: VerifiedValues, tokenHash: string, tokenExpiresAt: Date): Promise<{ impUid: string; flow: string } | null>;
+  /** `SELECT ... FOR UPDATE` of one verification. */
+  lockById(id: string, tx: Transaction): Promise<Certification | null>;
+  /** `SELECT ... FOR UPDATE` by imp_uid (erased rows included). */
+  lockByImpUid(impUid: string, tx: Transaction): Promise<Certification | null>;
+  /** pending/locked/expired -> verified with the provider's data; false when the row was in no such state. */
+  markVerified(id: string, values: VerifiedValues, tx: Transaction): Promise<boolean>;
+  /** A verification recorded straight from the provider (popup / redirect). @throws DuplicateImpUidError */
+  insertVerified(impUid: string, values: VerifiedValues, tx: Transaction): Promise<string>;
+  getById(id: string, tx: Transaction): Promise<Certification>;
+  /** Clears the personal data of these rows (erased ones skipped); answers the imp_uids erased. */
+  erasePii(ids: readonly string[], at: Date, tx: Transaction): Promise<string[]>;
+  /** Live, unused verifications created before `cutoff` (retention). */
+  countUnusedCreatedBefore(cutoff: Date): Promise<number>;
+  /** Locks up to `limit` of them, oldest first, skipping rows another transaction holds. */
+  lockUnusedCreatedBefore(cutoff: Date, limit: number, tx: Transaction): Promise<string[]>;
+}
+
+/** The one column list of a Certification. */
+const COLUMNS = `id, imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, ci_enc,
+  ci_bidx, di_enc, to_char(birthday, 'YYYY-MM-DD') AS birthday, gender, foreigner, carrier, certified_at, used_at,
+  pii_erased_at, created_at, updated_at`;
+
+/** A `COLUMNS` row as a Certification. */
+export function toCertification(r: Record<string, any>): Certification {
+  return {
+    id: r.id,
+    impUid: r.imp_uid,
+    merchantUid: r.merchant_uid,
+    flow: r.flow,
+    status: r.status,
+    otpAttempts: Number(r.otp_attempts),
+    otpExpiresAt: r.otp_expires_at,
+    nameEnc: r.name_enc,
+    phoneEnc: r.phone_enc,
+    phoneBidx: r.phone_bidx,
+    ciEnc: r.ci_enc,
+    ciBidx: r.ci_bidx,
+    diEnc: r.di_enc,
+    birthday: r.birthday,
+    gender: r.gender,
+    foreigner: r.foreigner,
+    carrier: r.carrier,
+    certifiedAt: r.certified_at,
+    usedAt: r.used_at,
+    piiErasedAt: r.pii_erased_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** The parameters $n.. of VERIFIED_SET, in its order. */
+function verifiedParams(v: VerifiedValues): unknown[] {
+  return [v.nameEnc, v.phoneEnc, v.phoneBidx, v.ciEnc, v.ciBidx, v.diEnc, v.birthday, v.gender, v.foreigner, v.carrier, v.certifiedAt, v.merchantUid];
+}
+
+/** States a verification may leave for `verified`: the provider's word wins over a parallel wrong guess or our clock. */
+const RECORDABLE = `status IN ('pending', 'locked', 'expired')`;
+
+// Hot statements of a signup's OTP request and confirmation: prepared (planning dominates them).
+const INSERT_PENDING = definePreparedStatement(
+  'certification_insert_pending',
+  `INSERT INTO certifications (imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, birthday, carrier)
+   VALUES ($1, $2, 'otp', 'pending', 0, $3, $4, $5, $6, $7, $8) RETURNING id`,
+);
+
+const RESERVE_ATTEMPT_BY_IMP_UID = definePreparedStatement(
+  'certification_reserve_attempt',
+  `UPDATE certifications SET otp_attempts = otp_attempts + 1, updated_at = now()
+    WHERE imp_uid = $1 AND flow = 'otp' AND status = 'pending' AND otp_attempts < $2 AND pii_erased_at IS NULL
+      AND (otp_expires_at IS NULL OR otp_expires_at > $3)
+    RETURNING ${COLUMNS}`,
+);
+
+// Writes verification_tokens too (the verification and its token in one statement); it lives
+// here because it is the certification's state change, the token follows from it.
+const MARK_VERIFIED_WITH_TOKEN = definePreparedStatement(
+  'certification_mark_verified_with_token',
+  `WITH verified AS (
+     UPDATE certifications
+        SET name_enc = $2, phone_enc = $3, phone_bidx = $4, ci_enc = $5, ci_bidx = $6, di_enc = $7, birthday = $8,
+            gender = $9, foreigner = $10, carrier = $11, certified_at = $12, merchant_uid = $13,
+            status = 'verified', updated_at = now()
+      WHERE id = $1 AND status IN ('pending', 'locked', 'expired') AND pii_erased_at IS NULL
+      RETURNING id, imp_uid, flow
+   ), token AS (
+     INSERT INTO verification_tokens (certification_id, token_hash, expires_at)
+     SELECT id, $14, $15 FROM verified
+     RETURNING certification_id
+   )
+   SELECT v.imp_uid, v.flow FROM verified v JOIN token t ON t.certification_id = v.id`,
+);
+
+/** The SQL of the `certifications` table. Races are decided by guarded UPDATEs or under a row lock. */
+@Injectable()
+export class CertificationRepository implements CertificationStore {
+  constructor(@Inject(CERTIFICATION_DATABASE) private readonly db: Database) {}
+
+  async findLiveByImpUid(impUid: string): Promise<Certification | null> {
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT ${COLUMNS} FROM certifications WHERE imp_uid = $1 AND pii_erased_at IS NULL`,
+      [impUid],
+    );
+    return rows[0] === undefined ? null : toCertification(rows[0]);
+  }
+
+  async findById(id: string): Promise<Certification | null> {
+    const rows = await this.db.query<Record<string, any>>(`SELECT ${COLUMNS} FROM certifications WHERE id = $1`, [id]);
+    return rows[0] === undefined ? null : toCertification(rows[0]);
+  }
+
+  async insertPending(v: PendingValues): Promise<string> {
+    try {
+      const rows = await this.db.prepared<{ id: string }>(INSERT_PENDING, [
+        v.impUid, v.merchantUid, v.otpExpiresAt, v.nameEnc, v.phoneEnc, v.phoneBidx, v.birthday, v.carrier,
+      ]);
+      return rows[0].id;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateImpUidError();
+      throw error;
+    }
+  }
+
+  async reserveAttemptByImpUid(impUid: string, max: number, now: Date): Promise<Certification | null> {
+    const rows = await this.db.prepared<Record<string, any>>(RESERVE_ATTEMPT_BY_IMP_UID, [impUid, max, now]);
+    return rows[0] === undefined ? null : toCertification(rows[0]);
+  }
+
+  async reserveAttempt(id: string, max: number): Promise<number | null> {
+    const rows = await this.db.query<{ otp_attempts: number }>(
+      `UPDATE certifications SET otp_attempts = otp_attempts + 1, updated_at = now()
+        WHERE id = $1 AND status = 'pending' AND otp_attempts < $2
+        RETURNING otp_attempts`,
+      [id, max],
+    );
+    return rows.length ? Number(rows[0].otp_attempts) : null;
+  }
+
+  async releaseAttempt(id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE certifications SET otp_attempts = otp_attempts - 1, updated_at = now()
+        WHERE id = $1 AND status IN ('pending', 'locked') AND otp_attempts > 0`,
+      [id],
+    );
+  }
+
+  async recordMismatch(id: string, max: number): Promise<{ attempts: number; locked: boolean } | null> {
+    const rows = await this.db.query<{ otp_attempts: number; status: string }>(
+      `UPDATE certifications
+          SET status = CASE WHEN otp_attempts >= $2 THEN 'locked' ELSE status END, updated_at = now()
+        WHERE id = $1 AND status = 'pending'
+        RETURNING otp_attempts, status`,
+      [id, max],
+    );
+    return rows.length ? { attempts: Number(rows[0].otp_attempts), locked: rows[0].status === 'locked' } : null;
+  }
+
+  async markExpired(id: string): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE certifications SET status = 'expired', updated_at = now() WHERE id = $1 AND status = 'pending' RETURNING id`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  async findPendingForRecovery(createdBefore: Date, limit: number): Promise<Certification[]> {
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT ${COLUMNS} FROM certifications
+        WHERE flow = 'otp' AND status = 'pending' AND created_at <= $1 AND pii_erased_at IS NULL
+        ORDER BY created_at ASC, id ASC
+        LIMIT $2`,
+      [createdBefore, limit],
+    );
+    return rows.map(toCertification);
+  }
+
+  async markVerifiedWithToken(
+    id: string,
+    values: VerifiedValues,
+    tokenHash: string,
+    tokenExpiresAt: Date,
+  ): Promise<{ impUid: string; flow: string } | null> {
+    const rows = await this.db.prepared<{ imp_uid: string; flow: string }>(MARK_VERIFIED_WITH_TOKEN, [
+      id, ...verifiedParams(values), tokenHash, tokenExpiresAt,
+    ]);
+    return rows[0] ? { impUid: rows[0].imp_uid, flow: rows[0].flow } : null;
+  }
+
+  async lockById(id: string, tx: Transaction): Promise<Certification | null> {
+    const rows = await this.db.query<Record<string, any>>(`SELECT ${COLUMNS} FROM certifications WHERE id = $1 FOR UPDATE`, [id], tx);
+    return rows[0] === undefined ? null : toCertification(rows[0]);
+  }
+
+  async lockByImpUid(impUid: string, tx: Transaction): Promise<Certification | null> {
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT ${COLUMNS} FROM certifications WHERE imp_uid = $1 FOR UPDATE`,
+      [impUid],
+      tx,
+    );
+    return rows[0] === undefined ? null : toCertification(rows[0]);
+  }
+
+  async markVerified(id: string, values: VerifiedValues, tx: Transaction): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE certifications
+          SET name_enc = $2, phone_enc = $3, phone_bidx = $4, ci_enc = $5, ci_bidx = $6, di_enc = $7, birthday = $8,
+              gender = $9, foreigner = $10, carrier = $11, certified_at = $12, merchant_uid = $13,
+              status = 'verified', updated_at = now()
+        WHERE id = $1 AND ${RECORDABLE}
+        RETURNING id`,
+      [id, ...verifiedParams(values)],
+      tx,
+    );
+    return rows.length === 1;
+  }
+
+  async insertVerified(impUid: string, values: VerifiedValues, tx: Transaction): Promise<string> {
+    try {
+      const rows = await this.db.query<{ id: string }>(
+        `INSERT INTO certifications (imp_uid, flow, status, otp_attempts, name_enc, phone_enc, phone_bidx, ci_enc, ci_bidx, di_enc,
+                                     birthday, gender, foreigner, carrier, certified_at, merchant_uid)
+         VALUES ($1, 'popup', 'verified', 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         RETURNING id`,
+        [impUid, ...verifiedParams(values)],
+        tx,
+      );
+      return rows[0].id;
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_certifications_imp_uid')) throw new DuplicateImpUidError();
+      throw error;
+    }
+  }
+
+  async getById(id: string, tx: Transaction): Promise<Certification> {
+    const rows = await this.db.query<Record<string, any>>(`SELECT ${COLUMNS} FROM certifications WHERE id = $1`, [id], tx);
+    if (rows[0] === undefined) throw new Error(`certification ${id} vanished inside its transaction`);
+    return toCertification(rows[0]);
+  }
+
+  async erasePii(ids: readonly string[], at: Date, tx: Transaction): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<{ imp_uid: string }>(
+      `UPDATE certifications
+          SET name_enc = NULL, phone_enc = NULL, phone_bidx = NULL, ci_enc = NULL, ci_bidx = NULL, di_enc = NULL,
+              birthday = NULL, gender = NULL, foreigner = NULL, carrier = NULL,
+              pii_erased_at = $2, updated_at = $2
+        WHERE id = ANY($1::uuid[]) AND pii_erased_at IS NULL
+        RETURNING imp_uid`,
+      [[...ids], at],
+      tx,
+    );
+    return rows.map((r) => r.imp_uid);
+  }
+
+  async countUnusedCreatedBefore(cutoff: Date): Promise<number> {
+    const rows = await this.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM certifications
+        WHERE pii_erased_at IS NULL AND status <> 'used' AND created_at < $1`,
+      [cutoff],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async lockUnusedCreatedBefore(cutoff: Date, limit: number, tx: Transaction): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM certifications
+        WHERE pii_erased_at IS NULL AND status <> 'used' AND created_at < $1
+        ORDER BY created_at
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED`,
+      [cutoff, limit],
+      tx,
+    );
+    return rows.map((r) => r.id);
+  }
+}
