@@ -5,7 +5,8 @@
 import { DataSource } from 'typeorm';
 import { CertificationRepository, DuplicateImpUidError, VerificationTokenRepository } from '@app/certification';
 import { Database } from '@app/common';
-import { Flows, freshPhone, type Person } from '../flows/helpers';
+import { Flows } from '../support/flows';
+import { freshPhone, type Person } from '../support/people';
 
 let f: Flows;
 let certifications: CertificationRepository;
