@@ -3,8 +3,11 @@ import { APP_GUARD } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config';
 import type { RedisConnection } from '../redis/redis-connection';
 import { REDIS_CONNECTION } from '../redis/redis.module';
+import { MetricsModule } from '../observability/metrics.module';
+import { MetricsService } from '../observability/metrics.service';
 import { RATE_LIMIT_STORAGE, RateLimitGuard } from './rate-limit.guard';
 import { RATE_LIMIT_RULES, rateLimitRules } from './rate-limit.rules';
+import { RedisFailurePolicy } from './redis-failure';
 import { createThrottlerStorage } from './sliding-window.store';
 
 /**
@@ -26,12 +29,14 @@ export class RateLimitModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: RateLimitModule,
+      imports: [MetricsModule],
       providers: [
         { provide: RATE_LIMIT_RULES, useValue: rateLimitRules(config) },
         {
           provide: RATE_LIMIT_STORAGE,
-          inject: [REDIS_CONNECTION],
-          useFactory: (redis: RedisConnection | null) => createThrottlerStorage(redis),
+          inject: [REDIS_CONNECTION, MetricsService],
+          useFactory: (redis: RedisConnection | null, metrics: MetricsService) =>
+            createThrottlerStorage(redis, new RedisFailurePolicy(config.rateLimitOnRedisFailure, metrics.registry)),
         },
         { provide: APP_GUARD, useClass: RateLimitGuard },
       ],
