@@ -6,7 +6,7 @@
  * - the file is also checked structurally here (parsed with the `yaml` package already in
  *   node_modules): the four services, their health checks, the api's wiring and
  *   `depends_on: condition: service_healthy`, and that no secret has a committed value;
- * - the Dockerfile: multi-stage on node:20-bookworm-slim, production dependencies only, `node`
+ * - the Dockerfile: multi-stage on node:24-bookworm-slim, production dependencies only, `node`
  *   user, the api command, a HEALTHCHECK on /health/live.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -149,8 +149,8 @@ describe('Dockerfile', () => {
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
 
-  it('is multi-stage on node:20-bookworm-slim: build (npm ci + npm run build), production deps, runtime', () => {
-    expect(instructions).toContain('ARG NODE_IMAGE=node:20-bookworm-slim');
+  it('is multi-stage on node:24-bookworm-slim: build (npm ci + npm run build), production deps, runtime', () => {
+    expect(instructions).toContain('ARG NODE_IMAGE=node:24-bookworm-slim');
     const stages = instructions.filter((l) => l.startsWith('FROM ')).map((l) => l.split(/\s+/).pop());
     expect(stages).toEqual(['build', 'deps', 'runtime']);
     const buildStage = instructions.slice(instructions.indexOf('FROM ${NODE_IMAGE} AS build'), instructions.indexOf('FROM ${NODE_IMAGE} AS deps'));
