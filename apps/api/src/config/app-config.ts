@@ -89,8 +89,9 @@ export interface ConfigHost {
  */
 export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdoutIsTTY: Boolean(process.stdout.isTTY) }): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, declaredOnly(env), { exposeDefaultValues: true });
-  const problems = validateSync(vars, { stopAtFirstError: true }).flatMap((error) => Object.values(error.constraints ?? {}));
-  problems.push(...crossChecks(vars));
+  const errors = validateSync(vars, { stopAtFirstError: true });
+  const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+  problems.push(...crossChecks(vars, new Set(errors.map((error) => error.property))));
   if (problems.length) throw new ConfigError(problems);
 
   const usingSandbox = vars.IAMPORT_IMP_KEY === undefined;
@@ -157,8 +158,8 @@ function declaredOnly(env: Env): Env {
   return out;
 }
 
-/** Rules across variables, checked on values the schema accepted. */
-function crossChecks(vars: EnvironmentVariables): string[] {
+/** Rules across variables, checked on values the schema accepted (`invalid`: the others). */
+function crossChecks(vars: EnvironmentVariables, invalid: Set<string>): string[] {
   const problems: string[] = [];
   const hasKey = vars.IAMPORT_IMP_KEY !== undefined;
   if (hasKey !== (vars.IAMPORT_IMP_SECRET !== undefined)) {
@@ -167,14 +168,14 @@ function crossChecks(vars: EnvironmentVariables): string[] {
   if (!hasKey && vars.NODE_ENV === 'production') {
     problems.push('IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET are required when NODE_ENV=production');
   }
-  if (vars.DATABASE_URL !== undefined && (vars.PII_ENCRYPTION_KEYS === undefined || vars.PII_HMAC_KEY === undefined)) {
+  if (vars.DATABASE_URL !== undefined && !invalid.has('DATABASE_URL') && (vars.PII_ENCRYPTION_KEYS === undefined || vars.PII_HMAC_KEY === undefined)) {
     problems.push(
       'PII_ENCRYPTION_KEYS and PII_HMAC_KEY are required with DATABASE_URL ' +
         '(keys are only generated automatically for the embedded database)',
     );
   }
   const { IAMPORT_TIMEOUT_MS: timeout, IAMPORT_CALL_DEADLINE_MS: deadline } = vars;
-  if (typeof timeout === 'number' && typeof deadline === 'number' && deadline < timeout) {
+  if (!invalid.has('IAMPORT_TIMEOUT_MS') && !invalid.has('IAMPORT_CALL_DEADLINE_MS') && deadline < timeout) {
     problems.push(`IAMPORT_CALL_DEADLINE_MS (${deadline}) must be >= IAMPORT_TIMEOUT_MS (${timeout})`);
   }
   return problems;
