@@ -9,7 +9,8 @@
 #   docker run --rm -p 3000:3000 --env-file .env iamport-identity-backend
 #   docker run --rm -p 4010:4010 -e SANDBOX_HOST=0.0.0.0 iamport-identity-backend node dist/apps/iamport-sandbox/src/main.js
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the active LTS (the api also runs on 20.19+ and 22; CI tests 20 and 24).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: all dependencies, then `npm run build` (nest build, nest-cli.json) -> dist/
 FROM ${NODE_IMAGE} AS build

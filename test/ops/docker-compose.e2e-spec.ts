@@ -139,8 +139,8 @@ describe('Dockerfile', () => {
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
 
-  it('is multi-stage on node:20-bookworm-slim: build (npm ci + npm run build), production deps, runtime', () => {
-    expect(instructions).toContain('ARG NODE_IMAGE=node:20-bookworm-slim');
+  it('is multi-stage on node:24-bookworm-slim: build (npm ci + npm run build), production deps, runtime', () => {
+    expect(instructions).toContain('ARG NODE_IMAGE=node:24-bookworm-slim');
     const stages = instructions.filter((l) => l.startsWith('FROM ')).map((l) => l.split(/\s+/).pop());
     expect(stages).toEqual(['build', 'deps', 'runtime']);
     const buildStage = instructions.slice(instructions.indexOf('FROM ${NODE_IMAGE} AS build'), instructions.indexOf('FROM ${NODE_IMAGE} AS deps'));

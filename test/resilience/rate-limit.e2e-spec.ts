@@ -163,7 +163,7 @@ describe('rate limits shared through Redis', () => {
   it('falls back to per-instance memory, without errors or stalls, when Redis does not answer', async () => {
     const app = await startLimiterApp({
       adapter: 'fastify',
-      env: { REDIS_URL: 'redis://127.0.0.1:1', OTP_SEND_LIMIT_PER_PHONE: '5' },
+      env: { REDIS_URL: 'redis://127.0.0.1:1', OTP_SEND_LIMIT_PER_PHONE: '5', RATE_LIMIT_ON_REDIS_FAILURE: 'local' },
     });
     apps.push(app);
     const started = Date.now();

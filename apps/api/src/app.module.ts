@@ -13,21 +13,22 @@ import { IamportModule } from '@app/iamport';
 import { PiiModule } from '@app/pii';
 import { UserModule } from '@app/user';
 import type { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/app-config.module';
 import { APP_CONFIG } from './config/app-config.provider';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './observability/metrics.module';
 import { MetricsService } from './observability/metrics.service';
 import { ObservabilityModule } from './observability/observability.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { createRedisConnection } from './redis/redis-connection';
-import { RedisModule } from './redis/redis.module';
+import { createRedisConnection, type RedisConnection } from './redis/redis-connection';
+import { REDIS_CONNECTION, RedisModule } from './redis/redis.module';
 import { iamportTokenStoreFor } from './redis/redis-token-store';
 import type { ApiRuntime } from './runtime';
 
 export interface AppModuleOptions {
   config: AppConfig;
   runtime: ApiRuntime;
-  /** Where the JSON log lines go instead of stdout (tests capture them). */
+  /** Where the log lines go instead of stdout, as JSON whatever LOG_FORMAT says (tests capture them). */
   logDestination?: DestinationStream;
 }
 
@@ -45,7 +46,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ObservabilityModule.forRoot({ level: config.logLevel, pretty: config.logPretty, destination: logDestination }),
+        // ConfigModule (global) with the validated AppConfig; the factories below inject APP_CONFIG.
+        AppConfigModule.forRoot(config),
+        ObservabilityModule.forRoot({ level: config.logLevel, format: logDestination ? 'json' : config.logFormat, destination: logDestination }),
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(runtime.database),
           dataSourceFactory: async (options) => {
@@ -67,8 +70,8 @@ export class AppModule {
         IamportModule.forRootAsync({
           isGlobal: true,
           imports: [MetricsModule],
-          inject: [MetricsService],
-          useFactory: (metrics: MetricsService) => ({
+          inject: [APP_CONFIG, MetricsService, REDIS_CONNECTION],
+          useFactory: (config: AppConfig, metrics: MetricsService, redis: RedisConnection | null) => ({
             baseUrl: config.iamport.baseUrl,
             impKey: config.iamport.impKey,
             impSecret: config.iamport.impSecret,
@@ -78,11 +81,11 @@ export class AppModule {
             onCall: (event) => metrics.recordUpstreamCall(event),
           }),
         }),
-        HealthModule.forRoot({ url: config.redisUrl }),
+        HealthModule.forRoot({ url: config.redisUrl, rateLimitOnRedisFailure: config.rateLimitOnRedisFailure }),
         CertificationModule.forRootAsync({
           imports: [MetricsModule],
-          inject: [MetricsService],
-          useFactory: (metrics: MetricsService) => ({
+          inject: [APP_CONFIG, MetricsService],
+          useFactory: (config: AppConfig, metrics: MetricsService) => ({
             otpTtlSeconds: config.otp.ttlSeconds,
             otpMaxAttempts: config.otp.maxAttempts,
             verificationTokenTtlSeconds: config.verificationTokenTtlSeconds,
@@ -103,11 +106,9 @@ export class AppModule {
         }),
       ],
       providers: [
-        { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [APP_CONFIG],
     };
   }
 }

@@ -14,7 +14,7 @@ import { setupOpenApi } from './openapi';
 export interface CreateApiOptions extends AppModuleOptions {
   /**
    * Nest's application logger. Unset (production): the nestjs-pino Logger, so Nest's own lines
-   * and every `Logger` of the services are pino JSON lines (or pretty with LOG_PRETTY).
+   * and every `Logger` of the services are pino lines (LOG_FORMAT: pretty or JSON).
    * A test may pass its own LoggerService, or `false`; the request log lines are pino's either
    * way (LOG_LEVEL, `logDestination`).
    */

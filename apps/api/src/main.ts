@@ -19,8 +19,8 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  // Lines written before the application exists are pino lines too (JSON, or pretty).
-  Logger.overrideLogger(new BootLogger(createRootPino({ level: config.logLevel, pretty: config.logPretty })));
+  // Lines written before the application exists are pino lines too (LOG_FORMAT: pretty or JSON).
+  Logger.overrideLogger(new BootLogger(createRootPino({ level: config.logLevel, format: config.logFormat })));
   if (config.iamport.usingSandbox) {
     logger.warn(`No IAMPORT_IMP_KEY: using the local sandbox at ${config.iamport.baseUrl} as upstream`);
   }

@@ -1,19 +1,27 @@
 import { resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { EnvironmentVariables, type AGE_MODES, type LOG_FORMATS, type LOG_LEVELS, type REDIS_FAILURE_MODES } from './env.schema';
 
-export type AgeMode = 'international' | 'calendar-year';
+export type AgeMode = (typeof AGE_MODES)[number];
+export type LogFormat = (typeof LOG_FORMATS)[number];
+/** What the rate limiter does while Redis does not answer (see rate-limit/redis-failure.ts). */
+export type RedisFailureMode = (typeof REDIS_FAILURE_MODES)[number];
 
 /**
  * The api's whole configuration, read from the environment once at boot and validated into
- * this typed object. Every problem is reported at once and boot stops (fail fast); values are
- * never echoed for secret variables.
+ * this typed object (`loadAppConfig`; provided through @nestjs/config by AppConfigModule).
+ * Every problem is reported at once and boot stops; values are never echoed for secret variables.
  */
 export interface AppConfig {
   nodeEnv: string;
   port: number;
   host: string;
   dataDir: string;
-  logLevel: string;
-  /** Pretty, human-readable logs (a terminal); JSON lines otherwise. */
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** LOG_FORMAT: pino-pretty lines (a developer's terminal) or JSON lines. */
+  logFormat: LogFormat;
+  /** `logFormat === 'pretty'`. */
   logPretty: boolean;
   trustProxy: boolean;
   database: {
@@ -26,6 +34,8 @@ export interface AppConfig {
   redisUrl: string | null;
   /** Prefix of every Redis key this api writes (rate-limit counters, token cache). */
   redisKeyPrefix: string;
+  /** RATE_LIMIT_ON_REDIS_FAILURE for every limit; null: fail-closed for OTP sends, local for the rest. */
+  rateLimitOnRedisFailure: RedisFailureMode | null;
   iamport: {
     baseUrl: string;
     impKey: string;
@@ -67,135 +77,106 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-export function loadAppConfig(env: Env = process.env): AppConfig {
+/** What the defaults depend on besides the environment. */
+export interface ConfigHost {
+  /** Whether stdout is a terminal (LOG_FORMAT's default). */
+  stdoutIsTTY: boolean;
+}
+
+/**
+ * Validates the environment against the schema (env.schema.ts) and maps it to `AppConfig`.
+ * @throws ConfigError listing every problem, values of URLs and keys never shown.
+ */
+export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdoutIsTTY: Boolean(process.stdout.isTTY) }): AppConfig {
+  const vars = plainToInstance(EnvironmentVariables, declaredOnly(env), { exposeDefaultValues: true });
+  const errors = validateSync(vars, { stopAtFirstError: true });
+  const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+  problems.push(...crossChecks(vars, new Set(errors.map((error) => error.property))));
+  if (problems.length) throw new ConfigError(problems);
+
+  const usingSandbox = vars.IAMPORT_IMP_KEY === undefined;
+  const production = vars.NODE_ENV === 'production';
+  const logFormat = vars.LOG_FORMAT ?? (vars.LOG_PRETTY !== undefined ? (vars.LOG_PRETTY ? 'pretty' : 'json') : host.stdoutIsTTY && !production ? 'pretty' : 'json');
+  return {
+    nodeEnv: vars.NODE_ENV,
+    port: vars.PORT,
+    host: vars.HOST,
+    dataDir: resolve(vars.DATA_DIR),
+    logLevel: vars.LOG_LEVEL,
+    logFormat,
+    logPretty: logFormat === 'pretty',
+    trustProxy: vars.TRUST_PROXY,
+    database: {
+      url: vars.DATABASE_URL ?? null,
+      poolSize: vars.DATABASE_POOL_SIZE,
+      preparedStatements: vars.DATABASE_PREPARED_STATEMENTS,
+    },
+    redisUrl: vars.REDIS_URL ?? null,
+    redisKeyPrefix: vars.REDIS_KEY_PREFIX,
+    rateLimitOnRedisFailure: vars.RATE_LIMIT_ON_REDIS_FAILURE ?? null,
+    iamport: {
+      baseUrl: vars.IAMPORT_BASE_URL ?? (usingSandbox ? `http://127.0.0.1:${vars.SANDBOX_PORT}` : 'https://api.iamport.kr'),
+      impKey: vars.IAMPORT_IMP_KEY ?? 'sandbox_imp_key',
+      impSecret: vars.IAMPORT_IMP_SECRET ?? 'sandbox_imp_secret',
+      timeoutMs: vars.IAMPORT_TIMEOUT_MS,
+      callDeadlineMs: vars.IAMPORT_CALL_DEADLINE_MS,
+      usingSandbox,
+      company: vars.IAMPORT_COMPANY ?? null,
+    },
+    pii: { encryptionKeys: vars.PII_ENCRYPTION_KEYS ?? null, hmacKey: vars.PII_HMAC_KEY ?? null },
+    otp: {
+      ttlSeconds: vars.OTP_TTL_SECONDS,
+      maxAttempts: vars.OTP_MAX_ATTEMPTS,
+      sendLimitPerPhone: vars.OTP_SEND_LIMIT_PER_PHONE,
+      sendLimitPerIp: vars.OTP_SEND_LIMIT_PER_IP,
+      confirmLimitPerIp: vars.OTP_CONFIRM_LIMIT_PER_IP,
+    },
+    signupLimitPerIp: vars.SIGNUP_LIMIT_PER_IP,
+    verificationTokenTtlSeconds: vars.VERIFICATION_TOKEN_TTL_SECONDS,
+    agePolicy: { minAge: vars.AGE_POLICY_MIN_AGE, mode: vars.AGE_POLICY_MODE },
+    redirect: {
+      successUrl: vars.CERTIFICATION_REDIRECT_SUCCESS_URL ?? null,
+      failureUrl: vars.CERTIFICATION_REDIRECT_FAILURE_URL ?? null,
+    },
+    admin: { apiKeys: vars.ADMIN_API_KEYS },
+    retention: { unusedVerificationDays: vars.RETENTION_UNUSED_VERIFICATION_DAYS },
+    shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
+  };
+}
+
+const DECLARED = new Set(Object.keys(new EnvironmentVariables()));
+
+/**
+ * Only the schema's variables (not the whole process environment) go through the transformer;
+ * an empty one is left out, so its default applies.
+ */
+function declaredOnly(env: Env): Env {
+  const out: Env = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (DECLARED.has(name) && value !== undefined && value.trim() !== '') out[name] = value;
+  }
+  return out;
+}
+
+/** Rules across variables, checked on values the schema accepted (`invalid`: the others). */
+function crossChecks(vars: EnvironmentVariables, invalid: Set<string>): string[] {
   const problems: string[] = [];
-  const str = (name: string): string | null => {
-    const v = env[name];
-    return v === undefined || v.trim() === '' ? null : v.trim();
-  };
-  const int = (name: string, def: number, min: number, max: number): number => {
-    const raw = str(name);
-    if (raw === null) return def;
-    if (!/^\d+$/.test(raw)) {
-      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-      return def;
-    }
-    const n = Number(raw);
-    if (n < min || n > max) problems.push(`${name} must be between ${min} and ${max} (got ${n})`);
-    return n;
-  };
-  const bool = (name: string, def: boolean): boolean => {
-    const raw = str(name);
-    if (raw === null) return def;
-    if (/^(1|true|yes|on)$/i.test(raw)) return true;
-    if (/^(0|false|no|off)$/i.test(raw)) return false;
-    problems.push(`${name} must be true or false (got "${raw}")`);
-    return def;
-  };
-  const url = (name: string, protocols: string[]): string | null => {
-    const raw = str(name);
-    if (raw === null) return null;
-    try {
-      const u = new URL(raw);
-      if (!protocols.includes(u.protocol)) throw new Error('protocol');
-      return raw;
-    } catch {
-      // Never echo the value: a database or Redis URL can carry a password.
-      problems.push(`${name} must be a ${protocols.join(' or ')} URL`);
-      return null;
-    }
-  };
-
-  const nodeEnv = str('NODE_ENV') ?? 'development';
-  const production = nodeEnv === 'production';
-
-  const impKey = str('IAMPORT_IMP_KEY');
-  const impSecret = str('IAMPORT_IMP_SECRET');
-  if ((impKey === null) !== (impSecret === null)) {
+  const hasKey = vars.IAMPORT_IMP_KEY !== undefined;
+  if (hasKey !== (vars.IAMPORT_IMP_SECRET !== undefined)) {
     problems.push('IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET must be set together');
   }
-  const usingSandbox = impKey === null;
-  if (usingSandbox && production) {
+  if (!hasKey && vars.NODE_ENV === 'production') {
     problems.push('IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET are required when NODE_ENV=production');
   }
-  const sandboxPort = int('SANDBOX_PORT', 4010, 1, 65535);
-  const iamportBaseUrl =
-    url('IAMPORT_BASE_URL', ['http:', 'https:']) ??
-    (usingSandbox ? `http://127.0.0.1:${sandboxPort}` : 'https://api.iamport.kr');
-
-  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
-  const encryptionKeys = str('PII_ENCRYPTION_KEYS');
-  const hmacKey = str('PII_HMAC_KEY');
-  if (databaseUrl !== null && (encryptionKeys === null || hmacKey === null)) {
+  if (vars.DATABASE_URL !== undefined && !invalid.has('DATABASE_URL') && (vars.PII_ENCRYPTION_KEYS === undefined || vars.PII_HMAC_KEY === undefined)) {
     problems.push(
       'PII_ENCRYPTION_KEYS and PII_HMAC_KEY are required with DATABASE_URL ' +
         '(keys are only generated automatically for the embedded database)',
     );
   }
-
-  const mode = (str('AGE_POLICY_MODE') ?? 'international') as AgeMode;
-  if (mode !== 'international' && mode !== 'calendar-year') {
-    problems.push(`AGE_POLICY_MODE must be "international" or "calendar-year" (got "${mode}")`);
+  const { IAMPORT_TIMEOUT_MS: timeout, IAMPORT_CALL_DEADLINE_MS: deadline } = vars;
+  if (!invalid.has('IAMPORT_TIMEOUT_MS') && !invalid.has('IAMPORT_CALL_DEADLINE_MS') && deadline < timeout) {
+    problems.push(`IAMPORT_CALL_DEADLINE_MS (${deadline}) must be >= IAMPORT_TIMEOUT_MS (${timeout})`);
   }
-
-  const config: AppConfig = {
-    nodeEnv,
-    port: int('PORT', 3000, 0, 65535),
-    host: str('HOST') ?? '0.0.0.0',
-    dataDir: resolve(str('DATA_DIR') ?? './.data'),
-    logLevel: str('LOG_LEVEL') ?? 'info',
-    logPretty: bool('LOG_PRETTY', false),
-    trustProxy: bool('TRUST_PROXY', false),
-    database: {
-      url: databaseUrl,
-      poolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
-      preparedStatements: bool('DATABASE_PREPARED_STATEMENTS', true),
-    },
-    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
-    redisKeyPrefix: redisKeyPrefix(str('REDIS_KEY_PREFIX'), problems),
-    iamport: {
-      baseUrl: iamportBaseUrl,
-      impKey: impKey ?? 'sandbox_imp_key',
-      impSecret: impSecret ?? 'sandbox_imp_secret',
-      timeoutMs: int('IAMPORT_TIMEOUT_MS', 5000, 100, 60000),
-      callDeadlineMs: int('IAMPORT_CALL_DEADLINE_MS', 12000, 1000, 60000),
-      usingSandbox,
-      company: str('IAMPORT_COMPANY'),
-    },
-    pii: { encryptionKeys, hmacKey },
-    otp: {
-      ttlSeconds: int('OTP_TTL_SECONDS', 180, 30, 600),
-      maxAttempts: int('OTP_MAX_ATTEMPTS', 5, 1, 10),
-      sendLimitPerPhone: int('OTP_SEND_LIMIT_PER_PHONE', 5, 1, 1000),
-      sendLimitPerIp: int('OTP_SEND_LIMIT_PER_IP', 20, 1, 100000),
-      confirmLimitPerIp: int('OTP_CONFIRM_LIMIT_PER_IP', 60, 1, 100000),
-    },
-    signupLimitPerIp: int('SIGNUP_LIMIT_PER_IP', 30, 1, 100000),
-    verificationTokenTtlSeconds: int('VERIFICATION_TOKEN_TTL_SECONDS', 1800, 60, 86400),
-    agePolicy: { minAge: int('AGE_POLICY_MIN_AGE', 14, 0, 150), mode },
-    redirect: {
-      successUrl: url('CERTIFICATION_REDIRECT_SUCCESS_URL', ['http:', 'https:']),
-      failureUrl: url('CERTIFICATION_REDIRECT_FAILURE_URL', ['http:', 'https:']),
-    },
-    admin: { apiKeys: str('ADMIN_API_KEYS') ?? '' },
-    retention: { unusedVerificationDays: int('RETENTION_UNUSED_VERIFICATION_DAYS', 30, 1, 3650) },
-    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10000, 0, 120000),
-  };
-  if (config.iamport.callDeadlineMs < config.iamport.timeoutMs) {
-    problems.push(
-      `IAMPORT_CALL_DEADLINE_MS (${config.iamport.callDeadlineMs}) must be >= IAMPORT_TIMEOUT_MS (${config.iamport.timeoutMs})`,
-    );
-  }
-  if (problems.length) throw new ConfigError(problems);
-  return config;
-}
-
-/** `REDIS_KEY_PREFIX`: default `iamport-backend:`; letters, digits and `:_.-`, 1-64 characters. */
-function redisKeyPrefix(raw: string | null, problems: string[]): string {
-  if (raw === null) return 'iamport-backend:';
-  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(raw)) {
-    problems.push('REDIS_KEY_PREFIX must be 1-64 characters of letters, digits and ":_.-"');
-    return 'iamport-backend:';
-  }
-  return raw;
+  return problems;
 }

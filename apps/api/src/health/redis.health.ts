@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
-import { HealthIndicatorService, type HealthCheckAttempt } from '@nestjs/terminus';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
+import type { RedisFailureMode } from '../config/app-config';
+import { redisFailureModes } from '../rate-limit/redis-failure';
 
 /** Options of the Redis readiness check (HealthModule.forRoot). */
 export const REDIS_HEALTH_OPTIONS = Symbol.for('iamport-backend.redis-health-options');
@@ -8,6 +10,8 @@ export const REDIS_HEALTH_OPTIONS = Symbol.for('iamport-backend.redis-health-opt
 export interface RedisHealthOptions {
   /** REDIS_URL; null: no Redis configured, no check. */
   url: string | null;
+  /** RATE_LIMIT_ON_REDIS_FAILURE (null: the per-limit default), reported while Redis is down. */
+  rateLimitOnRedisFailure?: RedisFailureMode | null;
 }
 
 /**
@@ -25,6 +29,7 @@ interface RedisConnectionLike {
  * `PING` on Redis, when REDIS_URL is set. Uses the application's own Redis connection when there
  * is one (what the rate limiter and token cache use is what gets checked); otherwise a dedicated
  * connection of its own, opened lazily on the first check. The URL is never logged or reported.
+ * Down, the detail says what the rate limits do meanwhile (`rate_limits`: fail-closed or local).
  */
 @Injectable()
 export class RedisHealthIndicator implements OnModuleDestroy {
@@ -41,14 +46,22 @@ export class RedisHealthIndicator implements OnModuleDestroy {
     return this.options.url !== null;
   }
 
-  pingCheck<const Key extends string>(key: Key, timeoutMs = 1000): HealthCheckAttempt<Key> {
-    return this.indicators
-      .check(key)
+  async pingCheck<const Key extends string>(key: Key, timeoutMs = 1000): Promise<HealthIndicatorResult<Key>> {
+    const session = this.indicators.check(key);
+    const result = await session
       .attempt(async () => {
         const answer = await this.client().ping();
         if (answer !== 'PONG') throw new Error('unexpected answer to PING');
       })
       .withTimeout(timeoutMs);
+    if (result[key].status === 'up') return result;
+    // Our own message: the client's error text can name the host.
+    const modes = redisFailureModes(this.options.rateLimitOnRedisFailure ?? null);
+    return session.down({
+      message: 'Redis does not answer',
+      responseTime: result[key].responseTime,
+      rate_limits: modes,
+    });
   }
 
   private client(): Pick<Redis, 'ping'> {

@@ -5,19 +5,16 @@ import { pino, stdSerializers, type DestinationStream, type Logger as PinoInstan
 import pinoPretty from 'pino-pretty';
 import { requestIdOf } from '@app/common';
 import { buildPiiRedactPaths, isSensitiveKey, PII_REDACTED, redactObject, redactUrl } from '@app/pii';
+import { LOG_LEVELS } from '../config/env.schema';
 
-/** pino's levels plus `silent`; LOG_LEVEL must be one of them. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export { LOG_LEVELS };
 
 export interface LoggingSettings {
   /** LOG_LEVEL. */
   level: string;
-  /** LOG_PRETTY: human-readable lines (pino-pretty) instead of JSON lines. */
-  pretty: boolean;
-  /**
-   * Where the lines go instead of stdout (tests capture the JSON lines with it). When given,
-   * the lines are always JSON, whatever `pretty` says.
-   */
+  /** LOG_FORMAT: human-readable lines (pino-pretty) or JSON lines. */
+  format: 'pretty' | 'json';
+  /** Where the lines go instead of stdout (tests capture them). */
   destination?: DestinationStream;
 }
 
@@ -88,14 +85,19 @@ export function createRootPino(settings: LoggingSettings): PinoInstance {
       err: serializeError,
     },
   };
-  return pino(options, settings.destination ?? stdoutDestination(settings.pretty));
+  return pino(options, destinationOf(settings));
 }
 
-function stdoutDestination(pretty: boolean): DestinationStream {
-  if (pretty) {
+/**
+ * pino-pretty as an in-process stream (no worker thread), after pino's redaction and
+ * serializers: a pretty line carries exactly what the JSON line would.
+ */
+function destinationOf({ format, destination }: LoggingSettings): DestinationStream {
+  if (format === 'pretty') {
     return pinoPretty({
       sync: true,
-      colorize: Boolean(process.stdout.isTTY),
+      destination: destination ?? 1,
+      colorize: destination === undefined && Boolean(process.stdout.isTTY),
       translateTime: 'SYS:HH:MM:ss.l',
       // `[Context] message (request id)`; a request line as `POST /users -> 201 in 12 ms`
       ignore: 'pid,hostname,context,request_id,req,res,responseTime',
@@ -110,11 +112,19 @@ function stdoutDestination(pretty: boolean): DestinationStream {
     });
   }
   // Synchronous writes: a line written right before process.exit (a failed boot) is not lost.
-  return pino.destination({ dest: 1, sync: true });
+  return destination ?? pino.destination({ dest: 1, sync: true });
 }
 
 interface RawRequest extends IncomingMessage {
   originalUrl?: string;
+}
+
+/** `?imp_uid=` (the redirect's): an imp_uid identifies a person's verification. */
+const IMP_UID_PARAM = /([?&]imp_?uid=)[^&]*/gi;
+
+/** `redactUrl`, and the value of an `imp_uid` query parameter. */
+function redactLoggedUrl(url: string): string {
+  return redactUrl(url).replace(IMP_UID_PARAM, `$1${PII_REDACTED}`);
 }
 
 /**
@@ -125,7 +135,7 @@ interface RawRequest extends IncomingMessage {
 function serializeRequest(req: RawRequest): Record<string, unknown> {
   if (!req || typeof req !== 'object') return {};
   const url = typeof req.originalUrl === 'string' ? req.originalUrl : req.url;
-  return { id: req.id, method: req.method, url: typeof url === 'string' ? redactUrl(url) : undefined };
+  return { id: req.id, method: req.method, url: typeof url === 'string' ? redactLoggedUrl(url) : undefined };
 }
 
 /** Only the status code: no headers (Set-Cookie), no body. */
@@ -167,6 +177,19 @@ export interface RequestLogContext {
 interface LoggedRequest {
   method: string;
   url: string;
+  /** The matched route's pattern (`/certifications/otp/confirm/:imp_uid`); unset when none matched. */
+  routeOptions?: { url?: string };
+}
+
+/**
+ * The URL a request line shows: the route's pattern with the raw query string, so path
+ * parameters (an imp_uid) are never written; the raw path when no route matched.
+ */
+function requestLineUrl(request: LoggedRequest): string {
+  const pattern = request.routeOptions?.url;
+  if (!pattern) return request.url;
+  const query = request.url.indexOf('?');
+  return query === -1 ? pattern : pattern + request.url.slice(query);
 }
 interface LoggedReply {
   statusCode: number;
@@ -184,8 +207,8 @@ interface HookHost {
  *   and the error body's `request_id`), so every Nest `Logger` line written while handling it
  *   carries that id;
  * - `onResponse`: one line per answer, `request completed` (info) or `request failed` (error,
- *   for a 5xx), with `request_id`, `req` (id, method, URL with sensitive query values
- *   redacted), `res` (status code) and `responseTime` (ms); skipped when the level is disabled
+ *   for a 5xx), with `request_id`, `req` (id, method, the route pattern and the query with its
+ *   sensitive values redacted), `res` (status code) and `responseTime` (ms); skipped when the level is disabled
  *   (LOG_LEVEL=warn: only the 5xx lines) and for /health and /metrics.
  * This replaces nestjs-pino's pino-http middleware, which runs through @fastify/middie and the
  * Nest middleware chain on every request: head-to-head in the signup bench (npm run bench),
@@ -203,7 +226,7 @@ export function installRequestLogging(fastify: HookHost, root: PinoInstance, con
       root[level](
         {
           [REQUEST_ID_LOG_KEY]: id,
-          req: { id, method: request.method, url: request.url },
+          req: { id, method: request.method, url: requestLineUrl(request) },
           res: { statusCode: reply.statusCode },
           responseTime: Math.round(reply.elapsedTime),
         },

@@ -6,6 +6,9 @@ import { REDIS_CONNECTION } from '../redis/redis.module';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RATE_LIMIT_RULES, rateLimitRules } from './rate-limit.rules';
 import { RATE_LIMIT_STORAGE, RateLimitService } from './rate-limit.service';
+import { MetricsModule } from '../observability/metrics.module';
+import { MetricsService } from '../observability/metrics.service';
+import { RedisFailurePolicy } from './redis-failure';
 import { createThrottlerStorage } from './sliding-window.store';
 
 /**
@@ -21,12 +24,14 @@ export class RateLimitModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: RateLimitModule,
+      imports: [MetricsModule],
       providers: [
         { provide: RATE_LIMIT_RULES, useValue: rateLimitRules(config) },
         {
           provide: RATE_LIMIT_STORAGE,
-          inject: [REDIS_CONNECTION],
-          useFactory: (redis: RedisConnection | null) => createThrottlerStorage(redis),
+          inject: [REDIS_CONNECTION, MetricsService],
+          useFactory: (redis: RedisConnection | null, metrics: MetricsService) =>
+            createThrottlerStorage(redis, new RedisFailurePolicy(config.rateLimitOnRedisFailure, metrics.registry)),
         },
         RateLimitService,
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -1,4 +1,7 @@
-import { MemorySlidingWindowStore, SlidingWindowThrottlerStorage } from './sliding-window.store';
+import { Registry } from 'prom-client';
+import type { RedisConnection } from '../redis/redis-connection';
+import { RateLimitUnavailableError, RedisFailurePolicy } from './redis-failure';
+import { MemorySlidingWindowStore, RedisSlidingWindowStore, SlidingWindowThrottlerStorage } from './sliding-window.store';
 
 describe('MemorySlidingWindowStore', () => {
   let now = 1_000_000;
@@ -64,6 +67,60 @@ describe('SlidingWindowThrottlerStorage', () => {
     expect(await storage.increment('k', 60_000, 1)).toMatchObject({ isBlocked: true, totalHits: 2, timeToBlockExpire: 1 });
     now = 1_000;
     expect(await storage.increment('k', 60_000, 1)).toMatchObject({ isBlocked: true, timeToBlockExpire: 59 });
+    storage.onApplicationShutdown();
+  });
+});
+
+/** A Redis connection whose every command fails, as while Redis is down. */
+class DownRedis {
+  readonly prefix = 'test:';
+  readonly client = {
+    defineCommand: () => undefined,
+    rateLimitHit: async () => {
+      throw Object.assign(new Error('Connection is closed.'), { name: 'Error' });
+    },
+  };
+  async close(): Promise<void> {}
+}
+
+describe('RedisSlidingWindowStore while Redis is down', () => {
+  const decisions = async (registry: Registry) =>
+    Object.fromEntries((await registry.getSingleMetric('rate_limit_redis_failure_decisions_total')!.get()).values.map((v) => [v.labels.mode, v.value]));
+
+  function storeWith(configured: 'fail-closed' | 'local' | null) {
+    const registry = new Registry();
+    const memory = new MemorySlidingWindowStore();
+    const store = new RedisSlidingWindowStore(new DownRedis() as unknown as RedisConnection, memory, new RedisFailurePolicy(configured, registry));
+    return { store, memory, registry };
+  }
+
+  it('by default refuses OTP sends (fail-closed) and counts the other limits in memory, and counts each decision', async () => {
+    const { store, memory, registry } = storeWith(null);
+    await expect(store.hit('k1', 60_000, 5, 'otp-request-ip')).rejects.toBeInstanceOf(RateLimitUnavailableError);
+    await expect(store.hit('k2', 60_000, 5, 'otp-request-phone')).rejects.toMatchObject({ code: 'RATE_LIMIT_UNAVAILABLE', status: 503 });
+    expect(await store.hit('k3', 60_000, 1, 'signup-ip')).toMatchObject({ allowed: true, count: 1 });
+    expect(await store.hit('k3', 60_000, 1, 'signup-ip')).toMatchObject({ allowed: false });
+    expect(await decisions(registry)).toEqual({ 'fail-closed': 2, local: 2 });
+    memory.close();
+  });
+
+  it('applies an explicit RATE_LIMIT_ON_REDIS_FAILURE to every limit', async () => {
+    const local = storeWith('local');
+    expect(await local.store.hit('k', 60_000, 5, 'otp-request-phone')).toMatchObject({ allowed: true });
+    expect(await decisions(local.registry)).toEqual({ 'fail-closed': 0, local: 1 });
+    local.memory.close();
+
+    const closed = storeWith('fail-closed');
+    await expect(closed.store.hit('k', 60_000, 5, 'signup-ip')).rejects.toBeInstanceOf(RateLimitUnavailableError);
+    expect(await decisions(closed.registry)).toEqual({ 'fail-closed': 1, local: 0 });
+    closed.memory.close();
+  });
+
+  it('passes the limit name through the throttler storage interface', async () => {
+    const { store, memory } = storeWith(null);
+    const storage = new SlidingWindowThrottlerStorage(store, memory);
+    await expect(storage.increment('k', 60_000, 5, 0, 'otp-request-ip')).rejects.toBeInstanceOf(RateLimitUnavailableError);
+    expect(await storage.increment('k', 60_000, 5, 0, 'confirm-ip')).toMatchObject({ isBlocked: false, totalHits: 1 });
     storage.onApplicationShutdown();
   });
 });

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { RedisConnection } from '../redis/redis-connection';
+import { RateLimitUnavailableError, RedisFailurePolicy } from './redis-failure';
 
 /** The outcome of one hit on a sliding-window counter. */
 export interface WindowHit {
@@ -18,7 +19,8 @@ export interface WindowHit {
  * (a fixed one lets 2x through at a boundary). Refused hits are not recorded, so retrying does not extend the wait.
  */
 export interface SlidingWindowStore {
-  hit(key: string, windowMs: number, limit: number): Promise<WindowHit>;
+  /** `limitName`: the rule the hit is for (what to do when the shared counter fails depends on it). */
+  hit(key: string, windowMs: number, limit: number, limitName?: string): Promise<WindowHit>;
 }
 
 /** Per-process store (no REDIS_URL, or Redis unavailable). Idle keys are swept every minute. */
@@ -93,13 +95,14 @@ export class RedisSlidingWindowStore implements SlidingWindowStore {
 
   constructor(
     private readonly redis: RedisConnection,
-    /** Used while Redis fails: limits then hold per instance instead of not at all. */
+    /** Used while Redis fails for the limits that are `local` then: they hold per instance. */
     private readonly fallback: SlidingWindowStore,
+    private readonly onFailure: RedisFailurePolicy = new RedisFailurePolicy(null),
   ) {
     redis.client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
   }
 
-  async hit(key: string, windowMs: number, limit: number): Promise<WindowHit> {
+  async hit(key: string, windowMs: number, limit: number, limitName?: string): Promise<WindowHit> {
     try {
       const client = this.redis.client as unknown as {
         rateLimitHit(key: string, windowMs: number, limit: number, nonce: string): Promise<[number, number, number]>;
@@ -112,12 +115,18 @@ export class RedisSlidingWindowStore implements SlidingWindowStore {
       );
       return { count: Number(count), allowed: Number(allowed) === 1, retryAfterMs: Number(retryAfterMs) };
     } catch (error) {
+      const mode = this.onFailure.decide(limitName);
       const now = Date.now();
       if (now - this.lastFallbackLog > 10_000) {
         this.lastFallbackLog = now;
-        this.logger.warn(`Redis rate-limit counter failed (${(error as Error).name}); counting in this instance's memory meanwhile`);
+        this.logger.warn(
+          `Redis rate-limit counter failed (${(error as Error).name}); meanwhile ${
+            this.onFailure.configured ? `every limit is ${this.onFailure.configured}` : 'OTP sends are refused (fail-closed), other limits count in this instance\'s memory'
+          }`,
+        );
       }
-      return this.fallback.hit(key, windowMs, limit);
+      if (mode === 'fail-closed') throw new RateLimitUnavailableError();
+      return this.fallback.hit(key, windowMs, limit, limitName);
     }
   }
 }
@@ -136,8 +145,9 @@ export class SlidingWindowThrottlerStorage implements ThrottlerStorage {
     this.memory?.close();
   }
 
-  async increment(key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
-    const hit = await this.store.hit(key, ttl, limit);
+  /** @throws RateLimitUnavailableError when the counter cannot be read and the limit is fail-closed. */
+  async increment(key: string, ttl: number, limit: number, _blockDuration?: number, throttlerName?: string): Promise<ThrottlerStorageRecord> {
+    const hit = await this.store.hit(key, ttl, limit, throttlerName);
     const seconds = Math.max(1, Math.ceil(hit.retryAfterMs / 1000));
     return {
       totalHits: hit.count,
@@ -148,7 +158,8 @@ export class SlidingWindowThrottlerStorage implements ThrottlerStorage {
   }
 }
 
-export function createThrottlerStorage(redis: RedisConnection | null): SlidingWindowThrottlerStorage {
+/** `onRedisFailure`: what each limit does while Redis fails (default: RATE_LIMIT_ON_REDIS_FAILURE unset). */
+export function createThrottlerStorage(redis: RedisConnection | null, onRedisFailure?: RedisFailurePolicy): SlidingWindowThrottlerStorage {
   const memory = new MemorySlidingWindowStore();
-  return new SlidingWindowThrottlerStorage(redis ? new RedisSlidingWindowStore(redis, memory) : memory, memory);
+  return new SlidingWindowThrottlerStorage(redis ? new RedisSlidingWindowStore(redis, memory, onRedisFailure) : memory, memory);
 }
