@@ -3,7 +3,15 @@ import { BlindIndex, PiiCipher, generateKeyMaterial } from '@app/pii';
 import { CertificationNotFoundError } from './admin.errors';
 import type { AdminRequestContext } from './admin-request';
 import { AdminCertificationsService } from './admin-certifications.service';
-import { InMemoryAuditLog, InMemoryCertifications, InMemoryDatabase, certificationRow } from './testing/in-memory-stores';
+import { CertificationRecords } from './certification-records';
+import {
+  InMemoryAccounts,
+  InMemoryAuditLog,
+  InMemoryCertifications,
+  InMemoryDatabase,
+  InMemoryUpstreamDeletions,
+  certificationRow,
+} from './testing/in-memory-stores';
 
 const keys = generateKeyMaterial();
 const ctx: AdminRequestContext = { principal: { keyId: 'ops', scopes: new Set(['pii:reveal']) }, clientIp: null, requestId: 'req-9' };
@@ -22,7 +30,8 @@ describe('AdminCertificationsService', () => {
     db = new InMemoryDatabase();
     certifications = new InMemoryCertifications();
     audit = new InMemoryAuditLog();
-    service = new AdminCertificationsService(db, certifications, audit, cipher, blindIndex);
+    const records = new CertificationRecords(certifications, new InMemoryAccounts(), new InMemoryUpstreamDeletions());
+    service = new AdminCertificationsService(db, certifications, records, audit, cipher, blindIndex);
   });
 
   it('turns the query into the filter: Seoul dates, phone blind index, one row more than the page', async () => {
@@ -49,7 +58,7 @@ describe('AdminCertificationsService', () => {
   });
 
   it('pages newest first with a cursor that continues after the last row', async () => {
-    for (let day = 1; day <= 3; day++) certifications.rows.push(certificationRow({ created_at: new Date(`2026-01-0${day}T00:00:00Z`) }));
+    for (let day = 1; day <= 3; day++) certifications.rows.push(certificationRow({ createdAt: new Date(`2026-01-0${day}T00:00:00Z`) }));
     const first = await service.list({ limit: 2 });
     expect(first.items.map((i) => i.created_at)).toEqual(['2026-01-03T00:00:00.000Z', '2026-01-02T00:00:00.000Z']);
     const second = await service.list({ limit: 2, cursor: first.next_cursor! });
@@ -58,13 +67,13 @@ describe('AdminCertificationsService', () => {
   });
 
   it('masks by default; a reveal decrypts and writes its audit row in the same transaction', async () => {
-    const row = certificationRow({ name_enc: cipher.encrypt('홍길동'), phone_enc: cipher.encrypt('01012345678'), ci_enc: cipher.encrypt('CI==') });
+    const row = certificationRow({ nameEnc: cipher.encrypt('홍길동'), phoneEnc: cipher.encrypt('01012345678'), ciEnc: cipher.encrypt('CI==') });
     certifications.rows.push(row);
-    expect(await service.get(row.imp_uid)).toMatchObject({ name: expect.not.stringMatching(/^홍길동$/), revealed: false });
+    expect(await service.get(row.impUid)).toMatchObject({ name: expect.not.stringMatching(/^홍길동$/), revealed: false });
     expect(audit.entries).toEqual([]);
-    expect(await service.reveal(row.imp_uid, ctx)).toMatchObject({ name: '홍길동', phone: '01012345678', ci: 'CI==', revealed: true });
+    expect(await service.reveal(row.impUid, ctx)).toMatchObject({ name: '홍길동', phone: '01012345678', ci: 'CI==', revealed: true });
     expect(audit.entries).toEqual([
-      expect.objectContaining({ action: 'certification.reveal', subjectId: row.imp_uid, keyId: 'ops', requestId: 'req-9', tx: expect.anything() }),
+      expect.objectContaining({ action: 'certification.reveal', subjectId: row.impUid, keyId: 'ops', requestId: 'req-9', tx: expect.anything() }),
     ]);
   });
 

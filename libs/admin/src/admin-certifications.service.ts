@@ -1,13 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Database } from '@app/common';
 import { BlindIndex, PiiCipher } from '@app/pii';
-import type { CertificationFlow, CertificationStatus } from '@app/certification';
-import { normalizePhone } from '@app/certification';
+import {
+  CertificationRepository,
+  normalizePhone,
+  type CertificationFlow,
+  type CertificationStatus,
+  type CertificationStore,
+} from '@app/certification';
 import { CertificationNotFoundError, invalidField } from './admin.errors';
 import { ADMIN_DATABASE } from './admin.constants';
 import type { AdminRequestContext } from './admin-request';
+import { CertificationRecords } from './certification-records';
 import { decodeCursor, encodeCursor } from './cursor';
-import { AdminCertificationQueries, type AdminCertificationStore } from './repositories/certification-queries.repository';
 import { AuditLogRepository, type AuditLogStore } from './repositories/audit-log.repository';
 import { toDetail, toListItem, type CertificationDetail, type CertificationListItem } from './views';
 
@@ -35,7 +40,8 @@ export class AdminCertificationsService {
 
   constructor(
     @Inject(ADMIN_DATABASE) private readonly db: Pick<Database, 'transaction'>,
-    @Inject(AdminCertificationQueries) private readonly certifications: AdminCertificationStore,
+    @Inject(CertificationRepository) private readonly certifications: Pick<CertificationStore, 'list'>,
+    private readonly records: CertificationRecords,
     @Inject(AuditLogRepository) private readonly audit: AuditLogStore,
     private readonly cipher: PiiCipher,
     private readonly blindIndex: BlindIndex,
@@ -67,15 +73,15 @@ export class AdminCertificationsService {
     return {
       items: page.map((row) => toListItem(row, this.cipher, this.logger)),
       next_cursor:
-        rows.length > query.limit && last ? encodeCursor('certifications', { t: last.cursor_t, id: last.id }) : null,
+        rows.length > query.limit && last ? encodeCursor('certifications', { t: last.cursorT, id: last.id }) : null,
     };
   }
 
   /** One verification, masked. @throws CertificationNotFoundError */
   async get(impUid: string): Promise<CertificationDetail> {
-    const row = await this.certifications.findByImpUid(impUid, false);
-    if (!row) throw new CertificationNotFoundError();
-    return toDetail(row, this.cipher, this.logger, false);
+    const record = await this.records.find(impUid, { withIdentity: false });
+    if (!record) throw new CertificationNotFoundError();
+    return toDetail(record, this.cipher, this.logger, false);
   }
 
   /**
@@ -83,15 +89,15 @@ export class AdminCertificationsService {
    * row are one transaction: no reveal without its audit row. @throws CertificationNotFoundError
    */
   async reveal(impUid: string, ctx: AdminRequestContext): Promise<CertificationDetail> {
-    const row = await this.db.transaction(async (tx) => {
-      const found = await this.certifications.findByImpUid(impUid, true, tx);
+    const record = await this.db.transaction(async (tx) => {
+      const found = await this.records.find(impUid, { withIdentity: true, tx });
       if (!found) throw new CertificationNotFoundError();
       await this.audit.record(
         {
           keyId: ctx.principal.keyId,
           action: 'certification.reveal',
           subjectType: 'certification',
-          subjectId: found.imp_uid,
+          subjectId: found.certification.impUid,
           result: 'ok',
           clientIp: ctx.clientIp,
           requestId: ctx.requestId,
@@ -100,7 +106,7 @@ export class AdminCertificationsService {
       );
       return found;
     });
-    return toDetail(row, this.cipher, this.logger, true);
+    return toDetail(record, this.cipher, this.logger, true);
   }
 }
 

@@ -5,11 +5,14 @@ import { CertificationNotFoundError } from './admin.errors';
 import { resolveAdminOptions } from './admin.options';
 import type { AdminRequestContext } from './admin-request';
 import { AdminErasureService } from './admin-erasure.service';
+import { CertificationRecords } from './certification-records';
 import {
+  InMemoryAccounts,
   InMemoryAuditLog,
   InMemoryCertifications,
   InMemoryDatabase,
   InMemoryUpstreamDeletions,
+  InMemoryVerificationTokens,
   certificationRow,
 } from './testing/in-memory-stores';
 
@@ -32,6 +35,7 @@ describe('AdminErasureService', () => {
 
   let db: InMemoryDatabase;
   let certifications: InMemoryCertifications;
+  let tokens: InMemoryVerificationTokens;
   let deletions: InMemoryUpstreamDeletions;
   let audit: InMemoryAuditLog;
   let upstream: FakeUpstream;
@@ -40,36 +44,39 @@ describe('AdminErasureService', () => {
   beforeEach(() => {
     db = new InMemoryDatabase();
     certifications = new InMemoryCertifications();
+    tokens = new InMemoryVerificationTokens();
     deletions = new InMemoryUpstreamDeletions();
     audit = new InMemoryAuditLog();
     upstream = new FakeUpstream();
     const options = resolveAdminOptions({ apiKeys: '', clock: () => NOW, upstreamRetryBaseDelayMs: 1_000, upstreamRetryMaxDelayMs: 4_000 });
+    const records = new CertificationRecords(certifications, new InMemoryAccounts(), deletions);
     service = new AdminErasureService(
-      options, db, certifications, deletions, audit, upstream as unknown as IamportClient, PiiCipher.fromConfig(generateKeyMaterial().encryptionKeys),
+      options, db, certifications, tokens, records, deletions, audit, upstream as unknown as IamportClient, PiiCipher.fromConfig(generateKeyMaterial().encryptionKeys),
     );
   });
 
   it('erases in one transaction (tombstone, outbox row, audit row), then deletes upstream at once', async () => {
-    const row = certificationRow({ name_enc: 'x', ci_enc: 'y' });
+    const row = certificationRow({ nameEnc: 'x', ciEnc: 'y' });
     certifications.rows.push(row);
-    const tombstone = await service.erase(row.imp_uid, ctx);
+    const tombstone = await service.erase(row.impUid, ctx);
     expect(db.committed).toBe(1);
     const [lock, erase] = certifications.writes;
     expect(erase.tx).toBe(lock.tx);
     expect(audit.entries).toEqual([
-      expect.objectContaining({ action: 'certification.erase', subjectId: row.imp_uid, result: 'ok', keyId: 'ops', occurredAt: NOW, tx: lock.tx }),
+      expect.objectContaining({ action: 'certification.erase', subjectId: row.impUid, result: 'ok', keyId: 'ops', occurredAt: NOW, tx: lock.tx }),
     ]);
-    expect(certifications.tokensExpired).toEqual([row.id]);
-    expect(upstream.deleted).toEqual([row.imp_uid]);
-    expect(tombstone).toMatchObject({ imp_uid: row.imp_uid, erased: true, name: null, birthday: null, revealed: false });
-    expect(await deletions.isCompleted(row.imp_uid)).toBe(true);
+    expect(tokens.expired).toEqual([row.id]);
+    expect(tokens.transactions).toEqual([lock.tx]);
+    expect(upstream.deleted).toEqual([row.impUid]);
+    expect(tombstone).toMatchObject({ imp_uid: row.impUid, erased: true, name: null, birthday: null, revealed: false });
+    expect(await deletions.isCompleted(row.impUid)).toBe(true);
   });
 
   it('is idempotent: erasing again is audited as already_erased and queues nothing new', async () => {
     const row = certificationRow();
     certifications.rows.push(row);
-    await service.erase(row.imp_uid, ctx);
-    await service.erase(row.imp_uid, ctx);
+    await service.erase(row.impUid, ctx);
+    await service.erase(row.impUid, ctx);
     expect(audit.entries.map((e) => e.result)).toEqual(['ok', 'already_erased']);
     expect(deletions.rows).toHaveLength(1);
     expect(upstream.deleted).toHaveLength(1);

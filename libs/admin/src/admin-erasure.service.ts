@@ -1,12 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Database } from '@app/common';
+import {
+  CertificationRepository,
+  VerificationTokenRepository,
+  type CertificationStore,
+  type VerificationTokenStore,
+} from '@app/certification';
 import { IamportApiError, IamportCircuitOpenError, IamportClient, IamportError } from '@app/iamport';
 import { PiiCipher } from '@app/pii';
 import { CertificationNotFoundError } from './admin.errors';
 import { ADMIN_DATABASE, ADMIN_RESOLVED_OPTIONS } from './admin.constants';
 import type { ResolvedAdminOptions } from './admin.options';
 import type { AdminRequestContext } from './admin-request';
-import { AdminCertificationQueries, type AdminCertificationStore } from './repositories/certification-queries.repository';
+import { CertificationRecords } from './certification-records';
 import { AuditLogRepository, type AuditLogStore } from './repositories/audit-log.repository';
 import {
   UpstreamDeletionRepository,
@@ -40,7 +46,9 @@ export class AdminErasureService {
   constructor(
     @Inject(ADMIN_RESOLVED_OPTIONS) private readonly options: ResolvedAdminOptions,
     @Inject(ADMIN_DATABASE) private readonly db: Pick<Database, 'transaction'>,
-    @Inject(AdminCertificationQueries) private readonly certifications: AdminCertificationStore,
+    @Inject(CertificationRepository) private readonly certifications: Pick<CertificationStore, 'lockByImpUid' | 'erasePii'>,
+    @Inject(VerificationTokenRepository) private readonly tokens: Pick<VerificationTokenStore, 'expireUnused'>,
+    private readonly records: CertificationRecords,
     @Inject(UpstreamDeletionRepository) private readonly deletions: UpstreamDeletionStore,
     @Inject(AuditLogRepository) private readonly audit: AuditLogStore,
     private readonly iamport: IamportClient,
@@ -55,10 +63,14 @@ export class AdminErasureService {
   async erase(impUid: string, ctx: AdminRequestContext): Promise<CertificationDetail> {
     const now = this.options.clock();
     await this.db.transaction(async (tx) => {
-      const row = await this.certifications.lockForErase(impUid, tx);
+      const row = await this.certifications.lockByImpUid(impUid, tx);
       if (!row) throw new CertificationNotFoundError();
       const already = row.piiErasedAt !== null;
-      if (!already) await this.certifications.erasePii([row.id], now, tx);
+      if (!already) {
+        await this.certifications.erasePii([row.id], now, tx);
+        // An erased verification cannot sign up: its unused tokens expire with it.
+        await this.tokens.expireUnused([row.id], now, tx);
+      }
       // Also for an erased row (e.g. by retention without upstream deletion): the operator asked
       // for the upstream copy to go too. A row already queued or done is left as it is.
       await this.deletions.enqueue([row.impUid], 'admin', now, tx);
@@ -77,7 +89,7 @@ export class AdminErasureService {
       );
     });
     await this.attemptUpstreamDeletion(impUid);
-    const tombstone = await this.certifications.findByImpUid(impUid, false);
+    const tombstone = await this.records.find(impUid, { withIdentity: false });
     if (!tombstone) throw new CertificationNotFoundError(); // deleted meanwhile by something else
     return toDetail(tombstone, this.cipher, this.logger, false);
   }

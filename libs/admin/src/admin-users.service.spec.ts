@@ -29,6 +29,9 @@ class InMemoryUsers implements UserStore {
     this.byIdCalls.push(id);
     return this.accounts.find((a) => a.user.id === id) ?? null;
   }
+  async findIdByCertificationId(certificationId: string): Promise<string | null> {
+    return this.accounts.find((a) => a.user.certificationId === certificationId)?.user.id ?? null;
+  }
   async findByCiBidxAudited(ciBidx: string, audit: CiLookupAudit): Promise<UserWithCertification | null> {
     const found = this.accounts.find((a) => a.user.ciBidx === ciBidx) ?? null;
     this.lookups.push({ ciBidx, audit, found: found !== null });

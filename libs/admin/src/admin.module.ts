@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { CertificationEntity, VerificationTokenEntity } from '@app/certification';
+import {
+  CertificationEntity,
+  CertificationRepository,
+  VerificationTokenEntity,
+  VerificationTokenRepository,
+} from '@app/certification';
 import { Database } from '@app/common';
 import { UserEntity, UserRepository } from '@app/user';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { AdminCertificationsService } from './admin-certifications.service';
+import { CertificationRecords } from './certification-records';
 import { AdminErasureService } from './admin-erasure.service';
 import { AdminJobs } from './admin-jobs';
 import { AdminKeyService } from './admin-key.service';
@@ -20,7 +26,6 @@ import { AdminAuditLogController } from './http/admin-audit-log.controller';
 import { AdminCertificationsController } from './http/admin-certifications.controller';
 import { AdminUsersController } from './http/admin-users.controller';
 import { AuditLogRepository } from './repositories/audit-log.repository';
-import { AdminCertificationQueries } from './repositories/certification-queries.repository';
 import { UpstreamDeletionRepository } from './repositories/upstream-deletion.repository';
 import { RetentionService } from './retention.service';
 
@@ -55,9 +60,12 @@ const repository = <T>(token: new (db: Database) => T) => ({
     { provide: ADMIN_DATABASE, useFactory: (dataSource: DataSource) => new Database(dataSource), inject: [getDataSourceToken()] },
     repository(AuditLogRepository),
     repository(UpstreamDeletionRepository),
-    repository(AdminCertificationQueries),
-    // The users table's owner, on the admin's DataSource: no dependency on the host's UserModule.
+    // The owners' repositories of certifications, verification_tokens and users, on the admin's
+    // DataSource: no dependency on the host's CertificationModule or UserModule.
+    repository(CertificationRepository),
+    repository(VerificationTokenRepository),
     repository(UserRepository),
+    CertificationRecords,
     AdminKeyService,
     AdminAuthGuard,
     AuditLogService,

@@ -6,6 +6,7 @@ import {
   InMemoryCertifications,
   InMemoryDatabase,
   InMemoryUpstreamDeletions,
+  InMemoryVerificationTokens,
   certificationRow,
 } from './testing/in-memory-stores';
 
@@ -24,13 +25,13 @@ describe('RetentionService', () => {
       apiKeys: '', clock: () => NOW, unusedVerificationDays: 30, retentionBatchSize: 2, retentionDeletesUpstream: deletesUpstream,
     });
     certifications.rows.push(
-      certificationRow({ created_at: daysAgo(40) }),
-      certificationRow({ created_at: daysAgo(35), status: 'expired' }),
-      certificationRow({ created_at: daysAgo(31) }),
-      certificationRow({ created_at: daysAgo(50), status: 'used' }),
-      certificationRow({ created_at: daysAgo(10) }),
+      certificationRow({ createdAt: daysAgo(40) }),
+      certificationRow({ createdAt: daysAgo(35), status: 'expired' }),
+      certificationRow({ createdAt: daysAgo(31) }),
+      certificationRow({ createdAt: daysAgo(50), status: 'used' }),
+      certificationRow({ createdAt: daysAgo(10) }),
     );
-    return { db, certifications, deletions, audit, service: new RetentionService(options, db, certifications, deletions, audit) };
+    return { db, certifications, deletions, audit, service: new RetentionService(options, db, certifications, new InMemoryVerificationTokens(), deletions, audit) };
   };
 
   it('erases unused verifications older than the limit in batches, one audit row each, and queues their upstream deletion', async () => {
@@ -39,8 +40,8 @@ describe('RetentionService', () => {
     const run = await service.run();
     expect(run).toEqual({ cutoff: daysAgo(30).toISOString(), days: 30, erased: 3, upstream_queued: 3, batches: 2 });
     expect(db.committed).toBe(2);
-    expect(certifications.rows.filter((r) => r.pii_erased_at !== null)).toHaveLength(3);
-    expect(certifications.rows.find((r) => r.status === 'used')!.pii_erased_at).toBeNull();
+    expect(certifications.rows.filter((r) => r.piiErasedAt !== null)).toHaveLength(3);
+    expect(certifications.rows.find((r) => r.status === 'used')!.piiErasedAt).toBeNull();
     expect(deletions.rows.map((r) => r.reason)).toEqual(['retention', 'retention', 'retention']);
     expect(audit.entries).toHaveLength(3);
     expect(audit.entries.every((e) => e.keyId === RETENTION_ACTOR && e.action === 'certification.retention_erase' && e.tx)).toBe(true);

@@ -1,8 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Database } from '@app/common';
+import {
+  CertificationRepository,
+  VerificationTokenRepository,
+  type CertificationStore,
+  type VerificationTokenStore,
+} from '@app/certification';
 import { ADMIN_DATABASE, ADMIN_RESOLVED_OPTIONS } from './admin.constants';
 import type { ResolvedAdminOptions } from './admin.options';
-import { AdminCertificationQueries, type AdminCertificationStore } from './repositories/certification-queries.repository';
 import { AuditLogRepository, type AuditLogStore } from './repositories/audit-log.repository';
 import { UpstreamDeletionRepository, type UpstreamDeletionStore } from './repositories/upstream-deletion.repository';
 
@@ -32,7 +37,9 @@ export class RetentionService {
   constructor(
     @Inject(ADMIN_RESOLVED_OPTIONS) private readonly options: ResolvedAdminOptions,
     @Inject(ADMIN_DATABASE) private readonly db: Pick<Database, 'transaction'>,
-    @Inject(AdminCertificationQueries) private readonly certifications: AdminCertificationStore,
+    @Inject(CertificationRepository)
+    private readonly certifications: Pick<CertificationStore, 'countUnusedCreatedBefore' | 'lockUnusedCreatedBefore' | 'erasePii'>,
+    @Inject(VerificationTokenRepository) private readonly tokens: Pick<VerificationTokenStore, 'expireUnused'>,
     @Inject(UpstreamDeletionRepository) private readonly deletions: UpstreamDeletionStore,
     @Inject(AuditLogRepository) private readonly audit: AuditLogStore,
   ) {}
@@ -44,7 +51,7 @@ export class RetentionService {
 
   /** How many verifications a run at `now` would erase. */
   async countEligible(now: Date = this.options.clock()): Promise<number> {
-    return this.certifications.countRetentionEligible(this.cutoff(now));
+    return this.certifications.countUnusedCreatedBefore(this.cutoff(now));
   }
 
   /** Erases what is due at `now` (default: the clock). */
@@ -60,8 +67,9 @@ export class RetentionService {
     for (;;) {
       const at = this.options.clock();
       const erased = await this.db.transaction(async (tx) => {
-        const ids = await this.certifications.lockRetentionBatch(cutoff, this.options.retentionBatchSize, tx);
+        const ids = await this.certifications.lockUnusedCreatedBefore(cutoff, this.options.retentionBatchSize, tx);
         const impUids = await this.certifications.erasePii(ids, at, tx);
+        await this.tokens.expireUnused(ids, at, tx);
         if (this.options.retentionDeletesUpstream) await this.deletions.enqueue(impUids, 'retention', at, tx);
         await this.audit.recordMany(
           {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { maskName, maskPhone, type PiiCipher } from '@app/pii';
-import type { CertificationFlow, CertificationStatus } from '@app/certification';
-import type { CertificationRow } from './repositories/certification-queries.repository';
+import type { Certification, CertificationFlow, CertificationStatus } from '@app/certification';
+import type { CertificationRecord } from './certification-records';
 
 /** An item of `GET /admin/certifications`. No CI, no DI, name and phone masked. */
 export interface CertificationListItem {
@@ -50,11 +50,11 @@ export function decryptForDisplay(cipher: PiiCipher, token: string | null, impUi
   }
 }
 
-export function toListItem(row: CertificationRow, cipher: PiiCipher, logger: Logger): CertificationListItem {
-  const name = decryptForDisplay(cipher, row.name_enc, row.imp_uid, logger);
-  const phone = decryptForDisplay(cipher, row.phone_enc, row.imp_uid, logger);
+export function toListItem(row: Certification, cipher: PiiCipher, logger: Logger): CertificationListItem {
+  const name = decryptForDisplay(cipher, row.nameEnc, row.impUid, logger);
+  const phone = decryptForDisplay(cipher, row.phoneEnc, row.impUid, logger);
   return {
-    imp_uid: row.imp_uid,
+    imp_uid: row.impUid,
     flow: row.flow,
     status: row.status,
     name: name === null ? null : maskName(name),
@@ -63,43 +63,44 @@ export function toListItem(row: CertificationRow, cipher: PiiCipher, logger: Log
     gender: row.gender,
     foreigner: row.foreigner,
     carrier: row.carrier,
-    created_at: row.created_at.toISOString(),
-    certified_at: iso(row.certified_at),
-    used: row.status === 'used' || row.used_at !== null,
-    erased: row.pii_erased_at !== null,
+    created_at: row.createdAt.toISOString(),
+    certified_at: iso(row.certifiedAt),
+    used: row.status === 'used' || row.usedAt !== null,
+    erased: row.piiErasedAt !== null,
   };
 }
 
 export function toDetail(
-  row: CertificationRow,
+  record: CertificationRecord,
   cipher: PiiCipher,
   logger: Logger,
   reveal: boolean,
 ): CertificationDetail {
+  const { certification: row, upstreamDeletion: deletion } = record;
   const base = toListItem(row, cipher, logger);
   const detail: CertificationDetail = {
     ...base,
-    merchant_uid: row.merchant_uid,
-    updated_at: row.updated_at.toISOString(),
-    used_at: iso(row.used_at),
-    erased_at: iso(row.pii_erased_at),
-    user_id: row.user_id ?? null,
+    merchant_uid: row.merchantUid,
+    updated_at: row.updatedAt.toISOString(),
+    used_at: iso(row.usedAt),
+    erased_at: iso(row.piiErasedAt),
+    user_id: record.userId,
     upstream_deletion:
-      row.upstream_attempts === null || row.upstream_attempts === undefined
+      deletion === null
         ? null
         : {
-            status: row.upstream_completed_at ? 'done' : 'pending',
-            attempts: row.upstream_attempts,
-            next_attempt_at: row.upstream_completed_at ? null : iso(row.upstream_next_attempt_at),
+            status: deletion.completedAt ? 'done' : 'pending',
+            attempts: deletion.attempts,
+            next_attempt_at: deletion.completedAt ? null : iso(deletion.nextAttemptAt),
           },
     revealed: reveal,
   };
   if (reveal) {
     // Strict: a reveal that silently showed null for a broken value would mislead the operator.
-    detail.name = row.name_enc === null ? null : cipher.decrypt(row.name_enc);
-    detail.phone = row.phone_enc === null ? null : cipher.decrypt(row.phone_enc);
-    detail.ci = row.ci_enc ? cipher.decrypt(row.ci_enc) : null;
-    detail.di = row.di_enc ? cipher.decrypt(row.di_enc) : null;
+    detail.name = row.nameEnc === null ? null : cipher.decrypt(row.nameEnc);
+    detail.phone = row.phoneEnc === null ? null : cipher.decrypt(row.phoneEnc);
+    detail.ci = row.ciEnc ? cipher.decrypt(row.ciEnc) : null;
+    detail.di = row.diEnc ? cipher.decrypt(row.diEnc) : null;
   }
   return detail;
 }

@@ -30,6 +30,8 @@ export {
   CertificationRepository,
   type Certification,
   type CertificationStore,
+  type CertificationListFilter,
+  type ListedCertification,
   type PendingValues,
   type VerifiedValues,
 } from './repositories/certification.repository';

@@ -93,6 +93,10 @@ class InMemoryUserStore implements UserStore {
     return user ? { user, certification: null } : null;
   }
 
+  async findIdByCertificationId(certificationId: string): Promise<string | null> {
+    return [...this.users.values()].find((u) => u.certificationId === certificationId)?.id ?? null;
+  }
+
   async findByCiBidxAudited(ciBidx: string, _audit: CiLookupAudit): Promise<UserWithCertification | null> {
     const user = [...this.users.values()].find((u) => u.ciBidx === ciBidx);
     return user ? { user, certification: null } : null;

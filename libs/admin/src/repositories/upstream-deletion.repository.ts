@@ -8,6 +8,13 @@ export interface ClaimedDeletion {
   attempts: number;
 }
 
+/** Where the upstream deletion of one imp_uid stands. */
+export interface UpstreamDeletionState {
+  attempts: number;
+  nextAttemptAt: Date;
+  completedAt: Date | null;
+}
+
 /** What services need of the upstream_deletions outbox (in-memory fakes implement it in unit specs). */
 export interface UpstreamDeletionStore {
   /** Outbox rows due at `at`; an imp_uid already queued (or done) is left as it is. */
@@ -16,6 +23,8 @@ export interface UpstreamDeletionStore {
   claim(now: Date, leaseUntil: Date, impUid?: string): Promise<ClaimedDeletion | null>;
   /** True when the imp_uid's deletion is done (false when pending or never queued). */
   isCompleted(impUid: string): Promise<boolean>;
+  /** The imp_uid's deletion, or null when never queued. */
+  findState(impUid: string, tx?: Transaction): Promise<UpstreamDeletionState | null>;
   reschedule(id: string, nextAttemptAt: Date, lastError: string): Promise<void>;
   complete(id: string, at: Date, note: string | null): Promise<void>;
 }
@@ -61,6 +70,16 @@ export class UpstreamDeletionRepository implements UpstreamDeletionStore {
       [impUid],
     );
     return Boolean(rows[0]?.completed_at);
+  }
+
+  async findState(impUid: string, tx?: Transaction): Promise<UpstreamDeletionState | null> {
+    const rows = await this.db.query<{ attempts: number; next_attempt_at: Date; completed_at: Date | null }>(
+      `SELECT attempts, next_attempt_at, completed_at FROM upstream_deletions WHERE imp_uid = $1`,
+      [impUid],
+      tx,
+    );
+    const row = rows[0];
+    return row ? { attempts: row.attempts, nextAttemptAt: row.next_attempt_at, completedAt: row.completed_at } : null;
   }
 
   async reschedule(id: string, nextAttemptAt: Date, lastError: string): Promise<void> {

@@ -2,13 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Transaction } from '@app/common';
 import type { UpstreamDeletionReason } from '../entities/upstream-deletion.entity';
-import type { AuditEntry, AuditLogFilter, AuditLogStore, AuditRecord } from '../repositories/audit-log.repository';
 import type {
-  AdminCertificationStore,
+  Certification,
   CertificationListFilter,
-  CertificationRow,
-} from '../repositories/certification-queries.repository';
-import type { ClaimedDeletion, UpstreamDeletionStore } from '../repositories/upstream-deletion.repository';
+  CertificationStore,
+  ListedCertification,
+  VerificationTokenStore,
+} from '@app/certification';
+import type { UserStore } from '@app/user';
+import type { AuditEntry, AuditLogFilter, AuditLogStore, AuditRecord } from '../repositories/audit-log.repository';
+import type { ClaimedDeletion, UpstreamDeletionState, UpstreamDeletionStore } from '../repositories/upstream-deletion.repository';
 
 /** Runs the work at once; `open` is the transaction in progress, `committed` counts the ones that returned. */
 export class InMemoryDatabase implements Pick<Database, 'transaction'> {
@@ -28,86 +31,122 @@ export class InMemoryDatabase implements Pick<Database, 'transaction'> {
   }
 }
 
-export function certificationRow(overrides: Partial<CertificationRow> = {}): CertificationRow {
-  const created = overrides.created_at ?? new Date('2026-01-01T00:00:00Z');
+export function certificationRow(overrides: Partial<Certification> = {}): Certification {
+  const created = overrides.createdAt ?? new Date('2026-01-01T00:00:00Z');
   return {
     id: randomUUID(),
-    imp_uid: `imp_${Math.random().toString().slice(2, 14)}`,
-    merchant_uid: null,
+    impUid: `imp_${Math.random().toString().slice(2, 14)}`,
+    merchantUid: null,
     flow: 'otp',
     status: 'verified',
-    name_enc: null,
-    phone_enc: null,
-    ci_enc: null,
-    di_enc: null,
+    otpAttempts: 0,
+    otpExpiresAt: null,
+    nameEnc: null,
+    phoneEnc: null,
+    phoneBidx: null,
+    ciEnc: null,
+    ciBidx: null,
+    diEnc: null,
     birthday: '1990-01-01',
     gender: 'male',
     foreigner: false,
     carrier: 'SKT',
-    created_at: created,
-    updated_at: created,
-    certified_at: created,
-    used_at: null,
-    pii_erased_at: null,
-    cursor_t: created.toISOString().replace('Z', '000Z'),
+    createdAt: created,
+    updatedAt: created,
+    certifiedAt: created,
+    usedAt: null,
+    piiErasedAt: null,
     ...overrides,
   };
 }
 
-export class InMemoryCertifications implements AdminCertificationStore {
-  readonly rows: CertificationRow[] = [];
-  readonly filters: CertificationListFilter[] = [];
-  /** Certification ids whose unused tokens were expired. */
-  readonly tokensExpired: string[] = [];
-  readonly writes: Array<{ op: string; tx: Transaction }> = [];
+/** The part of CertificationRepository the admin services use. */
+export type AdminCertificationReads = Pick<
+  CertificationStore,
+  'list' | 'findByImpUid' | 'lockByImpUid' | 'erasePii' | 'countUnusedCreatedBefore' | 'lockUnusedCreatedBefore'
+>;
 
-  async list(filter: CertificationListFilter): Promise<CertificationRow[]> {
+export class InMemoryCertifications implements AdminCertificationReads {
+  readonly rows: Certification[] = [];
+  readonly filters: CertificationListFilter[] = [];
+  readonly writes: Array<{ op: string; tx: Transaction }> = [];
+  /** Transactions of the reads made by imp_uid (undefined: on the pool). */
+  readonly reads: Array<Transaction | undefined> = [];
+
+  async list(filter: CertificationListFilter): Promise<ListedCertification[]> {
     this.filters.push(filter);
     return this.rows
+      .map((r) => ({ ...r, cursorT: r.createdAt.toISOString().replace('Z', '000Z') }))
       .filter((r) => filter.status === undefined || r.status === filter.status)
-      .filter((r) => !filter.before || r.cursor_t < filter.before.t || (r.cursor_t === filter.before.t && r.id < filter.before.id))
-      .sort((a, b) => (a.cursor_t === b.cursor_t ? (a.id < b.id ? 1 : -1) : a.cursor_t < b.cursor_t ? 1 : -1))
+      .filter((r) => !filter.before || r.cursorT < filter.before.t || (r.cursorT === filter.before.t && r.id < filter.before.id))
+      .sort((a, b) => (a.cursorT === b.cursorT ? (a.id < b.id ? 1 : -1) : a.cursorT < b.cursorT ? 1 : -1))
       .slice(0, filter.limit);
   }
 
-  async findByImpUid(impUid: string, withIdentity: boolean): Promise<CertificationRow | null> {
-    const row = this.rows.find((r) => r.imp_uid === impUid);
-    if (!row) return null;
-    return withIdentity ? { ...row } : { ...row, ci_enc: undefined, di_enc: undefined };
+  async findByImpUid(impUid: string, tx?: Transaction): Promise<Certification | null> {
+    this.reads.push(tx);
+    const row = this.rows.find((r) => r.impUid === impUid);
+    return row ? { ...row } : null;
   }
 
-  async lockForErase(impUid: string, tx: Transaction): Promise<{ id: string; impUid: string; piiErasedAt: Date | null } | null> {
+  async lockByImpUid(impUid: string, tx: Transaction): Promise<Certification | null> {
     this.writes.push({ op: 'lock', tx });
-    const row = this.rows.find((r) => r.imp_uid === impUid);
-    return row ? { id: row.id, impUid: row.imp_uid, piiErasedAt: row.pii_erased_at } : null;
+    const row = this.rows.find((r) => r.impUid === impUid);
+    return row ? { ...row } : null;
   }
 
   async erasePii(ids: readonly string[], at: Date, tx: Transaction): Promise<string[]> {
     this.writes.push({ op: 'erase', tx });
     const erased: string[] = [];
     for (const row of this.rows) {
-      if (!ids.includes(row.id) || row.pii_erased_at !== null) continue;
-      Object.assign(row, { name_enc: null, phone_enc: null, ci_enc: null, di_enc: null, birthday: null, gender: null, foreigner: null, carrier: null, pii_erased_at: at, updated_at: at });
-      erased.push(row.imp_uid);
+      if (!ids.includes(row.id) || row.piiErasedAt !== null) continue;
+      Object.assign(row, {
+        nameEnc: null, phoneEnc: null, phoneBidx: null, ciEnc: null, ciBidx: null, diEnc: null, birthday: null, gender: null,
+        foreigner: null, carrier: null, piiErasedAt: at, updatedAt: at,
+      });
+      erased.push(row.impUid);
     }
-    this.tokensExpired.push(...ids);
     return erased;
   }
 
-  private eligible(cutoff: Date): CertificationRow[] {
-    return this.rows.filter((r) => r.pii_erased_at === null && r.status !== 'used' && r.created_at < cutoff);
+  private eligible(cutoff: Date): Certification[] {
+    return this.rows.filter((r) => r.piiErasedAt === null && r.status !== 'used' && r.createdAt < cutoff);
   }
 
-  async countRetentionEligible(cutoff: Date): Promise<number> {
+  async countUnusedCreatedBefore(cutoff: Date): Promise<number> {
     return this.eligible(cutoff).length;
   }
 
-  async lockRetentionBatch(cutoff: Date, limit: number, tx: Transaction): Promise<string[]> {
+  async lockUnusedCreatedBefore(cutoff: Date, limit: number, tx: Transaction): Promise<string[]> {
     this.writes.push({ op: 'lock-batch', tx });
     return this.eligible(cutoff)
-      .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .slice(0, limit)
       .map((r) => r.id);
+  }
+}
+
+/** VerificationTokenRepository's expiry: records which verifications' tokens were expired, and in which transaction. */
+export class InMemoryVerificationTokens implements Pick<VerificationTokenStore, 'expireUnused'> {
+  /** Certification ids whose unused tokens were expired. */
+  readonly expired: string[] = [];
+  readonly transactions: Transaction[] = [];
+
+  async expireUnused(certificationIds: readonly string[], _at: Date, tx: Transaction): Promise<void> {
+    this.expired.push(...certificationIds);
+    this.transactions.push(tx);
+  }
+}
+
+/** UserRepository's lookup of the account made from a verification. */
+export class InMemoryAccounts implements Pick<UserStore, 'findIdByCertificationId'> {
+  /** certification id -> user id */
+  readonly byCertification = new Map<string, string>();
+  readonly reads: Array<Transaction | undefined> = [];
+
+  async findIdByCertificationId(certificationId: string, tx?: Transaction): Promise<string | null> {
+    this.reads.push(tx);
+    return this.byCertification.get(certificationId) ?? null;
   }
 }
 
@@ -123,6 +162,7 @@ interface Deletion {
 
 export class InMemoryUpstreamDeletions implements UpstreamDeletionStore {
   readonly rows: Deletion[] = [];
+  readonly stateReads: Array<Transaction | undefined> = [];
 
   async enqueue(impUids: readonly string[], reason: UpstreamDeletionReason, at: Date): Promise<void> {
     for (const impUid of impUids) {
@@ -143,6 +183,12 @@ export class InMemoryUpstreamDeletions implements UpstreamDeletionStore {
 
   async isCompleted(impUid: string): Promise<boolean> {
     return Boolean(this.rows.find((r) => r.impUid === impUid)?.completedAt);
+  }
+
+  async findState(impUid: string, tx?: Transaction): Promise<UpstreamDeletionState | null> {
+    this.stateReads.push(tx);
+    const row = this.rows.find((r) => r.impUid === impUid);
+    return row ? { attempts: row.attempts, nextAttemptAt: row.nextAttemptAt, completedAt: row.completedAt } : null;
   }
 
   async reschedule(id: string, nextAttemptAt: Date, lastError: string): Promise<void> {

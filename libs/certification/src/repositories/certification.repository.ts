@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { definePreparedStatement, isUniqueViolation, type Database, type Transaction } from '@app/common';
+import { definePreparedStatement, isUniqueViolation, preparedStatementFor, type Database, type Transaction } from '@app/common';
 import { CERTIFICATION_DATABASE } from '../certification.constants';
 import { DuplicateImpUidError } from '../certification.errors';
-import type { CertificationEntity } from '../entities/certification.entity';
+import type { CertificationEntity, CertificationFlow, CertificationStatus } from '../entities/certification.entity';
 
 /** A row of `certifications` (the entity's fields; birthday as `YYYY-MM-DD`). */
 export type Certification = Pick<CertificationEntity, keyof CertificationEntity>;
@@ -35,6 +35,27 @@ export interface PendingValues {
   otpExpiresAt: Date;
 }
 
+/** A listed Certification with its keyset cursor. */
+export interface ListedCertification extends Certification {
+  /** created_at with microseconds (`YYYY-MM-DDTHH:MM:SS.ffffffZ`): a Date would truncate it. */
+  cursorT: string;
+}
+
+/** Filters of the list; every one is an index prefix or range ending in (created_at, id). */
+export interface CertificationListFilter {
+  status?: CertificationStatus;
+  flow?: CertificationFlow;
+  /** Inclusive lower bound on created_at. */
+  from?: Date;
+  /** Exclusive upper bound on created_at. */
+  to?: Date;
+  /** Blind index of the normalised phone number. */
+  phoneBidx?: string;
+  /** Rows strictly older than this (created_at, id). */
+  before?: { t: string; id: string };
+  limit: number;
+}
+
 /**
  * What the services need of the `certifications` table (in-memory fakes implement it in unit
  * specs). Methods taking a Transaction run in it; the others on the pool (on PGlite a pool of
@@ -44,6 +65,10 @@ export interface CertificationStore {
   /** By imp_uid, unless erased. */
   findLiveByImpUid(impUid: string): Promise<Certification | null>;
   findById(id: string): Promise<Certification | null>;
+  /** By imp_uid, erased rows included. */
+  findByImpUid(impUid: string, tx?: Transaction): Promise<Certification | null>;
+  /** Newest first by (created_at, id) (the admin list). */
+  list(filter: CertificationListFilter): Promise<ListedCertification[]>;
   /** @throws DuplicateImpUidError */
   insertPending(values: PendingValues): Promise<string>;
   /** Reserves an attempt of a live, pending, unexpired OTP verification and answers it; else null. */
@@ -110,6 +135,9 @@ export function toCertification(r: Record<string, any>): Certification {
   };
 }
 
+// A JavaScript Date has milliseconds only: a truncated cursor would skip rows of the same millisecond.
+const CURSOR_T = `to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 /** The parameters $n.. of VERIFIED_SET, in its order. */
 function verifiedParams(v: VerifiedValues): unknown[] {
   return [v.nameEnc, v.phoneEnc, v.phoneBidx, v.ciEnc, v.ciBidx, v.diEnc, v.birthday, v.gender, v.foreigner, v.carrier, v.certifiedAt, v.merchantUid];
@@ -168,6 +196,38 @@ export class CertificationRepository implements CertificationStore {
   async findById(id: string): Promise<Certification | null> {
     const rows = await this.db.query<Record<string, any>>(`SELECT ${COLUMNS} FROM certifications WHERE id = $1`, [id]);
     return rows[0] === undefined ? null : toCertification(rows[0]);
+  }
+
+  async findByImpUid(impUid: string, tx?: Transaction): Promise<Certification | null> {
+    const rows = await this.db.query<Record<string, any>>(`SELECT ${COLUMNS} FROM certifications WHERE imp_uid = $1`, [impUid], tx);
+    return rows[0] === undefined ? null : toCertification(rows[0]);
+  }
+
+  list(filter: CertificationListFilter): Promise<ListedCertification[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.status !== undefined) where.push(`c.status = ${param(filter.status)}`);
+    if (filter.flow !== undefined) where.push(`c.flow = ${param(filter.flow)}`);
+    if (filter.from) where.push(`c.created_at >= ${param(filter.from.toISOString())}::timestamptz`);
+    if (filter.to) where.push(`c.created_at < ${param(filter.to.toISOString())}::timestamptz`);
+    // char(64) on both sides, or PostgreSQL compares as text and cannot use the index.
+    if (filter.phoneBidx !== undefined) where.push(`c.phone_bidx = ${param(filter.phoneBidx)}::char(64)`);
+    if (filter.before !== undefined) {
+      where.push(`(c.created_at, c.id) < (${param(filter.before.t)}::timestamptz, ${param(filter.before.id)}::uuid)`);
+    }
+    // One text per combination of filters (values are parameters): each a prepared statement.
+    const text = `SELECT ${COLUMNS}, ${CURSOR_T} AS cursor_t
+         FROM certifications c
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY c.created_at DESC, c.id DESC
+        LIMIT ${param(filter.limit)}`;
+    return this.db
+      .prepared<Record<string, any>>(preparedStatementFor('admin_list', text), params)
+      .then((rows) => rows.map((r) => ({ ...toCertification(r), cursorT: r.cursor_t })));
   }
 
   async insertPending(v: PendingValues): Promise<string> {

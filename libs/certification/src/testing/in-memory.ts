@@ -13,7 +13,14 @@ import {
 } from '../providers/identity-provider';
 import { UpstreamError, UpstreamUnavailableError } from '../certification.errors';
 import { CertificationRecorder, type TransactionRunner } from '../recording/certification-recorder';
-import type { Certification, CertificationStore, PendingValues, VerifiedValues } from '../repositories/certification.repository';
+import type {
+  Certification,
+  CertificationListFilter,
+  CertificationStore,
+  ListedCertification,
+  PendingValues,
+  VerifiedValues,
+} from '../repositories/certification.repository';
 import type { VerificationTokenStore } from '../repositories/verification-token.repository';
 
 // In-memory stand-ins for the unit specs: same interfaces, same guards, no database or network.
@@ -57,6 +64,15 @@ export class FakeCertificationRepository implements CertificationStore {
   async findById(id: string): Promise<Certification | null> {
     const row = this.rows.get(id);
     return row ? { ...row } : null;
+  }
+
+  async findByImpUid(impUid: string): Promise<Certification | null> {
+    const row = this.byImpUid(impUid);
+    return row ? { ...row } : null;
+  }
+
+  async list(filter: CertificationListFilter): Promise<ListedCertification[]> {
+    return listCertifications([...this.rows.values()], filter);
   }
 
   async insertPending(v: PendingValues): Promise<string> {
@@ -170,6 +186,21 @@ export class FakeCertificationRepository implements CertificationStore {
 }
 
 const RECORDABLE = new Set(['pending', 'locked', 'expired']);
+
+/** The list's filters and keyset order over rows in memory (a cursor has microseconds: `.mmm000Z`). */
+export function listCertifications(rows: readonly Certification[], filter: CertificationListFilter): ListedCertification[] {
+  const { before } = filter;
+  return rows
+    .map((r) => ({ ...r, cursorT: r.createdAt.toISOString().replace('Z', '000Z') }))
+    .filter((r) => filter.status === undefined || r.status === filter.status)
+    .filter((r) => filter.flow === undefined || r.flow === filter.flow)
+    .filter((r) => !filter.from || r.createdAt.getTime() >= filter.from.getTime())
+    .filter((r) => !filter.to || r.createdAt.getTime() < filter.to.getTime())
+    .filter((r) => filter.phoneBidx === undefined || r.phoneBidx === filter.phoneBidx)
+    .filter((r) => !before || r.cursorT < before.t || (r.cursorT === before.t && r.id < before.id))
+    .sort((a, b) => (a.cursorT === b.cursorT ? (a.id < b.id ? 1 : -1) : a.cursorT < b.cursorT ? 1 : -1))
+    .slice(0, filter.limit);
+}
 
 export interface FakeToken {
   certificationId: string;

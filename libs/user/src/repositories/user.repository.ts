@@ -1,4 +1,4 @@
-import { definePreparedStatement, isUniqueViolation, type Database } from '@app/common';
+import { definePreparedStatement, isUniqueViolation, type Database, type Transaction } from '@app/common';
 import type { UserEntity } from '../user.entity';
 import { AlreadyRegisteredError, VerificationUsedError } from '../user.errors';
 
@@ -52,6 +52,8 @@ export interface UserStore {
   findSignupState(tokenHash: string): Promise<SignupState | null>;
   findById(id: string): Promise<User | null>;
   findWithCertification(id: string): Promise<UserWithCertification | null>;
+  /** The account created from this verification, if any. */
+  findIdByCertificationId(certificationId: string, tx?: Transaction): Promise<string | null>;
   findByCiBidxAudited(ciBidx: string, audit: CiLookupAudit): Promise<UserWithCertification | null>;
 }
 
@@ -177,6 +179,11 @@ export class UserRepository implements UserStore {
   async findWithCertification(id: string): Promise<UserWithCertification | null> {
     const rows = await this.db.query<UserWithCertificationRow>(`${WITH_CERTIFICATION} WHERE u.id = $1::uuid`, [id]);
     return rows[0] ? toUserWithCertification(rows[0]) : null;
+  }
+
+  async findIdByCertificationId(certificationId: string, tx?: Transaction): Promise<string | null> {
+    const rows = await this.db.query<{ id: string }>(`SELECT id FROM users WHERE certification_id = $1::uuid`, [certificationId], tx);
+    return rows[0]?.id ?? null;
   }
 
   /** By the CI's blind index; also writes the `user.ci_lookup` audit row (naming the user, never the CI). */
