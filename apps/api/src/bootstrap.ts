@@ -4,8 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ValidationFailedError, requestIdOf } from '@app/common';
+import { NO_STORE, ValidationFailedError, requestIdOf } from '@app/common';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { fastifyTrustProxy } from './config/trust-proxy';
 import { installHttpMetrics } from './observability/http-metrics';
 import { installRequestLogging } from './observability/logging';
 import { MetricsService } from './observability/metrics.service';
@@ -30,7 +31,7 @@ export async function createApi(options: CreateApiOptions): Promise<NestFastifyA
     // No Nest middleware in the api (request logging is a Fastify hook): no @fastify/middie
     // pass on every request.
     skipMiddie: true,
-    trustProxy: options.config.trustProxy,
+    trustProxy: fastifyTrustProxy(options.config.trustProxy),
     bodyLimit: 64 * 1024,
     genReqId: (req: unknown) => requestIdOf(req),
     requestIdHeader: false,
@@ -52,17 +53,22 @@ export async function createApi(options: CreateApiOptions): Promise<NestFastifyA
   installRequestLogging(fastify, PinoLogger.root, await app.resolve(PinoLogger));
   installHttpMetrics(fastify, app.get(MetricsService));
   // No enableShutdownHooks(): main.ts installs a graceful shutdown (drain, then close) instead.
-  // Echo the request id on every answer (errors set it in the exception filter as well).
+  // Echo the request id on every answer (errors set it in the exception filter as well), and
+  // no-store on every answer but the Swagger UI and the OpenAPI document (docs/security.md, item 8).
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', requestIdOf(request));
+      if (!CACHEABLE_PATHS.test(request.url)) reply.header('cache-control', NO_STORE);
     });
   // OpenAPI: the Swagger UI at /docs, the document at /docs-json (built at its first request).
   setupOpenApi(app);
   return app;
 }
+
+/** The Swagger UI, its assets and the OpenAPI document: nothing personal (/metrics sets its own no-store). */
+const CACHEABLE_PATHS = /^\/docs(?:[/?#-]|$)/;
 
 /**
  * Fastify's router refuses a URL before any Nest code runs (FST_ERR_BAD_URL: a malformed
@@ -75,5 +81,6 @@ function routerRefusal(_error: unknown, request: FastifyRequest, reply: FastifyR
   void reply
     .code(error.status)
     .header('x-request-id', requestId)
+    .header('cache-control', NO_STORE)
     .send({ error: { code: error.code, message: error.message, details: error.details }, request_id: requestId });
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Ip, Param, Post, Query, Redirect } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, API_JSON_BODY_ERRORS, apiRateLimited, apiValidationFailed } from '@app/common';
-import { RateLimit } from '@app/common';
+import { JsonEndpoints, RateLimit } from '@app/common';
 import {
   AlreadyConfirmedError,
   CertificationNotFoundError,
@@ -26,6 +26,7 @@ import type { VerificationView } from './verification-view';
  * ValidationPipe (`createValidationPipe` of @app/common: unknown fields rejected).
  */
 @ApiTags('certifications')
+@JsonEndpoints()
 @Controller('certifications')
 export class CertificationController {
   constructor(private readonly certifications: CertificationService) {}

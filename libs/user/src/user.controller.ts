@@ -2,7 +2,7 @@ import { Body, Controller, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AgeRestrictedError } from '@app/age-policy';
 import { ApiErrorResponses, API_JSON_BODY_ERRORS, apiRateLimited, apiValidationFailed } from '@app/common';
-import { RateLimit } from '@app/common';
+import { JsonEndpoints, RateLimit } from '@app/common';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UserCreatedResponse } from './dto/user.responses';
 import { AlreadyRegisteredError, VerificationExpiredError, VerificationNotFoundError, VerificationUsedError } from './user.errors';
@@ -14,6 +14,7 @@ import { UserService } from './user.service';
  * AGE_RESTRICTED. Adapter-agnostic.
  */
 @ApiTags('users')
+@JsonEndpoints()
 @Controller('users')
 export class UserController {
   constructor(private readonly users: UserService) {}

@@ -60,7 +60,7 @@ describe('loadAppConfig', () => {
       expect.arrayContaining([
         'PORT must be an integer between 0 and 65535 (got "eighty")',
         'OTP_TTL_SECONDS must be between 30 and 600 (got 5)',
-        'TRUST_PROXY must be true or false (got "maybe")',
+        'TRUST_PROXY must be true or false, a hop count, or a comma-separated list of proxy addresses or CIDR ranges (got "maybe")',
         expect.stringMatching(/^AGE_POLICY_MODE must be one of "international", "calendar-year"/),
         expect.stringMatching(/^LOG_FORMAT must be one of "pretty", "json"/),
         expect.stringMatching(/^RATE_LIMIT_ON_REDIS_FAILURE must be one of "fail-closed", "local"/),

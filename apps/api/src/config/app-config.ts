@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EnvironmentVariables, type AGE_MODES, type LOG_FORMATS, type LOG_LEVELS, type REDIS_FAILURE_MODES } from './env.schema';
+import type { TrustProxy } from './trust-proxy';
 
 export type AgeMode = (typeof AGE_MODES)[number];
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -23,7 +24,8 @@ export interface AppConfig {
   logFormat: LogFormat;
   /** `logFormat === 'pretty'`. */
   logPretty: boolean;
-  trustProxy: boolean;
+  /** Fastify's `trustProxy`: false, a hop count, or the trusted proxies' addresses / CIDR ranges. */
+  trustProxy: TrustProxy;
   database: {
     /** Unset: the embedded PGlite database in `dataDir/pglite`. */
     url: string | null;

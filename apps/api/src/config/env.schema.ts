@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsOptional, ValidateBy, type ValidationArguments } from 'class-validator';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 /**
  * The api's environment variables: one class-validator schema, converted by class-transformer
@@ -99,6 +100,27 @@ function OneOf(values: readonly string[], options: { lowercase?: boolean } = {})
   );
 }
 
+/** TRUST_PROXY (trust-proxy.ts); `true` is refused when NODE_ENV=production. */
+function TrustProxySetting(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }) => {
+      const raw = text(value);
+      return raw === undefined ? undefined : (parseTrustProxy(raw) ?? raw);
+    }),
+    IsOptional(),
+    ValidateBy({
+      name: 'trustProxy',
+      validator: {
+        validate: (value, args) => typeof value !== 'string' && !(value === true && (args?.object as { NODE_ENV?: unknown }).NODE_ENV === 'production'),
+        defaultMessage: (args?: ValidationArguments) =>
+          args?.value === true
+            ? `${args.property}=true trusts every X-Forwarded-For hop, so clients choose their own IP: refused when NODE_ENV=production; set the number of proxies in front (e.g. 1) or their addresses`
+            : `${args?.property ?? '?'} must be true or false, a hop count, or a comma-separated list of proxy addresses or CIDR ranges (got ${shown(args?.value)})`,
+      },
+    }),
+  );
+}
+
 function Matching(pattern: RegExp, description: string): PropertyDecorator {
   return applyDecorators(
     Transform(({ value }) => text(value)),
@@ -126,7 +148,7 @@ export class EnvironmentVariables {
   /** Older spelling of LOG_FORMAT=pretty (true) / json (false); LOG_FORMAT wins. */
   @Bool() LOG_PRETTY?: boolean = undefined;
 
-  @Bool() TRUST_PROXY: boolean = false;
+  @TrustProxySetting() TRUST_PROXY: TrustProxy = false;
 
   @Url(['postgres:', 'postgresql:']) DATABASE_URL?: string = undefined;
   @Int(1, 200) DATABASE_POOL_SIZE: number = 10;

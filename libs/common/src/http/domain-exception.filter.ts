@@ -11,6 +11,7 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from './error-codes';
+import { NO_STORE } from './no-store';
 import { requestIdOf } from './request-id';
 
 export interface ErrorBody {
@@ -59,6 +60,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
     };
     const adapter = this.adapterHost.httpAdapter;
     adapter.setHeader(response, 'x-request-id', requestId);
+    adapter.setHeader(response, 'cache-control', NO_STORE);
     if (error.retryAfterSeconds !== undefined) {
       adapter.setHeader(response, 'retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
     }

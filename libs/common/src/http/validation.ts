@@ -48,7 +48,27 @@ function isPlainContainer(value: unknown): value is object {
 }
 
 /**
- * The global ValidationPipe, plus one check before it: own keys of the raw body or query (nested
+ * Bound of a body's or query's nesting (the object itself is level 1). class-transformer recurses
+ * once per level: 20,000 nested arrays overflow its stack (a 500) well within the body limit.
+ */
+export const MAX_DEPTH = 8;
+
+/** Whether plain objects and arrays nest deeper than `max` levels in `root` (an iterative walk). */
+export function nestedDeeperThan(root: object, max: number): boolean {
+  const pending: Array<{ value: object; depth: number }> = [{ value: root, depth: 1 }];
+  while (pending.length > 0) {
+    const { value, depth } = pending.pop()!;
+    if (depth > max) return true;
+    for (const child of Object.values(value)) {
+      if (isPlainContainer(child)) pending.push({ value: child, depth: depth + 1 });
+    }
+  }
+  return false;
+}
+
+/**
+ * The global ValidationPipe, plus two checks before it: nesting deeper than MAX_DEPTH is refused
+ * before class-transformer runs; and own keys of the raw body or query (nested
  * plain objects and arrays included) named after an Object.prototype member or `prototype` are
  * refused like any unknown field, unless the DTO declares a property of that name. The walk is a
  * Set lookup per key, on the value as received, before anything strips those keys.
@@ -63,11 +83,15 @@ class StrictKeysValidationPipe extends ValidationPipe {
       (metadata.type === 'body' || metadata.type === 'query') &&
       typeof metatype === 'function' &&
       isPlainContainer(value) &&
-      !Array.isArray(value) &&
       this.toValidate(metadata)
     ) {
-      const refused = this.prototypeNamedKeys(value, metatype);
-      if (refused.length > 0) throw await this.refusal(refused, value, metadata);
+      if (nestedDeeperThan(value, MAX_DEPTH)) {
+        throw new ValidationFailedError([{ field: metadata.type, message: `${metadata.type} is nested deeper than ${MAX_DEPTH} levels` }]);
+      }
+      if (!Array.isArray(value)) {
+        const refused = this.prototypeNamedKeys(value, metatype);
+        if (refused.length > 0) throw await this.refusal(refused, value, metadata);
+      }
     }
     return super.transform(value, metadata);
   }
