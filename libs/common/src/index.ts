@@ -10,7 +10,7 @@ export {
   HttpStatusError,
 } from './http/error-codes';
 export { DomainExceptionFilter, type ErrorBody, type ErrorMapper } from './http/domain-exception.filter';
-export { createValidationPipe, flattenValidationErrors } from './http/validation';
+export { createValidationPipe, flattenValidationErrors, MAX_DEPTH } from './http/validation';
 export { requestIdOf } from './http/request-id';
 export { JsonBodyGuard, isJsonContentType } from './http/json-body.guard';
 export { NoStoreInterceptor, NO_STORE } from './http/no-store';
