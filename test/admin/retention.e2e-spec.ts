@@ -29,7 +29,8 @@ const DAY = 86_400_000;
 
 beforeAll(async () => {
   keys = makeAdminKeys();
-  t = await startAdminApp(keys, { RETENTION_UNUSED_VERIFICATION_DAYS: '30' });
+  // Pending, expired and locked ones on the same 30 days as verified ones here (default 24 hours: test/admin/retention-rules).
+  t = await startAdminApp(keys, { RETENTION_UNUSED_VERIFICATION_DAYS: '30', RETENTION_UNFINISHED_VERIFICATION_HOURS: '720' });
 });
 
 afterAll(async () => {
@@ -133,6 +134,7 @@ describe('npm run retention:run (scripts/retention-run.ts)', () => {
     IAMPORT_IMP_KEY: 'sandbox_imp_key',
     IAMPORT_IMP_SECRET: 'sandbox_imp_secret',
     RETENTION_UNUSED_VERIFICATION_DAYS: '10',
+    RETENTION_UNFINISHED_VERIFICATION_HOURS: '240',
   });
   const run = async (argv: string[], environment: Record<string, string> = env()) => {
     const out: string[] = [];

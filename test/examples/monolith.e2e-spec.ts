@@ -75,7 +75,7 @@ it('is an Express application on its own DataSource, with the libs\' entities an
   const dataSource = app.get(DataSource);
   expect(dataSource.options).toMatchObject({ type: 'postgres', synchronize: false, migrationsRun: true });
   expect(dataSource.entityMetadatas.map((m) => m.tableName).sort()).toEqual(
-    ['audit_log', 'certifications', 'upstream_deletions', 'users', 'verification_tokens'].sort(),
+    ['audit_log', 'certifications', 'upstream_deletions', 'user_tombstones', 'users', 'verification_tokens'].sort(),
   );
   const migrations = await dataSource.query('SELECT name FROM migrations ORDER BY id');
   expect(migrations.length).toBeGreaterThanOrEqual(2);

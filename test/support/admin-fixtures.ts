@@ -12,7 +12,7 @@ import { IamportClient } from '@app/iamport';
 import { BlindIndex, PiiCipher } from '@app/pii';
 import { startTestApp, type TestApp } from './app';
 
-export const ALL_SCOPES: AdminScope[] = ['verifications:read', 'pii:reveal', 'verifications:erase', 'audit:read'];
+export const ALL_SCOPES: AdminScope[] = ['verifications:read', 'pii:reveal', 'verifications:erase', 'audit:read', 'users:erase'];
 
 export interface AdminKeys {
   /** Every scope. */

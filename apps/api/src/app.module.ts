@@ -62,7 +62,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         AdminModule.forRoot({
           apiKeys: config.admin.apiKeys,
-          unusedVerificationDays: config.retention.unusedVerificationDays,
+          ...config.retention,
         }),
         RedisModule.forRoot(redis),
         RateLimitModule.forRoot(config),
@@ -102,7 +102,10 @@ export class AppModule {
           imports: [MetricsModule],
           inject: [MetricsService],
           // signup_completed / signup_conflict -> signups_total{outcome}
-          useFactory: (metrics: MetricsService) => ({ onEvent: (event) => metrics.record(event) }),
+          useFactory: (metrics: MetricsService) => ({
+            onEvent: (event) => metrics.record(event),
+            keepVerificationPiiHours: config.retention.usedVerificationKeepHours,
+          }),
         }),
       ],
       providers: [

@@ -16,6 +16,7 @@ import { MembersController } from './members.controller';
 import { InMemoryOtpLimiter } from './otp-limiter';
 
 const host = (config: ConfigService): HostConfig => config.getOrThrow<HostConfig>('host');
+const KEEP_VERIFICATION_PII_HOURS = 72;
 
 /**
  * A host monolith with its own configuration and its own TypeORM connection, importing the
@@ -63,11 +64,16 @@ export class HostAppModule {
             recovery: { intervalSeconds: 60 },
           }),
         }),
-        UserModule.forRootAsync({ useFactory: () => ({}) }),
+        // This host keeps a used verification's copy of the personal data for support for 3 days
+        // (the same period in AdminModule, whose retention erases it then); by default the signup erases it.
+        UserModule.forRootAsync({ useFactory: () => ({ keepVerificationPiiHours: KEEP_VERIFICATION_PII_HOURS }) }),
         ScheduleModule.forRoot(),
         AdminModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => ({ apiKeys: host(config).adminApiKeys }),
+          useFactory: (config: ConfigService) => ({
+            apiKeys: host(config).adminApiKeys,
+            usedVerificationKeepHours: KEEP_VERIFICATION_PII_HOURS,
+          }),
         }),
       ],
       controllers: [MembersController],

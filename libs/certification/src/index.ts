@@ -50,3 +50,4 @@ export { IsVerificationToken } from './input/validators';
 export { normalizePhone } from './input/normalize';
 export { CertificationEntity, type CertificationStatus, type CertificationFlow } from './entities/certification.entity';
 export { VerificationTokenEntity } from './entities/verification-token.entity';
+export type { RetentionCutoffs, RetentionDueCounts } from './repositories/certification.repository';

@@ -64,7 +64,13 @@ export interface AppConfig {
   agePolicy: { minAge: number; mode: AgeMode };
   redirect: { successUrl: string | null; failureUrl: string | null };
   admin: { apiKeys: string };
-  retention: { unusedVerificationDays: number };
+  retention: {
+    unusedVerificationDays: number;
+    unfinishedVerificationHours: number;
+    usedVerificationKeepHours: number;
+    auditLogDays: number;
+    finishedOutboxDays: number;
+  };
   shutdownGraceMs: number;
 }
 
@@ -139,7 +145,13 @@ export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdou
       failureUrl: vars.CERTIFICATION_REDIRECT_FAILURE_URL ?? null,
     },
     admin: { apiKeys: vars.ADMIN_API_KEYS },
-    retention: { unusedVerificationDays: vars.RETENTION_UNUSED_VERIFICATION_DAYS },
+    retention: {
+      unusedVerificationDays: vars.RETENTION_UNUSED_VERIFICATION_DAYS,
+      unfinishedVerificationHours: vars.RETENTION_UNFINISHED_VERIFICATION_HOURS,
+      usedVerificationKeepHours: vars.SIGNUP_KEEP_VERIFICATION_PII_HOURS,
+      auditLogDays: vars.RETENTION_AUDIT_LOG_DAYS,
+      finishedOutboxDays: vars.RETENTION_FINISHED_OUTBOX_DAYS,
+    },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
   };
 }

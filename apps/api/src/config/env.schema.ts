@@ -164,5 +164,9 @@ export class EnvironmentVariables {
 
   @Text() ADMIN_API_KEYS: string = '';
   @Int(1, 3650) RETENTION_UNUSED_VERIFICATION_DAYS: number = 30;
+  @Int(1, 87600) RETENTION_UNFINISHED_VERIFICATION_HOURS: number = 24;
+  @Int(0, 87600) SIGNUP_KEEP_VERIFICATION_PII_HOURS: number = 0;
+  @Int(1, 36500) RETENTION_AUDIT_LOG_DAYS: number = 365;
+  @Int(1, 36500) RETENTION_FINISHED_OUTBOX_DAYS: number = 30;
   @Int(0, 120000) SHUTDOWN_GRACE_MS: number = 10000;
 }

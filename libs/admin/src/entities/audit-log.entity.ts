@@ -9,7 +9,11 @@ export type AuditAction =
   /** The retention job erased an unused verification (key id `system:retention`). */
   | 'certification.retention_erase'
   /** `GET /admin/users?ci=`: a person looked up by CI (also when nobody was found). */
-  | 'user.ci_lookup';
+  | 'user.ci_lookup'
+  /** An account erased (`DELETE /admin/users/:id`, or the person's own withdrawal: key id `user:self`). */
+  | 'user.erase'
+  /** `GET /admin/users/:id/export`: everything held about the person, decrypted. */
+  | 'user.export';
 
 export type AuditSubjectType = 'certification' | 'user';
 

@@ -7,6 +7,8 @@ import type {
   CertificationListFilter,
   CertificationStore,
   ListedCertification,
+  RetentionCutoffs,
+  RetentionDueCounts,
   VerificationTokenStore,
 } from '@app/certification';
 import type { UserStore } from '@app/user';
@@ -124,6 +126,33 @@ export class InMemoryCertifications implements AdminCertificationReads {
       .slice(0, limit)
       .map((r) => r.id);
   }
+
+  /** The rules of CertificationRepository's retention statements. */
+  private dueRule(r: Certification, due: RetentionCutoffs): keyof RetentionDueCounts | null {
+    if (r.piiErasedAt !== null) return null;
+    if (['pending', 'expired', 'locked'].includes(r.status) && r.createdAt < due.unfinishedBefore) return 'unfinished';
+    if (r.status === 'verified' && r.createdAt < due.unusedBefore) return 'unused';
+    if (r.status === 'used' && due.usedBefore !== null && r.usedAt !== null && r.usedAt < due.usedBefore) return 'used';
+    return null;
+  }
+
+  async countRetentionDue(due: RetentionCutoffs): Promise<RetentionDueCounts> {
+    const counts: RetentionDueCounts = { unfinished: 0, unused: 0, used: 0 };
+    for (const r of this.rows) {
+      const rule = this.dueRule(r, due);
+      if (rule) counts[rule]++;
+    }
+    return counts;
+  }
+
+  async lockRetentionDue(due: RetentionCutoffs, limit: number, tx: Transaction): Promise<string[]> {
+    this.writes.push({ op: 'lock-batch', tx });
+    return this.rows
+      .filter((r) => this.dueRule(r, due) !== null)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit)
+      .map((r) => r.id);
+  }
 }
 
 /** VerificationTokenRepository's expiry: records which verifications' tokens were expired, and in which transaction. */
@@ -198,6 +227,16 @@ export class InMemoryUpstreamDeletions implements UpstreamDeletionStore {
   async complete(id: string, at: Date, note: string | null): Promise<void> {
     Object.assign(this.rows.find((r) => r.id === id)!, { completedAt: at, lastError: note });
   }
+
+  async countFinishedBefore(cutoff: Date): Promise<number> {
+    return this.rows.filter((r) => r.completedAt !== null && r.completedAt < cutoff).length;
+  }
+
+  async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    const gone = this.rows.filter((r) => r.completedAt !== null && r.completedAt < cutoff).slice(0, limit);
+    for (const row of gone) this.rows.splice(this.rows.indexOf(row), 1);
+    return gone.length;
+  }
 }
 
 export class InMemoryAuditLog implements AuditLogStore {
@@ -216,5 +255,15 @@ export class InMemoryAuditLog implements AuditLogStore {
   async list(filter: AuditLogFilter): Promise<AuditRecord[]> {
     this.filters.push(filter);
     return this.records.slice(0, filter.limit);
+  }
+
+  async countOlderThan(cutoff: Date): Promise<number> {
+    return this.entries.filter((e) => (e.occurredAt ?? new Date()) < cutoff).length;
+  }
+
+  async deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
+    const gone = this.entries.filter((e) => (e.occurredAt ?? new Date()) < cutoff).slice(0, limit);
+    for (const entry of gone) this.entries.splice(this.entries.indexOf(entry), 1);
+    return gone.length;
   }
 }

@@ -102,6 +102,27 @@ export interface CertificationStore {
   lockUnusedCreatedBefore(cutoff: Date, limit: number, tx: Transaction): Promise<string[]>;
 }
 
+/** Instants before which each retention rule erases a live verification (`usedBefore` null: rule off). */
+export interface RetentionCutoffs {
+  /** pending, expired, locked: by created_at. */
+  unfinishedBefore: Date;
+  /** verified, never used for a signup: by created_at. */
+  unusedBefore: Date;
+  /** used for a signup (a copy kept by `keepVerificationPiiHours`): by used_at. */
+  usedBefore: Date | null;
+}
+
+export interface RetentionDueCounts {
+  unfinished: number;
+  unused: number;
+  used: number;
+}
+
+// The retention rules over $1 unfinishedBefore, $2 unusedBefore, $3 usedBefore.
+const UNFINISHED_DUE = `status IN ('pending', 'expired', 'locked') AND created_at < $1`;
+const UNUSED_DUE = `status = 'verified' AND created_at < $2`;
+const USED_DUE = `status = 'used' AND $3::timestamptz IS NOT NULL AND used_at < $3::timestamptz`;
+
 /** The one column list of a Certification. */
 const COLUMNS = `id, imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, ci_enc,
   ci_bidx, di_enc, to_char(birthday, 'YYYY-MM-DD') AS birthday, gender, foreigner, carrier, certified_at, used_at,
@@ -393,5 +414,43 @@ export class CertificationRepository implements CertificationStore {
       tx,
     );
     return rows.map((r) => r.id);
+  }
+
+  // ---- retention rules and the person's export (libs/admin)
+
+  /** Live verifications due for erasure under each retention rule, counted by rule. */
+  async countRetentionDue(due: RetentionCutoffs): Promise<RetentionDueCounts> {
+    const rows = await this.db.query<{ unfinished: string; unused: string; used: string }>(
+      `SELECT count(*) FILTER (WHERE ${UNFINISHED_DUE})::text AS unfinished,
+              count(*) FILTER (WHERE ${UNUSED_DUE})::text AS unused,
+              count(*) FILTER (WHERE ${USED_DUE})::text AS used
+         FROM certifications WHERE pii_erased_at IS NULL`,
+      [due.unfinishedBefore, due.unusedBefore, due.usedBefore],
+    );
+    const r = rows[0];
+    return { unfinished: Number(r?.unfinished ?? 0), unused: Number(r?.unused ?? 0), used: Number(r?.used ?? 0) };
+  }
+
+  /** Locks up to `limit` verifications due under any retention rule, oldest first, skipping rows another transaction holds. */
+  async lockRetentionDue(due: RetentionCutoffs, limit: number, tx: Transaction): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM certifications
+        WHERE pii_erased_at IS NULL AND ((${UNFINISHED_DUE}) OR (${UNUSED_DUE}) OR (${USED_DUE}))
+        ORDER BY created_at
+        LIMIT $4
+        FOR UPDATE SKIP LOCKED`,
+      [due.unfinishedBefore, due.unusedBefore, due.usedBefore, limit],
+      tx,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The verification an account was made with and every other one of the same person (CI blind index). */
+  async findForPerson(certificationId: string, ciBidx: string): Promise<Certification[]> {
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT ${COLUMNS} FROM certifications WHERE id = $1::uuid OR ci_bidx = $2::char(64) ORDER BY created_at, id`,
+      [certificationId, ciBidx],
+    );
+    return rows.map(toCertification);
   }
 }
