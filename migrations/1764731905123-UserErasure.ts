@@ -25,7 +25,7 @@ export class UserErasure1764731905123 implements MigrationInterface {
     await q.query(
       `UPDATE certifications
           SET name_enc = NULL, phone_enc = NULL, phone_bidx = NULL, ci_enc = NULL, ci_bidx = NULL, di_enc = NULL,
-              birthday = NULL, gender = NULL, foreigner = NULL, carrier = NULL, pii_erased_at = now(), updated_at = now()
+              birthday = NULL, gender = NULL, foreigner = NULL, updated_at = now()
         WHERE status = 'used' AND pii_erased_at IS NULL`,
     );
   }

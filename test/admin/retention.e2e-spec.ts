@@ -95,6 +95,8 @@ describe('RetentionService.run', () => {
   });
 
   it('works in batches and its upstream deletions are completed by the worker', async () => {
+    // The api's own 30 s worker would share these passes on a slow machine: stop its timer (it stays registered).
+    clearInterval(t.app.get(SchedulerRegistry).getInterval('admin.upstream-deletions'));
     const upstream = await insertUpstreamCertification(t, { name: '최지우', birth: '19800808', gender_digit: '2', phone: '01066667777' });
     await t.query(`UPDATE certifications SET created_at = now() - interval '40 days' WHERE id = $1`, [upstream.id]);
     const many: Fixture[] = [];

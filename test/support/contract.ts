@@ -64,7 +64,9 @@ export const CONTRACT: Record<string, RouteContract> = {
     scope: 'verifications:erase',
     errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH, 404: ['CERTIFICATION_NOT_FOUND'] },
   },
-  'GET /admin/users/{id}': { success: 200, scope: 'verifications:read', errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH, 404: ['USER_NOT_FOUND'] } },
+  'GET /admin/users/{id}': { success: 200, scope: 'verifications:read', errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH, 404: ['ACCOUNT_ERASED', 'USER_NOT_FOUND'] } },
+  'DELETE /admin/users/{id}': { success: 200, scope: 'users:erase', errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH, 404: ['ACCOUNT_ERASED', 'USER_NOT_FOUND'] } },
+  'GET /admin/users/{id}/export': { success: 200, scope: 'pii:reveal', errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH, 404: ['ACCOUNT_ERASED', 'USER_NOT_FOUND'] } },
   'GET /admin/users': { success: 200, scope: 'verifications:read', errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH, 404: ['USER_NOT_FOUND'] } },
   'GET /admin/audit-log': { success: 200, scope: 'audit:read', errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH } },
   // operations

@@ -66,7 +66,8 @@ describe('a signup', () => {
     const [row] = await f.t.query<Record<string, unknown>>(`SELECT * FROM certifications WHERE imp_uid = $1`, [impUid]);
     expect(row).toMatchObject({ status: 'used', name_enc: null, phone_enc: null, ci_enc: null, ci_bidx: null, di_enc: null, birthday: null });
     expect(row.used_at).toBeInstanceOf(Date);
-    expect(row.pii_erased_at).toEqual(row.used_at);
+    // Used, not erased: a confirmation of it still answers 409 ALREADY_CONFIRMED.
+    expect(row.pii_erased_at).toBeNull();
   });
 });
 
@@ -94,7 +95,7 @@ describe('DELETE /admin/users/:id', () => {
     expect(res.body.account).toMatchObject({
       id: account.userId, name: p.name, phone: p.phone, ci: upstream.unique_key, di: upstream.unique_in_site, birthday: '1961-07-23', nickname: 'leaver-61',
     });
-    expect(res.body.verifications).toEqual([expect.objectContaining({ imp_uid: account.impUid, status: 'used', name: null, pii_erased_at: expect.any(String) })]);
+    expect(res.body.verifications).toEqual([expect.objectContaining({ imp_uid: account.impUid, status: 'used', name: null, ci: null, pii_erased_at: null })]);
     expect(res.body.audit_log).toEqual([expect.objectContaining({ action: 'user.export', key_id: 'only-pii-reveal', subject_id: account.userId })]);
     const [audit] = await f.t.query(`SELECT * FROM audit_log WHERE action = 'user.export' AND request_id = 'export-1'`);
     expect(audit).toMatchObject({ subject_id: account.userId, result: 'ok' });

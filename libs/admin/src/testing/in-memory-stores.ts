@@ -132,7 +132,7 @@ export class InMemoryCertifications implements AdminCertificationReads {
     if (r.piiErasedAt !== null) return null;
     if (['pending', 'expired', 'locked'].includes(r.status) && r.createdAt < due.unfinishedBefore) return 'unfinished';
     if (r.status === 'verified' && r.createdAt < due.unusedBefore) return 'unused';
-    if (r.status === 'used' && due.usedBefore !== null && r.usedAt !== null && r.usedAt < due.usedBefore) return 'used';
+    if (r.status === 'used' && r.nameEnc !== null && due.usedBefore !== null && r.usedAt !== null && r.usedAt < due.usedBefore) return 'used';
     return null;
   }
 

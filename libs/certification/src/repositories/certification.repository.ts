@@ -121,7 +121,8 @@ export interface RetentionDueCounts {
 // The retention rules over $1 unfinishedBefore, $2 unusedBefore, $3 usedBefore.
 const UNFINISHED_DUE = `status IN ('pending', 'expired', 'locked') AND created_at < $1`;
 const UNUSED_DUE = `status = 'verified' AND created_at < $2`;
-const USED_DUE = `status = 'used' AND $3::timestamptz IS NOT NULL AND used_at < $3::timestamptz`;
+// A used row whose copy the signup cleared has no name: nothing to erase.
+const USED_DUE = `status = 'used' AND name_enc IS NOT NULL AND $3::timestamptz IS NOT NULL AND used_at < $3::timestamptz`;
 
 /** The one column list of a Certification. */
 const COLUMNS = `id, imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, ci_enc,

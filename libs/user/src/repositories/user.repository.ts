@@ -112,7 +112,8 @@ const WITH_CERTIFICATION = `SELECT ${USER_COLUMNS}, c.imp_uid, c.flow, c.status,
  * Data-modifying CTEs run once and to completion, and a unique violation of the INSERT fails all
  * of it; `candidate` locks the token and its verification. $1 token hash, $2 now, $3 age cutoff,
  * $4 nickname, $5 marketing opt-in, $6 keep the verification's copy of the personal data (else
- * the account holds the only copy).
+ * the account holds the only copy; the carrier, not in the account, stays; pii_erased_at stays
+ * null: the row is used, not erased).
  */
 const SIGNUP = definePreparedStatement(
   'user_signup',
@@ -133,8 +134,7 @@ const SIGNUP = definePreparedStatement(
             phone_bidx = CASE WHEN $6 THEN candidate.phone_bidx END, ci_enc = CASE WHEN $6 THEN candidate.ci_enc END,
             ci_bidx = CASE WHEN $6 THEN candidate.ci_bidx END, di_enc = CASE WHEN $6 THEN candidate.di_enc END,
             birthday = CASE WHEN $6 THEN candidate.birthday END, gender = CASE WHEN $6 THEN candidate.gender END,
-            foreigner = CASE WHEN $6 THEN candidate.foreigner END, carrier = CASE WHEN $6 THEN certifications.carrier END,
-            pii_erased_at = CASE WHEN $6 THEN NULL ELSE $2 END
+            foreigner = CASE WHEN $6 THEN candidate.foreigner END
        FROM candidate WHERE certifications.id = candidate.id
    )
    INSERT INTO users (ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, nickname, marketing_opt_in)
