@@ -125,6 +125,30 @@ it('performs a whole OTP signup through the host (request, OTP from the sandbox 
   expect((await request(http).get('/api/admin/certifications').expect(401)).body.error.code).toBe('UNAUTHORIZED');
 });
 
+it("the host's withdraw route (DELETE /members/:id) erases the member through UserService.erase", async () => {
+  const phone = freshPhone();
+  const requested = await request(http)
+    .post('/api/certifications/otp/request')
+    .send({ name: '탈퇴회원', phone, birth: '1966-06-16', gender_digit: '2', carrier: 'KT' })
+    .expect(201);
+  const otp = await otpFor(phone, requested.body.imp_uid);
+  const confirmed = await request(http).post(`/api/certifications/otp/confirm/${requested.body.imp_uid}`).send({ otp }).expect(200);
+  const created = await request(http).post('/api/users').send({ verification_token: confirmed.body.verification_token }).expect(201);
+
+  await request(http).delete(`/api/members/${created.body.id}`).expect(204);
+  expect((await request(http).get(`/api/members/${created.body.id}`).expect(404)).body.error.code).toBe('MEMBER_NOT_FOUND');
+  expect((await request(http).delete(`/api/members/${created.body.id}`).expect(404)).body.error.code).toBe('MEMBER_NOT_FOUND');
+
+  const dataSource = app.get(DataSource);
+  expect(await dataSource.query('SELECT reason FROM user_tombstones WHERE id = $1', [created.body.id])).toEqual([{ reason: 'withdrawal' }]);
+  const [cert] = await dataSource.query('SELECT name_enc, pii_erased_at FROM certifications WHERE imp_uid = $1', [requested.body.imp_uid]);
+  expect(cert.name_enc).toBeNull();
+  expect(cert.pii_erased_at).toBeInstanceOf(Date);
+  expect(await dataSource.query('SELECT reason FROM upstream_deletions WHERE imp_uid = $1', [requested.body.imp_uid])).toEqual([{ reason: 'account' }]);
+  const audit = await dataSource.query(`SELECT key_id, result FROM audit_log WHERE action = 'user.erase' AND subject_id = $1 ORDER BY id`, [created.body.id]);
+  expect(audit).toEqual([{ key_id: 'user:self', result: 'ok' }, { key_id: 'user:self', result: 'already_erased' }]);
+});
+
 it("applies the host's options: the OTP limiter (429 RATE_LIMITED), the age policy (19) and the redirect URLs", async () => {
   const phone = freshPhone();
   const person = { name: '김영희', phone, birth: '19950505', gender_digit: '2', carrier: 'KT' };
