@@ -11,18 +11,17 @@ import axios, { AxiosError, AxiosHeaders, CanceledError, type AxiosAdapter, type
 export const iamportHttpAdapter: AxiosAdapter = (config) => {
   if (needsAxiosAdapter(config)) return (axios.getAdapter('http') as AxiosAdapter)(config);
   return new Promise<AxiosResponse>((resolve, reject) => {
-    const url = new URL(axios.getUri(config));
-    const secure = url.protocol === 'https:';
-    const headers = AxiosHeaders.from(config.headers).normalize(true);
+    const target = targetOf(config);
+    const headers = (config.headers instanceof AxiosHeaders ? config.headers : AxiosHeaders.from(config.headers)).toJSON() as Record<string, string>;
     const body = encodeBody(config.data);
-    if (body !== undefined) headers.set('Content-Length', String(body.length));
+    if (body !== undefined) headers['Content-Length'] = String(body.length);
     const options = {
       method: (config.method ?? 'get').toUpperCase(),
-      hostname: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port || undefined,
-      path: url.pathname + url.search,
-      headers: headers.toJSON() as Record<string, string>,
-      agent: secure ? config.httpsAgent : config.httpAgent,
+      hostname: target.hostname,
+      port: target.port,
+      path: target.path,
+      headers,
+      agent: target.secure ? config.httpsAgent : config.httpAgent,
     };
     let settled = false;
     const fail = (error: Error): void => {
@@ -33,7 +32,7 @@ export const iamportHttpAdapter: AxiosAdapter = (config) => {
       reject(error);
     };
     const onAbort = (): void => fail(new CanceledError(undefined, config, req));
-    const req: ClientRequest = (secure ? httpsRequest : httpRequest)(options, (res: IncomingMessage) => {
+    const req: ClientRequest = (target.secure ? httpsRequest : httpRequest)(options, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       const limit = config.maxContentLength ?? -1;
@@ -75,6 +74,33 @@ export const iamportHttpAdapter: AxiosAdapter = (config) => {
     req.end(body);
   });
 };
+
+interface Target {
+  secure: boolean;
+  hostname: string;
+  port: string | undefined;
+  path: string;
+}
+
+const bases = new Map<string, URL>();
+
+/** Where the request goes: a relative path on the (parsed once) baseURL, or axios's own URL building. */
+function targetOf(config: InternalAxiosRequestConfig): Target {
+  const path = config.url ?? '';
+  let url: URL;
+  if (config.baseURL && path.startsWith('/') && !config.params) {
+    let base = bases.get(config.baseURL);
+    if (!base) bases.set(config.baseURL, (base = new URL(config.baseURL)));
+    return {
+      secure: base.protocol === 'https:',
+      hostname: base.hostname.replace(/^\[|\]$/g, ''),
+      port: base.port || undefined,
+      path: base.pathname.replace(/\/$/, '') + path,
+    };
+  }
+  url = new URL(axios.getUri(config));
+  return { secure: url.protocol === 'https:', hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || undefined, path: url.pathname + url.search };
+}
 
 function needsAxiosAdapter(config: InternalAxiosRequestConfig): boolean {
   return Boolean(config.proxy) || Boolean(config.socketPath) || (config.responseType !== undefined && config.responseType !== 'text' && config.responseType !== 'json');
