@@ -1,7 +1,7 @@
 export { PiiModule } from './pii.module';
 export { PII_MODULE_OPTIONS, type PiiModuleForRootOptions, type PiiModuleForRootAsyncOptions } from './pii.module-definition';
 export type { PiiModuleOptions, PiiModuleExtras } from './pii.options';
-export { PiiCipher } from './pii-cipher';
+export { PiiCipher, PII_COLUMNS, type PiiColumn } from './pii-cipher';
 export { BlindIndex, type BlindIndexPurpose } from './blind-index';
 export {
   parseEncryptionKeys,
