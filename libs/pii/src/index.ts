@@ -9,6 +9,8 @@ export {
   generateKeyMaterial,
   type PiiEncryptionKey,
 } from './pii-keys';
+export { ensurePrivateDir, loadOrCreateKeyFile, PII_KEY_FILE, type PiiKeyFileContents } from './key-file';
+export { reencryptTable, type EncryptedColumns, type EncryptedRow, type ReencryptionResult, type ReencryptionStore } from './reencryption';
 export { PiiConfigError, PiiDecryptionError, type PiiDecryptionFailure } from './pii-errors';
 export { maskName, maskPhone, maskCi, maskBirthday } from './masking';
 export {
