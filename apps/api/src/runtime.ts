@@ -27,6 +27,10 @@ export interface PreparedRuntime extends ApiRuntime {
  * DATA_DIR is 0700; a key file others may read stops the boot (PiiConfigError).
  */
 export async function prepareRuntime(config: AppConfig, logger = new Logger('Runtime')): Promise<PreparedRuntime> {
+  // Keys first: a refused key file stops the boot before the embedded database opens.
+  const pii = config.pii.encryptionKeys && config.pii.hmacKey
+    ? { encryptionKeys: config.pii.encryptionKeys, hmacKey: config.pii.hmacKey }
+    : loadOrCreateKeys(config.dataDir, logger);
   let embedded: EmbeddedPostgres | null = null;
   let database: ApiRuntime['database'];
   if (config.database.url) {
@@ -38,9 +42,6 @@ export async function prepareRuntime(config: AppConfig, logger = new Logger('Run
     logger.log(`Embedded PostgreSQL (PGlite) with its files in ${dir}`);
     database = { url: embedded.url, poolSize: 1, embedded: true };
   }
-  const pii = config.pii.encryptionKeys && config.pii.hmacKey
-    ? { encryptionKeys: config.pii.encryptionKeys, hmacKey: config.pii.hmacKey }
-    : loadOrCreateKeys(config.dataDir, logger);
   return {
     database,
     pii,
