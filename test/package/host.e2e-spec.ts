@@ -84,6 +84,26 @@ async function call(base: string, method: string, path: string, body?: unknown, 
 
 describeIf('the package in a host outside the repository', serverDatabaseMissing(), sandboxMissing)('@iamport-identity/nest in a fresh Nest app', () => {
   const hosts: Partial<Record<Variant, string>> = {};
+  const running: Partial<Record<Variant, { db: TestDatabase; host: HostProcess; base: string }>> = {};
+
+  async function boot(variant: Variant): Promise<void> {
+    const db = await createTestDatabase();
+    const keys = generateKeyMaterial();
+    const port = await freePort();
+    const host = startIn(hosts[variant]!, 'dist/main.js', {
+      PORT: String(port),
+      DATABASE_URL: db.url,
+      PII_ENCRYPTION_KEYS: keys.encryptionKeys,
+      PII_HMAC_KEY: keys.hmacKey,
+      IAMPORT_BASE_URL: sandboxUrl,
+      IAMPORT_IMP_KEY: KEYS.impKey,
+      IAMPORT_IMP_SECRET: KEYS.impSecret,
+      SERVICE_NAME: '패키지 호스트',
+      ADMIN_API_KEYS: admin.entry,
+    });
+    running[variant] = { db, host, base: `http://127.0.0.1:${port}` };
+    await waitForHttp(`${running[variant]!.base}/users`, host, 90_000);
+  }
 
   beforeAll(async () => {
     const started = Date.now();
@@ -94,10 +114,17 @@ describeIf('the package in a host outside the repository', serverDatabaseMissing
     sandboxUrl = `http://127.0.0.1:${port}`;
     const [express, fastify] = await Promise.all([createHost('express'), createHost('fastify'), waitForHttp(`${sandboxUrl}/__sandbox/stats`, sandbox)]);
     Object.assign(hosts, { express, fastify });
-    process.stdout.write(`\n[package] packed, installed and compiled two hosts in ${Math.round((Date.now() - started) / 1000)} s\n`);
-  }, 300_000);
+    const installed = Date.now();
+    await Promise.all([boot('express'), boot('fastify')]);
+    const seconds = (since: number) => Math.round((Date.now() - since) / 1000);
+    process.stdout.write(`\n[package] packed, installed and compiled two hosts in ${seconds(started) - seconds(installed)} s, booted them in ${seconds(installed)} s\n`);
+  }, 360_000);
 
   afterAll(async () => {
+    for (const { host, db } of Object.values(running)) {
+      await host.stop();
+      await db.drop();
+    }
     await sandbox?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -116,6 +143,20 @@ describeIf('the package in a host outside the repository', serverDatabaseMissing
     );
     for (const name of PEERS.filter((p) => p !== '@nestjs/config')) expect(pkg.peerDependencies[name]).toBe(`^${repoVersion(name)}`);
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['@nestjs/axios', 'axios', 'cockatiel']);
+
+    // the path aliases are rewritten, and every package the JavaScript requires is declared
+    const unpacked = join(work, 'unpacked');
+    mkdirSync(unpacked);
+    execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
+    const dist = join(unpacked, 'package', 'dist');
+    const required = new Set<string>();
+    for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(js|d\.ts)$/.test(f))) {
+      const text = readFileSync(join(dist, file), 'utf8');
+      expect({ file, alias: /(require\(|from |import\()["']@app\//.test(text) }).toEqual({ file, alias: false });
+      for (const m of text.matchAll(/require\("([^".][^"]*)"\)/g)) required.add(m[1].startsWith('@') ? m[1].split('/').slice(0, 2).join('/') : m[1].split('/')[0]);
+    }
+    const declared = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
+    expect([...required].filter((name) => !name.startsWith('node:') && !declared.has(name))).toEqual([]);
   });
 
   describe.each(['express', 'fastify'] as const)('a host on %s', (variant) => {
@@ -123,28 +164,8 @@ describeIf('the package in a host outside the repository', serverDatabaseMissing
     let host: HostProcess;
     let base: string;
 
-    beforeAll(async () => {
-      db = await createTestDatabase();
-      const keys = generateKeyMaterial();
-      const port = await freePort();
-      host = startIn(hosts[variant]!, 'dist/main.js', {
-        PORT: String(port),
-        DATABASE_URL: db.url,
-        PII_ENCRYPTION_KEYS: keys.encryptionKeys,
-        PII_HMAC_KEY: keys.hmacKey,
-        IAMPORT_BASE_URL: sandboxUrl,
-        IAMPORT_IMP_KEY: KEYS.impKey,
-        IAMPORT_IMP_SECRET: KEYS.impSecret,
-        SERVICE_NAME: '패키지 호스트',
-        ADMIN_API_KEYS: admin.entry,
-      });
-      base = `http://127.0.0.1:${port}`;
-      await waitForHttp(`${base}/users`, host);
-    }, 60_000);
-
-    afterAll(async () => {
-      await host?.stop();
-      await db?.drop();
+    beforeAll(() => {
+      ({ db, host, base } = running[variant]!);
     });
 
     it(`installed the package with one copy of each peer, and only ${PLATFORM[variant]}`, () => {
