@@ -1,7 +1,10 @@
 // Boots the compiled examples/monolith in a process of its own (Jest on Node 20 cannot load a
 // CommonJS package that requires Nest's ES modules) and prints, as one JSON line, what the test
-// reads from the application object. `node host-harness.cjs host|minimal`, cwd examples/monolith.
+// reads from the application object; then answers `{id, sql, params}` lines on stdin with the
+// rows of the app's own DataSource (PGlite takes one connection: the test cannot open another).
+// `node host-harness.cjs host|minimal`, cwd examples/monolith.
 const { join } = require('node:path');
+const { createInterface } = require('node:readline');
 
 async function main() {
   const dist = join(process.cwd(), 'dist');
@@ -26,6 +29,13 @@ async function main() {
     tables: dataSource.entityMetadatas.map((m) => m.tableName),
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const { id, sql, params } = JSON.parse(line);
+    dataSource.query(sql, params).then(
+      (rows) => process.stdout.write(`${JSON.stringify({ id, rows })}\n`),
+      (error) => process.stdout.write(`${JSON.stringify({ id, error: error.message })}\n`),
+    );
+  });
   process.once('SIGTERM', () => app.close().then(() => process.exit(0), () => process.exit(1)));
 }
 

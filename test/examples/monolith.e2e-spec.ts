@@ -10,7 +10,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import request from 'supertest';
 import { generateAdminKey } from '@app/admin';
 import { generateKeyMaterial } from '@app/pii';
@@ -63,14 +62,23 @@ async function bootExample(mode: 'host' | 'minimal', env: Record<string, string>
   return { proc, report };
 }
 
-async function queryDb(url: string, sql: string, params: unknown[] = []): Promise<any[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
+let querySeq = 0;
+
+/** Rows of a query on the example's own DataSource (through the harness's stdin). */
+async function queryDb(target: BootedHost, sql: string, params: unknown[] = []): Promise<any[]> {
+  const id = ++querySeq;
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      for (const line of target.proc.output().split('\n')) {
+        if (!line.startsWith(`{"id":${id},`)) continue;
+        target.proc.child.stdout!.off('data', onData);
+        const answer = JSON.parse(line) as { rows?: any[]; error?: string };
+        return answer.error ? reject(new Error(answer.error)) : resolve(answer.rows!);
+      }
+    };
+    target.proc.child.stdout!.on('data', onData);
+    target.proc.child.stdin!.write(`${JSON.stringify({ id, sql, params })}\n`);
+  });
 }
 
 let db: TestDatabase;
@@ -129,7 +137,7 @@ it('is an Express application on its own DataSource, with the libs\' entities an
   expect(host.report.tables.sort()).toEqual(
     ['audit_log', 'certifications', 'upstream_deletions', 'users', 'verification_tokens'].sort(),
   );
-  const migrations = await queryDb(db.url, 'SELECT name FROM migrations ORDER BY id');
+  const migrations = await queryDb(host, 'SELECT name FROM migrations ORDER BY id');
   expect(migrations.length).toBeGreaterThanOrEqual(2);
 });
 
@@ -166,7 +174,7 @@ it('performs a whole OTP signup through the host (request, OTP from the sandbox 
 
   // in the host's database
   const rows = await queryDb(
-    db.url,
+    host,
     'SELECT c.status, c.flow, (u.id IS NOT NULL) AS has_user FROM certifications c LEFT JOIN users u ON u.certification_id = c.id WHERE c.imp_uid = $1',
     [requested.body.imp_uid],
   );
@@ -263,7 +271,7 @@ describe('the dozen lines of docs/ecosystem.md (examples/monolith/src/minimal-ho
     expect(created.body).toEqual({ id: expect.any(String), created_at: expect.any(String) });
     const invalid = await request(server).post('/users').send({ verification_token: 'x', extra: 1 }).expect(400);
     expect(invalid.body.error.code).toBe('VALIDATION_FAILED');
-    const [row] = await queryDb(minimalDb.url, 'SELECT count(*)::int AS n FROM users');
+    const [row] = await queryDb(minimal, 'SELECT count(*)::int AS n FROM users');
     expect(row).toEqual({ n: 1 });
   });
 });

@@ -56,7 +56,7 @@ export interface HostProcess {
 
 /** `node <script> [args]` with `cwd` and `env` (nothing inherited but PATH), its output captured. */
 export function startIn(cwd: string, script: string, env: Record<string, string>, args: string[] = []): HostProcess {
-  const child = spawn(process.execPath, [script, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
