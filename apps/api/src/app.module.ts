@@ -48,7 +48,7 @@ export class AppModule {
       imports: [
         // ConfigModule (global) with the validated AppConfig; the factories below inject APP_CONFIG.
         AppConfigModule.forRoot(config),
-        ObservabilityModule.forRoot({ level: config.logLevel, format: logDestination ? 'json' : config.logFormat, destination: logDestination }),
+        ObservabilityModule.forRoot({ level: config.logLevel, format: logDestination ? 'json' : config.logFormat, destination: logDestination }, config.metrics),
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(runtime.database),
           dataSourceFactory: async (options) => {

@@ -3,14 +3,14 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminModule } from '@app/admin';
-import { AgePolicyModule } from '@app/age-policy';
-import { CertificationModule } from '@app/certification';
-import { DomainExceptionFilter, createValidationPipe } from '@app/common';
-import { IamportModule } from '@app/iamport';
-import { PiiModule } from '@app/pii';
-import { UserModule } from '@app/user';
-import { MIGRATIONS } from '../../../migrations/migrations';
+import { AdminModule } from '@iamport-identity/nest/admin';
+import { AgePolicyModule } from '@iamport-identity/nest/age-policy';
+import { CertificationModule } from '@iamport-identity/nest/certification';
+import { DomainExceptionFilter, createValidationPipe } from '@iamport-identity/nest/common';
+import { IamportModule } from '@iamport-identity/nest/iamport';
+import { IDENTITY_MIGRATIONS } from '@iamport-identity/nest/migrations';
+import { PiiModule } from '@iamport-identity/nest/pii';
+import { UserModule } from '@iamport-identity/nest/user';
 import { hostConfig, type HostConfig } from './config';
 import { MembersController } from './members.controller';
 import { InMemoryOtpLimiter } from './otp-limiter';
@@ -39,10 +39,9 @@ export class HostAppModule {
             // The libs' entities (CertificationEntity, VerificationTokenEntity, UserEntity,
             // AuditLogEntity, UpstreamDeletionEntity) arrive through their forFeature.
             autoLoadEntities: true,
-            // The libs' schema: the project's migrations (append the host's own after them).
-            // Never `synchronize`. With several instances booting at once, run them under a lock
-            // instead (runMigrationsWithLock of @app/common in a dataSourceFactory, as apps/api does).
-            migrations: [...MIGRATIONS],
+            // The package's schema (append the host's own migrations after it). Never `synchronize`.
+            // With several instances booting at once, call runIdentityMigrations before listen instead.
+            migrations: [...IDENTITY_MIGRATIONS],
             migrationsRun: true,
             synchronize: false,
             extra: { max: host(config).databasePoolSize },
@@ -78,7 +77,7 @@ export class HostAppModule {
       ],
       controllers: [MembersController],
       providers: [
-        // The libs answer in one error envelope with stable codes: the filter and pipe of @app/common.
+        // The libs answer in one error envelope with stable codes: the filter and pipe of /common.
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

@@ -1,8 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
-import { ApiErrorResponses, DomainError, apiValidationFailed } from '@app/common';
-import { UserService } from '@app/user';
+import { ApiErrorResponses, DomainError, apiValidationFailed } from '@iamport-identity/nest/common';
+import { UserService } from '@iamport-identity/nest/user';
 
 /** The host's own error, in the same envelope as the libs' (DomainExceptionFilter maps it). */
 export class MemberNotFoundError extends DomainError {

@@ -67,7 +67,7 @@ describe('AdminCertificationsService', () => {
   });
 
   it('masks by default; a reveal decrypts and writes its audit row in the same transaction', async () => {
-    const row = certificationRow({ nameEnc: cipher.encrypt('홍길동'), phoneEnc: cipher.encrypt('01012345678'), ciEnc: cipher.encrypt('CI==') });
+    const row = certificationRow({ nameEnc: cipher.encrypt('홍길동', 'name_enc'), phoneEnc: cipher.encrypt('01012345678', 'phone_enc'), ciEnc: cipher.encrypt('CI==', 'ci_enc') });
     certifications.rows.push(row);
     expect(await service.get(row.impUid)).toMatchObject({ name: expect.not.stringMatching(/^홍길동$/), revealed: false });
     expect(audit.entries).toEqual([]);

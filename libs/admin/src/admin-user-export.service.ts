@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CertificationRepository, type Certification } from '@app/certification';
-import { PiiCipher } from '@app/pii';
+import { PiiCipher, type PiiColumn } from '@app/pii';
 import { UserRepository, type UserStore } from '@app/user';
 import { ADMIN_RESOLVED_OPTIONS } from './admin.constants';
 import { UserNotFoundError } from './admin.errors';
@@ -84,7 +84,7 @@ export class AdminUserExportService {
       requestId: ctx.requestId,
       occurredAt: now,
     });
-    const open = (token: string | null) => decryptForDisplay(this.cipher, token, `user ${id}`, this.logger);
+    const open = (token: string | null, column: PiiColumn) => decryptForDisplay(this.cipher, token, column, `user ${id}`, this.logger);
     const verifications = await this.certifications.findForPerson(user.certificationId, user.ciBidx);
     const audit: AuditRecord[] = [];
     for (const subject of [id, ...verifications.map((v) => v.impUid)]) {
@@ -96,10 +96,10 @@ export class AdminUserExportService {
       account: {
         id: user.id,
         created_at: user.createdAt.toISOString(),
-        name: open(user.nameEnc),
-        phone: open(user.phoneEnc),
-        ci: open(user.ciEnc),
-        di: open(user.diEnc),
+        name: open(user.nameEnc, 'name_enc'),
+        phone: open(user.phoneEnc, 'phone_enc'),
+        ci: open(user.ciEnc, 'ci_enc'),
+        di: open(user.diEnc, 'di_enc'),
         birthday: user.birthday,
         gender: user.gender,
         foreigner: user.foreigner,
@@ -118,17 +118,17 @@ export class AdminUserExportService {
     };
   }
 
-  private async verification(v: Certification, open: (token: string | null) => string | null): Promise<UserExport['verifications'][number]> {
+  private async verification(v: Certification, open: (token: string | null, column: PiiColumn) => string | null): Promise<UserExport['verifications'][number]> {
     const deletion = await this.deletions.findState(v.impUid);
     return {
       imp_uid: v.impUid,
       merchant_uid: v.merchantUid,
       flow: v.flow,
       status: v.status,
-      name: open(v.nameEnc),
-      phone: open(v.phoneEnc),
-      ci: open(v.ciEnc),
-      di: open(v.diEnc),
+      name: open(v.nameEnc, 'name_enc'),
+      phone: open(v.phoneEnc, 'phone_enc'),
+      ci: open(v.ciEnc, 'ci_enc'),
+      di: open(v.diEnc, 'di_enc'),
       birthday: v.birthday,
       gender: v.gender,
       foreigner: v.foreigner,

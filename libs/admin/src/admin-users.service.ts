@@ -74,8 +74,8 @@ export class AdminUsersService {
   }
 
   private toView({ user, certification }: UserWithCertification): AdminUserView {
-    const name = decryptForDisplay(this.cipher, user.nameEnc, `user ${user.id}`, this.logger);
-    const phone = decryptForDisplay(this.cipher, user.phoneEnc, `user ${user.id}`, this.logger);
+    const name = decryptForDisplay(this.cipher, user.nameEnc, 'name_enc', `user ${user.id}`, this.logger);
+    const phone = decryptForDisplay(this.cipher, user.phoneEnc, 'phone_enc', `user ${user.id}`, this.logger);
     return {
       id: user.id,
       created_at: user.createdAt.toISOString(),

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { maskName, maskPhone, type PiiCipher } from '@app/pii';
+import { maskName, maskPhone, type PiiCipher, type PiiColumn } from '@app/pii';
 import type { Certification, CertificationFlow, CertificationStatus } from '@app/certification';
 import type { CertificationRecord } from './certification-records';
 
@@ -40,10 +40,10 @@ const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() 
  * null with a warning naming the imp_uid and the reason only, so one bad row does not break a
  * list page. The reveal path decrypts strictly instead (`decryptStrict`).
  */
-export function decryptForDisplay(cipher: PiiCipher, token: string | null, impUid: string, logger: Logger): string | null {
+export function decryptForDisplay(cipher: PiiCipher, token: string | null, column: PiiColumn, impUid: string, logger: Logger): string | null {
   if (token === null || token === undefined) return null;
   try {
-    return cipher.decrypt(token);
+    return cipher.decrypt(token, column);
   } catch (error) {
     logger.warn(`Cannot decrypt a field of ${impUid}: ${(error as Error).name} (${(error as { reason?: string }).reason ?? 'unknown'})`);
     return null;
@@ -51,8 +51,8 @@ export function decryptForDisplay(cipher: PiiCipher, token: string | null, impUi
 }
 
 export function toListItem(row: Certification, cipher: PiiCipher, logger: Logger): CertificationListItem {
-  const name = decryptForDisplay(cipher, row.nameEnc, row.impUid, logger);
-  const phone = decryptForDisplay(cipher, row.phoneEnc, row.impUid, logger);
+  const name = decryptForDisplay(cipher, row.nameEnc, 'name_enc', row.impUid, logger);
+  const phone = decryptForDisplay(cipher, row.phoneEnc, 'phone_enc', row.impUid, logger);
   return {
     imp_uid: row.impUid,
     flow: row.flow,
@@ -97,10 +97,10 @@ export function toDetail(
   };
   if (reveal) {
     // Strict: a reveal that silently showed null for a broken value would mislead the operator.
-    detail.name = row.nameEnc === null ? null : cipher.decrypt(row.nameEnc);
-    detail.phone = row.phoneEnc === null ? null : cipher.decrypt(row.phoneEnc);
-    detail.ci = row.ciEnc ? cipher.decrypt(row.ciEnc) : null;
-    detail.di = row.diEnc ? cipher.decrypt(row.diEnc) : null;
+    detail.name = row.nameEnc === null ? null : cipher.decrypt(row.nameEnc, 'name_enc');
+    detail.phone = row.phoneEnc === null ? null : cipher.decrypt(row.phoneEnc, 'phone_enc');
+    detail.ci = row.ciEnc ? cipher.decrypt(row.ciEnc, 'ci_enc') : null;
+    detail.di = row.diEnc ? cipher.decrypt(row.diEnc, 'di_enc') : null;
   }
   return detail;
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { productionProblems } from './production-rules';
 import { EnvironmentVariables, type AGE_MODES, type LOG_FORMATS, type LOG_LEVELS, type REDIS_FAILURE_MODES } from './env.schema';
 
 export type AgeMode = (typeof AGE_MODES)[number];
@@ -72,6 +73,10 @@ export interface AppConfig {
     finishedOutboxDays: number;
   };
   shutdownGraceMs: number;
+  /** GET /metrics: `port` set, on a second listener only; `token` set, behind that bearer token. */
+  metrics: { port: number | null; host: string; token: string | null };
+  /** /docs and /docs-json (DOCS_ENABLED; unset: on outside production). */
+  docsEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -153,6 +158,8 @@ export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdou
       finishedOutboxDays: vars.RETENTION_FINISHED_OUTBOX_DAYS,
     },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
+    metrics: { port: vars.METRICS_PORT ?? null, host: vars.METRICS_HOST ?? vars.HOST, token: vars.METRICS_TOKEN ?? null },
+    docsEnabled: vars.DOCS_ENABLED ?? !production,
   };
 }
 
@@ -177,14 +184,15 @@ function crossChecks(vars: EnvironmentVariables, invalid: Set<string>): string[]
   if (hasKey !== (vars.IAMPORT_IMP_SECRET !== undefined)) {
     problems.push('IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET must be set together');
   }
-  if (!hasKey && vars.NODE_ENV === 'production') {
-    problems.push('IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET are required when NODE_ENV=production');
-  }
+  problems.push(...productionProblems(vars, invalid));
   if (vars.DATABASE_URL !== undefined && !invalid.has('DATABASE_URL') && (vars.PII_ENCRYPTION_KEYS === undefined || vars.PII_HMAC_KEY === undefined)) {
     problems.push(
       'PII_ENCRYPTION_KEYS and PII_HMAC_KEY are required with DATABASE_URL ' +
         '(keys are only generated automatically for the embedded database)',
     );
+  }
+  if (vars.METRICS_PORT !== undefined && !invalid.has('METRICS_PORT') && !invalid.has('PORT') && vars.METRICS_PORT === vars.PORT) {
+    problems.push('METRICS_PORT must differ from PORT (it is a second listener)');
   }
   const { IAMPORT_TIMEOUT_MS: timeout, IAMPORT_CALL_DEADLINE_MS: deadline } = vars;
   if (!invalid.has('IAMPORT_TIMEOUT_MS') && !invalid.has('IAMPORT_CALL_DEADLINE_MS') && deadline < timeout) {

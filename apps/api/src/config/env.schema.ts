@@ -140,6 +140,8 @@ export class EnvironmentVariables {
   @Text() IAMPORT_IMP_KEY?: string = undefined;
   @Text() IAMPORT_IMP_SECRET?: string = undefined;
   @Url(['http:', 'https:']) IAMPORT_BASE_URL?: string = undefined;
+  /** Production only: accept an http: IAMPORT_BASE_URL (a TLS-terminating proxy on a private network). */
+  @Bool() ALLOW_INSECURE_UPSTREAM: boolean = false;
   @Int(1, 65535) SANDBOX_PORT: number = 4010;
   @Int(100, 60000) IAMPORT_TIMEOUT_MS: number = 5000;
   @Int(1000, 60000) IAMPORT_CALL_DEADLINE_MS: number = 12000;
@@ -169,4 +171,13 @@ export class EnvironmentVariables {
   @Int(1, 36500) RETENTION_AUDIT_LOG_DAYS: number = 365;
   @Int(1, 36500) RETENTION_FINISHED_OUTBOX_DAYS: number = 30;
   @Int(0, 120000) SHUTDOWN_GRACE_MS: number = 10000;
+
+  /** Set: GET /metrics only on this second listener, not on PORT. */
+  @Int(1, 65535) METRICS_PORT?: number = undefined;
+  /** Unset: HOST. */
+  @Text() METRICS_HOST?: string = undefined;
+  /** Set: GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  @Matching(/^[\x21-\x7e]{16,256}$/, '16-256 printable characters without spaces') METRICS_TOKEN?: string = undefined;
+  /** Unset: the OpenAPI document and Swagger UI are served outside production only. */
+  @Bool() DOCS_ENABLED?: boolean = undefined;
 }

@@ -28,7 +28,7 @@ describe('OtpFlow.requestOtp', () => {
     const row = t.certifications.byImpUid(impUid)!;
     expect(row).toMatchObject({ status: 'pending', flow: 'otp', birthday: '1990-01-01', carrier: 'SKT', otpAttempts: 0 });
     expect(row.phoneEnc).not.toContain('1234');
-    expect(t.cipher.decrypt(row.nameEnc!)).toBe('홍길동');
+    expect(t.cipher.decrypt(row.nameEnc!, 'name_enc')).toBe('홍길동');
     expect(row.phoneBidx).toBe(t.blindIndex.compute('phone', '01012345678'));
     expect(t.events.map((e) => e.type)).toEqual(['otp_requested']);
   });

@@ -78,8 +78,8 @@ export class OtpFlow {
     const id = await this.certifications.insertPending({
       impUid,
       merchantUid: n.merchantUid,
-      nameEnc: this.cipher.encrypt(n.name),
-      phoneEnc: this.cipher.encrypt(n.phone),
+      nameEnc: this.cipher.encrypt(n.name, 'name_enc'),
+      phoneEnc: this.cipher.encrypt(n.phone, 'phone_enc'),
       phoneBidx,
       birthday: n.birth.iso,
       carrier: n.isMvno ? `${n.carrier}_MVNO` : n.carrier,
