@@ -69,7 +69,6 @@ export class CertificationController {
         genderDigit: body.gender_digit,
         carrier: body.carrier,
         isMvno: body.is_mvno,
-        company: body.company,
         merchantUid: body.merchant_uid,
       },
       { ip: ip ?? null },

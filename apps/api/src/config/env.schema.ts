@@ -153,6 +153,8 @@ export class EnvironmentVariables {
   @Int(1, 1000) OTP_SEND_LIMIT_PER_PHONE: number = 5;
   @Int(1, 100000) OTP_SEND_LIMIT_PER_IP: number = 20;
   @Int(1, 100000) OTP_CONFIRM_LIMIT_PER_IP: number = 60;
+  // NIST SP 800-63B 5.2.2: at most 100 failed attempts per subscriber
+  @Int(1, 100) OTP_FAILURE_LIMIT_PER_PHONE_PER_DAY: number = 20;
   @Int(1, 100000) SIGNUP_LIMIT_PER_IP: number = 30;
   @Int(60, 86400) VERIFICATION_TOKEN_TTL_SECONDS: number = 1800;
 
@@ -163,6 +165,7 @@ export class EnvironmentVariables {
   @Url(['http:', 'https:']) CERTIFICATION_REDIRECT_FAILURE_URL?: string = undefined;
 
   @Text() ADMIN_API_KEYS: string = '';
+  @Int(1, 100000) ADMIN_RATE_LIMIT_PER_KEY: number = 300;
   @Int(1, 3650) RETENTION_UNUSED_VERIFICATION_DAYS: number = 30;
   @Int(0, 120000) SHUTDOWN_GRACE_MS: number = 10000;
 }
