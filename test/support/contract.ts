@@ -11,7 +11,7 @@ export interface RouteContract {
 }
 
 const UPSTREAM = { 502: ['UPSTREAM_ERROR'], 503: ['UPSTREAM_UNAVAILABLE'] };
-const ADMIN_AUTH = { 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'] };
+const ADMIN_AUTH = { 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 429: ['RATE_LIMITED'] };
 
 export const CONTRACT: Record<string, RouteContract> = {
   // public

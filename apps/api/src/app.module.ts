@@ -20,6 +20,7 @@ import { MetricsModule } from './observability/metrics.module';
 import { MetricsService } from './observability/metrics.service';
 import { ObservabilityModule } from './observability/observability.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { SubjectRateLimiter } from './rate-limit/subject-rate-limiter';
 import { createRedisConnection, type RedisConnection } from './redis/redis-connection';
 import { REDIS_CONNECTION, RedisModule } from './redis/redis.module';
 import { iamportTokenStoreFor } from './redis/redis-token-store';
@@ -84,8 +85,8 @@ export class AppModule {
         HealthModule.forRoot({ url: config.redisUrl, rateLimitOnRedisFailure: config.rateLimitOnRedisFailure }),
         CertificationModule.forRootAsync({
           imports: [MetricsModule],
-          inject: [APP_CONFIG, MetricsService],
-          useFactory: (config: AppConfig, metrics: MetricsService) => ({
+          inject: [APP_CONFIG, MetricsService, SubjectRateLimiter],
+          useFactory: (config: AppConfig, metrics: MetricsService, limiter: SubjectRateLimiter) => ({
             otpTtlSeconds: config.otp.ttlSeconds,
             otpMaxAttempts: config.otp.maxAttempts,
             verificationTokenTtlSeconds: config.verificationTokenTtlSeconds,
@@ -96,6 +97,9 @@ export class AppModule {
             recovery: { intervalSeconds: 60, minAgeSeconds: config.otp.ttlSeconds + 60 },
             // otp_* events -> otp_outcomes_total{outcome}; the others -> domain_events_total{event}
             onEvent: (event) => metrics.record(event),
+            // per phone: SMS actually sent (rate-limit.rules.ts), and wrong OTPs per day
+            otpRequestLimiter: limiter,
+            otpConfirmLimiter: limiter,
           }),
         }),
         UserModule.forRootAsync({

@@ -90,3 +90,8 @@ export function resolveAdminOptions(options: AdminModuleOptions): ResolvedAdminO
     clock: typeof options.clock === 'function' ? options.clock : () => new Date(),
   };
 }
+
+/** Per-key rate limit of the admin routes (`ADMIN_REQUEST_LIMITER`): throw a DomainError (429) to refuse. */
+export interface AdminRequestLimiter {
+  beforeAdminRequest(subject: { keyId: string }): Promise<void>;
+}

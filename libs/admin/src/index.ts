@@ -1,6 +1,7 @@
 export { AdminModule } from './admin.module';
 export { ADMIN_MODULE_OPTIONS, type AdminModuleForRootOptions, type AdminModuleForRootAsyncOptions } from './admin.module-definition';
-export type { AdminModuleOptions, AdminModuleExtras } from './admin.options';
+export type { AdminModuleOptions, AdminModuleExtras, AdminRequestLimiter } from './admin.options';
+export { ADMIN_REQUEST_LIMITER } from './admin.constants';
 export { ADMIN_SCOPES, isAdminScope, type AdminScope } from './admin-scopes';
 export {
   parseAdminApiKeys,

@@ -3,7 +3,7 @@ import { maskName, maskPhone, type PiiCipher, type PiiColumn } from '@app/pii';
 import type { Certification, CertificationFlow, CertificationStatus } from '@app/certification';
 import type { CertificationRecord } from './certification-records';
 
-/** An item of `GET /admin/certifications`. No CI, no DI, name and phone masked. */
+/** An item of `GET /admin/certifications`. No CI, no DI, name, phone and birthday masked. */
 export interface CertificationListItem {
   imp_uid: string;
   flow: CertificationFlow;
@@ -35,6 +35,11 @@ export interface CertificationDetail extends CertificationListItem {
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
+/** `1988-07-06` -> `1988-**-**`: the year tells the age group, the full date only in a reveal. */
+export function maskBirthday(birthday: string | null): string | null {
+  return birthday === null || birthday === undefined ? null : `${birthday.slice(0, 4)}-**-**`;
+}
+
 /**
  * Decrypts for display. A value that cannot be decrypted (broken row, missing key) is shown as
  * null with a warning naming the imp_uid and the reason only, so one bad row does not break a
@@ -59,7 +64,7 @@ export function toListItem(row: Certification, cipher: PiiCipher, logger: Logger
     status: row.status,
     name: name === null ? null : maskName(name),
     phone: phone === null ? null : maskPhone(phone),
-    birthday: row.birthday,
+    birthday: maskBirthday(row.birthday),
     gender: row.gender,
     foreigner: row.foreigner,
     carrier: row.carrier,
@@ -97,6 +102,7 @@ export function toDetail(
   };
   if (reveal) {
     // Strict: a reveal that silently showed null for a broken value would mislead the operator.
+    detail.birthday = row.birthday;
     detail.name = row.nameEnc === null ? null : cipher.decrypt(row.nameEnc, 'name_enc');
     detail.phone = row.phoneEnc === null ? null : cipher.decrypt(row.phoneEnc, 'phone_enc');
     detail.ci = row.ciEnc ? cipher.decrypt(row.ciEnc, 'ci_enc') : null;

@@ -69,7 +69,6 @@ export class CertificationController {
         genderDigit: body.gender_digit,
         carrier: body.carrier,
         isMvno: body.is_mvno,
-        company: body.company,
         merchantUid: body.merchant_uid,
       },
       { ip: ip ?? null },
@@ -95,7 +94,10 @@ export class CertificationController {
     { error: new AlreadyConfirmedError(), description: 'confirmed already and its token issued, or used for a signup' },
     { error: new OtpExpiredError(), description: 'the OTP window passed (`expires_at`), or the OTP expired upstream: request a new OTP' },
     { error: new OtpAttemptsExceededError(5), description: '5 wrong OTPs used up: the verification is locked; `details.max_attempts`' },
-    apiRateLimited('too many confirmations from this client IP; `Retry-After`'),
+    apiRateLimited(
+      'too many confirmations from this client IP, or too many wrong OTPs for this phone today (`details.counts: failed_confirmations`, ' +
+        '20 per 24 hours by default); `Retry-After`',
+    ),
     { error: new UpstreamError(), description: "i'mport answered with an error; the attempt is given back" },
     { error: new UpstreamUnavailableError(5, 'timeout'), description: "i'mport is unavailable; the attempt is given back; `Retry-After`" },
     ...API_JSON_BODY_ERRORS,

@@ -1,4 +1,4 @@
-import type { CertificationEventListener, OtpRequestLimiter } from './certification.events';
+import type { CertificationEventListener, OtpConfirmLimiter, OtpRequestLimiter } from './certification.events';
 import { DEFAULT_REDIRECT_FAILURE_URL, DEFAULT_REDIRECT_SUCCESS_URL, isAcceptableRedirectTarget } from './redirect-url';
 
 /** Options of `CertificationModule.forRoot` / `forRootAsync`. */
@@ -9,7 +9,7 @@ export interface CertificationModuleOptions {
   otpMaxAttempts?: number;
   /** Lifetime of a verification token, in seconds (>= 1). Default 1800. */
   verificationTokenTtlSeconds?: number;
-  /** Service name the carrier shows in the SMS (upstream `company`), unless the request names one. */
+  /** Service name the carrier shows in the SMS (upstream `company`); a request cannot name another. */
   company?: string | null;
   /**
    * Where `GET /certifications/redirect` sends the browser: absolute http(s) URLs or same-origin
@@ -20,6 +20,8 @@ export interface CertificationModuleOptions {
   onEvent?: CertificationEventListener;
   /** Rate-limit hook of the OTP request (none by default): see `OtpRequestLimiter`. */
   otpRequestLimiter?: OtpRequestLimiter;
+  /** Cap of wrong OTPs per phone over time (none by default): see `OtpConfirmLimiter`. */
+  otpConfirmLimiter?: OtpConfirmLimiter;
   /**
    * Background recovery (needs `ScheduleModule.forRoot()` in the host): every `intervalSeconds`,
    * `recoverPending` checks up to `batchSize` pending OTP verifications older than
@@ -50,6 +52,7 @@ export interface ResolvedCertificationOptions {
   redirect: { successUrl: string; failureUrl: string };
   onEvent: CertificationEventListener | null;
   otpRequestLimiter: OtpRequestLimiter | null;
+  otpConfirmLimiter: OtpConfirmLimiter | null;
   recovery: { intervalSeconds: number; batchSize: number; minAgeSeconds: number } | null;
   clock: () => Date;
 }
@@ -88,6 +91,9 @@ export function resolveCertificationOptions(options: CertificationModuleOptions 
   if (o.otpRequestLimiter && typeof o.otpRequestLimiter.beforeOtpRequest !== 'function') {
     throw new TypeError('CertificationModule options: otpRequestLimiter must have beforeOtpRequest()');
   }
+  if (o.otpConfirmLimiter && (typeof o.otpConfirmLimiter.beforeOtpConfirm !== 'function' || typeof o.otpConfirmLimiter.afterOtpMismatch !== 'function')) {
+    throw new TypeError('CertificationModule options: otpConfirmLimiter must have beforeOtpConfirm() and afterOtpMismatch()');
+  }
   if (o.company !== undefined && o.company !== null && (typeof o.company !== 'string' || o.company.length > 50)) {
     throw new TypeError('CertificationModule options: company must be a string of at most 50 characters');
   }
@@ -115,6 +121,7 @@ export function resolveCertificationOptions(options: CertificationModuleOptions 
     },
     onEvent: o.onEvent ?? null,
     otpRequestLimiter: o.otpRequestLimiter ?? null,
+    otpConfirmLimiter: o.otpConfirmLimiter ?? null,
     recovery,
     clock: o.clock ?? (() => new Date()),
   };

@@ -13,6 +13,7 @@ export type {
   CertificationEventType,
   CertificationEventListener,
   OtpRequestLimiter,
+  OtpConfirmLimiter,
 } from './certification.events';
 export {
   AlreadyConfirmedError,

@@ -59,12 +59,14 @@ export interface AppConfig {
     sendLimitPerPhone: number;
     sendLimitPerIp: number;
     confirmLimitPerIp: number;
+    /** Wrong OTPs per phone per 24 hours before its confirmations are refused (at most 100). */
+    failureLimitPerPhonePerDay: number;
   };
   signupLimitPerIp: number;
   verificationTokenTtlSeconds: number;
   agePolicy: { minAge: number; mode: AgeMode };
   redirect: { successUrl: string | null; failureUrl: string | null };
-  admin: { apiKeys: string };
+  admin: { apiKeys: string; /** Admin requests per key per 10 minutes. */ rateLimitPerKey: number };
   retention: {
     unusedVerificationDays: number;
     unfinishedVerificationHours: number;
@@ -141,6 +143,7 @@ export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdou
       sendLimitPerPhone: vars.OTP_SEND_LIMIT_PER_PHONE,
       sendLimitPerIp: vars.OTP_SEND_LIMIT_PER_IP,
       confirmLimitPerIp: vars.OTP_CONFIRM_LIMIT_PER_IP,
+      failureLimitPerPhonePerDay: vars.OTP_FAILURE_LIMIT_PER_PHONE_PER_DAY,
     },
     signupLimitPerIp: vars.SIGNUP_LIMIT_PER_IP,
     verificationTokenTtlSeconds: vars.VERIFICATION_TOKEN_TTL_SECONDS,
@@ -149,7 +152,7 @@ export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdou
       successUrl: vars.CERTIFICATION_REDIRECT_SUCCESS_URL ?? null,
       failureUrl: vars.CERTIFICATION_REDIRECT_FAILURE_URL ?? null,
     },
-    admin: { apiKeys: vars.ADMIN_API_KEYS },
+    admin: { apiKeys: vars.ADMIN_API_KEYS, rateLimitPerKey: vars.ADMIN_RATE_LIMIT_PER_KEY },
     retention: {
       unusedVerificationDays: vars.RETENTION_UNUSED_VERIFICATION_DAYS,
       unfinishedVerificationHours: vars.RETENTION_UNFINISHED_VERIFICATION_HOURS,

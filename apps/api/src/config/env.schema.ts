@@ -155,6 +155,8 @@ export class EnvironmentVariables {
   @Int(1, 1000) OTP_SEND_LIMIT_PER_PHONE: number = 5;
   @Int(1, 100000) OTP_SEND_LIMIT_PER_IP: number = 20;
   @Int(1, 100000) OTP_CONFIRM_LIMIT_PER_IP: number = 60;
+  // NIST SP 800-63B 5.2.2: at most 100 failed attempts per subscriber
+  @Int(1, 100) OTP_FAILURE_LIMIT_PER_PHONE_PER_DAY: number = 20;
   @Int(1, 100000) SIGNUP_LIMIT_PER_IP: number = 30;
   @Int(60, 86400) VERIFICATION_TOKEN_TTL_SECONDS: number = 1800;
 
@@ -165,10 +167,11 @@ export class EnvironmentVariables {
   @Url(['http:', 'https:']) CERTIFICATION_REDIRECT_FAILURE_URL?: string = undefined;
 
   @Text() ADMIN_API_KEYS: string = '';
+  @Int(1, 100000) ADMIN_RATE_LIMIT_PER_KEY: number = 300;
   @Int(1, 3650) RETENTION_UNUSED_VERIFICATION_DAYS: number = 30;
   @Int(1, 87600) RETENTION_UNFINISHED_VERIFICATION_HOURS: number = 24;
   @Int(0, 87600) SIGNUP_KEEP_VERIFICATION_PII_HOURS: number = 0;
-  @Int(1, 36500) RETENTION_AUDIT_LOG_DAYS: number = 365;
+  @Int(365, 36500) RETENTION_AUDIT_LOG_DAYS: number = 365; // the audit trigger refuses younger deletes
   @Int(1, 36500) RETENTION_FINISHED_OUTBOX_DAYS: number = 30;
   @Int(0, 120000) SHUTDOWN_GRACE_MS: number = 10000;
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponses, ForbiddenError, UnauthorizedError, apiValidationFailed } from '@app/common';
+import { ApiErrorResponses, ForbiddenError, UnauthorizedError, apiRateLimited, apiValidationFailed } from '@app/common';
 import { AccountErasedError } from '@app/user';
 import { UserNotFoundError } from '../admin.errors';
 import { AdminAuthGuard } from '../admin-auth.guard';
@@ -19,6 +19,7 @@ const AUTH_ERRORS = [
     error: new ForbiddenError('This key lacks the scope the route needs', { required_scopes: ['verifications:read'] }),
     description: 'the key lacks a scope the route needs; `details.required_scopes`',
   },
+  apiRateLimited('too many admin requests with this key (`ADMIN_RATE_LIMIT_PER_KEY` per 10 minutes, all admin routes together); `Retry-After`'),
 ];
 
 @ApiTags('admin')

@@ -41,7 +41,7 @@ export interface AuditLogStore {
   /** One row per subject id, same key, action and result. */
   recordMany(entry: Omit<AuditEntry, 'subjectId'>, subjectIds: readonly string[], tx?: Transaction): Promise<void>;
   /** Newest first by (occurred_at, id). */
-  list(filter: AuditLogFilter): Promise<AuditRecord[]>;
+  list(filter: AuditLogFilter, tx?: Transaction): Promise<AuditRecord[]>;
 }
 
 interface AuditRow {
@@ -103,7 +103,7 @@ export class AuditLogRepository implements AuditLogStore {
     );
   }
 
-  async list(filter: AuditLogFilter): Promise<AuditRecord[]> {
+  async list(filter: AuditLogFilter, tx?: Transaction): Promise<AuditRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown): string => {
@@ -123,6 +123,7 @@ export class AuditLogRepository implements AuditLogStore {
         ORDER BY occurred_at DESC, id DESC
         LIMIT ${param(filter.limit)}`,
       params,
+      tx,
     );
     return rows.map(toAuditRecord);
   }

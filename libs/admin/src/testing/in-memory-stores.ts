@@ -75,11 +75,16 @@ export class InMemoryCertifications implements AdminCertificationReads {
   /** Transactions of the reads made by imp_uid (undefined: on the pool). */
   readonly reads: Array<Transaction | undefined> = [];
 
-  async list(filter: CertificationListFilter): Promise<ListedCertification[]> {
+  /** Transactions of the list reads (undefined: on the pool). */
+  readonly listTx: Array<Transaction | undefined> = [];
+
+  async list(filter: CertificationListFilter, tx?: Transaction): Promise<ListedCertification[]> {
     this.filters.push(filter);
+    this.listTx.push(tx);
     return this.rows
       .map((r) => ({ ...r, cursorT: r.createdAt.toISOString().replace('Z', '000Z') }))
       .filter((r) => filter.status === undefined || r.status === filter.status)
+      .filter((r) => filter.phoneBidx === undefined || r.phoneBidx === filter.phoneBidx)
       .filter((r) => !filter.before || r.cursorT < filter.before.t || (r.cursorT === filter.before.t && r.id < filter.before.id))
       .sort((a, b) => (a.cursorT === b.cursorT ? (a.id < b.id ? 1 : -1) : a.cursorT < b.cursorT ? 1 : -1))
       .slice(0, filter.limit);
@@ -252,8 +257,12 @@ export class InMemoryAuditLog implements AuditLogStore {
     for (const subjectId of subjectIds) this.entries.push({ ...entry, subjectId, tx });
   }
 
-  async list(filter: AuditLogFilter): Promise<AuditRecord[]> {
+  /** Transactions of the list reads (undefined: on the pool). */
+  readonly listTx: Array<Transaction | undefined> = [];
+
+  async list(filter: AuditLogFilter, tx?: Transaction): Promise<AuditRecord[]> {
     this.filters.push(filter);
+    this.listTx.push(tx);
     return this.records.slice(0, filter.limit);
   }
 

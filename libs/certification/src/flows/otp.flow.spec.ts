@@ -121,3 +121,45 @@ describe('OtpFlow.confirmOtp', () => {
     await expect(t.flow.confirmOtp('imp_unknown', '12345')).rejects.toBeInstanceOf(ValidationFailedError);
   });
 });
+
+describe('OtpFlow limiter ports and the service name', () => {
+  class FakeLimiters {
+    readonly requests: string[] = [];
+    readonly mismatches: string[] = [];
+    refuseConfirm = false;
+    async beforeOtpRequest({ phoneBidx }: { phoneBidx: string }): Promise<void> {
+      this.requests.push(phoneBidx);
+    }
+    async beforeOtpConfirm(): Promise<void> {
+      if (this.refuseConfirm) throw new ValidationFailedError([{ field: 'limit', message: 'refused by the fake limiter' }]);
+    }
+    async afterOtpMismatch({ phoneBidx }: { phoneBidx: string }): Promise<void> {
+      this.mismatches.push(phoneBidx);
+    }
+  }
+
+  it('sends the configured service name only, and counts only valid requests against the phone', async () => {
+    const limiter = new FakeLimiters();
+    const t = setup({ company: '길동마켓', otpRequestLimiter: limiter });
+    await expect(t.flow.requestOtp({ ...PERSON, birth: '19901301' })).rejects.toBeInstanceOf(ValidationFailedError);
+    expect(limiter.requests).toEqual([]);
+    await t.flow.requestOtp(PERSON);
+    expect(limiter.requests).toEqual([t.blindIndex.compute('phone', '01012345678')]);
+    expect(t.provider.requests.map((r) => r.company)).toEqual(['길동마켓']);
+  });
+
+  it('records wrong OTPs per phone and, when the cap refuses, gives the attempt back without asking the provider', async () => {
+    const limiter = new FakeLimiters();
+    const t = setup({ otpConfirmLimiter: limiter });
+    const { impUid } = await t.flow.requestOtp(PERSON);
+    const wrong = t.provider.otpFor(impUid) === '000000' ? '111111' : '000000';
+    await expect(t.flow.confirmOtp(impUid, wrong)).rejects.toBeInstanceOf(OtpMismatchError);
+    expect(limiter.mismatches).toEqual([t.blindIndex.compute('phone', '01012345678')]);
+
+    limiter.refuseConfirm = true;
+    const calls = t.provider.calls.confirmOtp;
+    await expect(t.flow.confirmOtp(impUid, t.provider.otpFor(impUid))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(t.provider.calls.confirmOtp).toBe(calls);
+    expect(t.certifications.byImpUid(impUid)).toMatchObject({ status: 'pending', otpAttempts: 1 });
+  });
+});

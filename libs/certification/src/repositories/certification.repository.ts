@@ -68,8 +68,8 @@ export interface CertificationStore {
   findById(id: string): Promise<Certification | null>;
   /** By imp_uid, erased rows included. */
   findByImpUid(impUid: string, tx?: Transaction): Promise<Certification | null>;
-  /** Newest first by (created_at, id) (the admin list). */
-  list(filter: CertificationListFilter): Promise<ListedCertification[]>;
+  /** Newest first by (created_at, id) (the admin list; in `tx` when it is audited). */
+  list(filter: CertificationListFilter, tx?: Transaction): Promise<ListedCertification[]>;
   /** @throws DuplicateImpUidError */
   insertPending(values: PendingValues): Promise<string>;
   /** Reserves an attempt of a live, pending, unexpired OTP verification and answers it; else null. */
@@ -226,7 +226,7 @@ export class CertificationRepository implements CertificationStore {
     return rows[0] === undefined ? null : toCertification(rows[0]);
   }
 
-  list(filter: CertificationListFilter): Promise<ListedCertification[]> {
+  list(filter: CertificationListFilter, tx?: Transaction): Promise<ListedCertification[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown): string => {
@@ -249,7 +249,7 @@ export class CertificationRepository implements CertificationStore {
         ORDER BY c.created_at DESC, c.id DESC
         LIMIT ${param(filter.limit)}`;
     return this.db
-      .prepared<Record<string, any>>(preparedStatementFor('admin_list', text), params)
+      .prepared<Record<string, any>>(preparedStatementFor('admin_list', text), params, tx)
       .then((rows) => rows.map((r) => ({ ...toCertification(r), cursorT: r.cursor_t })));
   }
 
