@@ -1,9 +1,14 @@
 import { InitialSchema1763856000000 } from './1763856000000-InitialSchema';
 import { AdminSchema1763856100000 } from './1763856100000-AdminSchema';
+import { CertificationFlows1764683915000 } from './1764683915000-CertificationFlows';
 
 /**
  * Every migration, oldest first. The api and the TypeORM CLI DataSource both list them here
  * (explicit classes rather than a glob, so the same list works from sources under Jest and
  * from `dist/`). `npm run migration:generate` writes a new file beside this one: add it here.
  */
-export const MIGRATIONS = [InitialSchema1763856000000, AdminSchema1763856100000];
+export const MIGRATIONS = [
+  InitialSchema1763856000000,
+  AdminSchema1763856100000,
+  CertificationFlows1764683915000,
+];
