@@ -145,6 +145,10 @@ describe('the window routes behind their rate limits', () => {
     expect((await request(f.t.http).post('/certifications/window').set('x-forwarded-for', '198.51.100.32').expect(201)).headers['set-cookie'][0]).not.toMatch(/Secure/);
   });
 
+  it('serves no demo page with real upstream keys unless DEMO_PAGE=true', async () => {
+    expect((await request(f.t.http).get('/demo').expect(404)).body.error.code).toBe('NOT_FOUND');
+  });
+
   it('answers the redirect over its limit with a 302 to the failure URL, error_code=RATE_LIMITED, without calling the upstream', async () => {
     const ip = '198.51.100.41';
     for (let i = 0; i < 2; i++) {
