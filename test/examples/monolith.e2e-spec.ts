@@ -219,15 +219,17 @@ it("applies the host's options: the OTP limiter (429 RATE_LIMITED), the age poli
   expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
 
   const minor = { name: '이청소', phone: freshPhone(), birth: '20100505', gender_digit: '3', carrier: 'SKT' };
+  const browser = request.agent(http);
+  const flow = await browser.post('/api/certifications/window').expect(201);
   const popup = await fetch(`${sandbox.url}/__sandbox/certifications`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(minor),
+    body: JSON.stringify({ ...minor, merchant_uid: flow.body.merchant_uid }),
   });
   const { imp_uid: impUid } = (await popup.json()) as { imp_uid: string };
-  const redirected = await request(http).get(`/api/certifications/redirect?imp_uid=${impUid}&success=true`).expect(302);
+  const redirected = await browser.get(`/api/certifications/redirect?imp_uid=${impUid}&success=true`).expect(302);
   expect(redirected.headers.location).toBe(`https://shop.example.com/verified?imp_uid=${impUid}`);
-  const view = await request(http).post('/api/certifications').send({ imp_uid: impUid }).expect(200);
+  const view = await browser.post('/api/certifications').send({ imp_uid: impUid }).expect(200);
   const refused = await request(http).post('/api/users').send({ verification_token: view.body.verification_token }).expect(403);
   expect(refused.body.error).toMatchObject({ code: 'AGE_RESTRICTED', details: { min_age: 19, policy: 'international' } });
 });

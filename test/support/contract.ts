@@ -30,12 +30,15 @@ export const CONTRACT: Record<string, RouteContract> = {
       ...UPSTREAM,
     },
   },
+  'POST /certifications/window': { success: 201, errors: { 429: ['RATE_LIMITED'] } },
   'POST /certifications': {
     success: 200,
     errors: {
       400: ['VALIDATION_FAILED'],
+      403: ['FLOW_MISMATCH'],
       404: ['CERTIFICATION_NOT_FOUND'],
-      409: ['ALREADY_CONFIRMED', 'NOT_CERTIFIED'],
+      409: ['ALREADY_CONFIRMED', 'FLOW_ALREADY_CLAIMED', 'NOT_CERTIFIED'],
+      410: ['FLOW_EXPIRED'],
       429: ['RATE_LIMITED'],
       ...UPSTREAM,
     },

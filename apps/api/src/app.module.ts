@@ -15,6 +15,7 @@ import { UserModule } from '@app/user';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { APP_CONFIG } from './config/app-config.provider';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './observability/metrics.module';
 import { MetricsService } from './observability/metrics.service';
@@ -92,6 +93,7 @@ export class AppModule {
             verificationTokenTtlSeconds: config.verificationTokenTtlSeconds,
             company: config.iamport.company,
             redirect: { successUrl: config.redirect.successUrl, failureUrl: config.redirect.failureUrl },
+            window: { claimWindowSeconds: config.window.claimWindowSeconds, impCode: config.window.impCode, minAge: config.agePolicy.minAge },
             // Records confirmations that succeeded upstream but not here (crash, lost answer), once
             // their OTP window is over (within it, the person's next confirmation recovers them).
             recovery: { intervalSeconds: 60, minAgeSeconds: config.otp.ttlSeconds + 60 },
@@ -102,6 +104,7 @@ export class AppModule {
             otpConfirmLimiter: limiter,
           }),
         }),
+        ...(config.window.demoPage ? [DemoModule.forRoot({ scriptUrl: config.window.scriptUrl })] : []),
         UserModule.forRootAsync({
           imports: [MetricsModule],
           inject: [MetricsService],

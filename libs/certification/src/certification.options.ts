@@ -30,6 +30,22 @@ export interface CertificationModuleOptions {
   recovery?: { intervalSeconds: number; batchSize?: number; minAgeSeconds?: number } | null;
   /** Source of "now" (tests). Default `() => new Date()`. */
   clock?: () => Date;
+  /** The browser window flows (`POST /certifications/window`) and the binding of their results. */
+  window?: WindowFlowOptions;
+}
+
+/** Options of the window flows; see docs/flows.md. */
+export interface WindowFlowOptions {
+  /** How long after `certified_at` a result can be claimed, in seconds (1-86400). Default 600. */
+  claimWindowSeconds?: number;
+  /** How long a started flow accepts a certification, in seconds (60-86400). Default 900. */
+  flowTtlSeconds?: number;
+  /** The merchant code for `IMP.init` answered by the start (`imp_code`); null when unset. */
+  impCode?: string | null;
+  /** `min_age` answered by the start, for `IMP.certification` (the window refuses younger people); null when unset. */
+  minAge?: number | null;
+  /** The flow cookie's Secure attribute: `auto` (on HTTPS requests, default), always, or never. */
+  secureCookie?: 'auto' | boolean;
 }
 
 export interface CertificationModuleExtras {
@@ -55,9 +71,18 @@ export interface ResolvedCertificationOptions {
   otpConfirmLimiter: OtpConfirmLimiter | null;
   recovery: { intervalSeconds: number; batchSize: number; minAgeSeconds: number } | null;
   clock: () => Date;
+  window: {
+    claimWindowSeconds: number;
+    flowTtlSeconds: number;
+    impCode: string | null;
+    minAge: number | null;
+    secureCookie: 'auto' | boolean;
+  };
 }
 
 export const CERTIFICATION_DEFAULTS = Object.freeze({
+  claimWindowSeconds: 600,
+  flowTtlSeconds: 900,
   otpTtlSeconds: 180,
   otpMaxAttempts: 5,
   verificationTokenTtlSeconds: 1800,
@@ -124,5 +149,25 @@ export function resolveCertificationOptions(options: CertificationModuleOptions 
     otpConfirmLimiter: o.otpConfirmLimiter ?? null,
     recovery,
     clock: o.clock ?? (() => new Date()),
+    window: resolveWindow(o.window ?? {}, int),
+  };
+}
+
+function resolveWindow(
+  w: WindowFlowOptions,
+  int: (name: string, value: number | undefined, def: number, min: number, max: number) => number,
+): ResolvedCertificationOptions['window'] {
+  if (w.impCode !== undefined && w.impCode !== null && (typeof w.impCode !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(w.impCode))) {
+    throw new TypeError('CertificationModule options: window.impCode must be 1-40 letters, digits, _ or -');
+  }
+  if (w.secureCookie !== undefined && w.secureCookie !== 'auto' && typeof w.secureCookie !== 'boolean') {
+    throw new TypeError("CertificationModule options: window.secureCookie must be 'auto', true or false");
+  }
+  return {
+    claimWindowSeconds: int('window.claimWindowSeconds', w.claimWindowSeconds, CERTIFICATION_DEFAULTS.claimWindowSeconds, 1, 86400),
+    flowTtlSeconds: int('window.flowTtlSeconds', w.flowTtlSeconds, CERTIFICATION_DEFAULTS.flowTtlSeconds, 60, 86400),
+    impCode: w.impCode ? w.impCode : null,
+    minAge: w.minAge === undefined || w.minAge === null ? null : int('window.minAge', w.minAge, 0, 0, 150),
+    secureCookie: w.secureCookie ?? 'auto',
   };
 }

@@ -7,7 +7,16 @@ export {
   type OtpRequestInput,
   type OtpRequested,
   type RecoveryReport,
+  type StartedFlow,
+  type FlowCredentials,
 } from './certification.service';
+export { FLOW_SECRET_HEADER, FLOW_COOKIE_PREFIX, flowCookie, secretFor } from './binding/flow-credentials';
+export {
+  CertificationFlowRepository,
+  type CertificationFlowRow,
+  type CertificationFlowStore,
+} from './repositories/certification-flow.repository';
+export type { WindowFlowOptions } from './certification.options';
 export type {
   CertificationEvent,
   CertificationEventType,
@@ -26,6 +35,9 @@ export {
   UpstreamError,
   UpstreamUnavailableError,
   DuplicateImpUidError,
+  FlowMismatchError,
+  FlowAlreadyClaimedError,
+  FlowExpiredError,
 } from './certification.errors';
 export {
   CertificationRepository,

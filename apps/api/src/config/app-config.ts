@@ -66,6 +66,15 @@ export interface AppConfig {
   verificationTokenTtlSeconds: number;
   agePolicy: { minAge: number; mode: AgeMode };
   redirect: { successUrl: string | null; failureUrl: string | null };
+  /** The browser window flows: claim window, limits, the merchant code and script the page loads, the demo page. */
+  window: {
+    claimWindowSeconds: number;
+    startLimitPerIp: number;
+    redirectLimitPerIp: number;
+    impCode: string | null;
+    scriptUrl: string;
+    demoPage: boolean;
+  };
   admin: { apiKeys: string; /** Admin requests per key per 10 minutes. */ rateLimitPerKey: number };
   retention: {
     unusedVerificationDays: number;
@@ -152,6 +161,14 @@ export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdou
       successUrl: vars.CERTIFICATION_REDIRECT_SUCCESS_URL ?? null,
       failureUrl: vars.CERTIFICATION_REDIRECT_FAILURE_URL ?? null,
     },
+    window: {
+      claimWindowSeconds: vars.CERTIFICATION_CLAIM_WINDOW_SECONDS,
+      startLimitPerIp: vars.WINDOW_START_LIMIT_PER_IP,
+      redirectLimitPerIp: vars.REDIRECT_LIMIT_PER_IP,
+      impCode: vars.IAMPORT_IMP_CODE ?? (usingSandbox ? 'imp00000000' : null),
+      scriptUrl: vars.IAMPORT_SCRIPT_URL ?? defaultScriptUrl(vars.IAMPORT_BASE_URL ?? (usingSandbox ? `http://127.0.0.1:${vars.SANDBOX_PORT}` : null)),
+      demoPage: vars.DEMO_PAGE ?? (usingSandbox && !production),
+    },
     admin: { apiKeys: vars.ADMIN_API_KEYS, rateLimitPerKey: vars.ADMIN_RATE_LIMIT_PER_KEY },
     retention: {
       unusedVerificationDays: vars.RETENTION_UNUSED_VERIFICATION_DAYS,
@@ -164,6 +181,12 @@ export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdou
     metrics: { port: vars.METRICS_PORT ?? null, host: vars.METRICS_HOST ?? vars.HOST, token: vars.METRICS_TOKEN ?? null },
     docsEnabled: vars.DOCS_ENABLED ?? !production,
   };
+}
+
+/** The upstream's CDN script, or the sandbox's `/v1/iamport.js` when the api talks to another base URL. */
+function defaultScriptUrl(baseUrl: string | null): string {
+  if (baseUrl === null || new URL(baseUrl).hostname === 'api.iamport.kr') return 'https://cdn.iamport.kr/v1/iamport.js';
+  return `${baseUrl.replace(/\/+$/, '')}/v1/iamport.js`;
 }
 
 const DECLARED = new Set(Object.keys(new EnvironmentVariables()));

@@ -166,6 +166,15 @@ export class EnvironmentVariables {
   @Url(['http:', 'https:']) CERTIFICATION_REDIRECT_SUCCESS_URL?: string = undefined;
   @Url(['http:', 'https:']) CERTIFICATION_REDIRECT_FAILURE_URL?: string = undefined;
 
+  // Browser window flows (docs/flows.md): the claim window, their limits, what the page loads.
+  @Int(1, 86400) CERTIFICATION_CLAIM_WINDOW_SECONDS: number = 600;
+  @Int(1, 100000) WINDOW_START_LIMIT_PER_IP: number = 30;
+  @Int(1, 100000) REDIRECT_LIMIT_PER_IP: number = 60;
+  @Matching(/^[A-Za-z0-9_-]{1,40}$/, '1-40 letters, digits, _ or -') IAMPORT_IMP_CODE?: string = undefined;
+  @Url(['http:', 'https:']) IAMPORT_SCRIPT_URL?: string = undefined;
+  /** Unset: on with the local sandbox outside production. */
+  @Bool() DEMO_PAGE?: boolean = undefined;
+
   @Text() ADMIN_API_KEYS: string = '';
   @Int(1, 100000) ADMIN_RATE_LIMIT_PER_KEY: number = 300;
   @Int(1, 3650) RETENTION_UNUSED_VERIFICATION_DAYS: number = 30;

@@ -30,8 +30,8 @@ export type RateLimitRules = Readonly<Record<RateLimitName, readonly RateLimitRu
 /**
  * IP before phone on the OTP request: a request refused for its IP must not use up the phone's
  * quota, and an invalid one (400) spends none of it: the phone rule is counted by the OTP flow
- * just before the upstream call. OTP and popup confirmations share one counter. The redirect declares no limit: its
- * contract is always a 302, and a guard can only answer a JSON 429.
+ * just before the upstream call. OTP and popup confirmations share one counter. Over its limit the redirect answers a
+ * 302 to the failure URL (the certification lib's filter), never a JSON 429.
  */
 export function rateLimitRules(config: AppConfig): RateLimitRules {
   return {
@@ -41,6 +41,8 @@ export function rateLimitRules(config: AppConfig): RateLimitRules {
     ],
     confirm: [{ name: 'confirm-ip', scope: 'ip', limit: config.otp.confirmLimitPerIp }],
     signup: [{ name: 'signup-ip', scope: 'ip', limit: config.signupLimitPerIp }],
+    'window-start': [{ name: 'window-start-ip', scope: 'ip', limit: config.window.startLimitPerIp }],
+    redirect: [{ name: 'redirect-ip', scope: 'ip', limit: config.window.redirectLimitPerIp }],
   };
 }
 
