@@ -42,7 +42,7 @@ COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 # DATA_DIR: only used without DATABASE_URL (embedded PGlite and its generated keys).
-RUN mkdir -p /app/.data && chown node:node /app/.data
+RUN mkdir -p -m 0700 /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000
 # Liveness only (no dependency): the image has no curl, so Node's fetch does the probe.

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { BlindIndex, PiiCipher, generateKeyMaterial } from '@app/pii';
+import { BlindIndex, PiiCipher, generateKeyMaterial, type PiiColumn } from '@app/pii';
 import type { BenchOptions } from './lib/cli';
 import { createDatabase } from './lib/database';
 import { HttpClient } from './lib/http';
@@ -51,11 +51,11 @@ export async function seed(
   bidx: BlindIndex,
   log: (s: string) => void,
 ): Promise<{ phones: string[]; cis: string[]; users: number }> {
-  const pool = (n: number, make: (i: number) => string) => Array.from({ length: n }, (_, i) => cipher.encrypt(make(i)));
-  const names = pool(997, (i) => `김서${String.fromCharCode(0xac00 + i)}`);
-  const phones = pool(991, (i) => `010${String(20000000 + i * 7919)}`);
-  const cis = pool(983, () => fakeCi());
-  const dis = pool(977, () => b64(32));
+  const pool = (n: number, column: PiiColumn, make: (i: number) => string) => Array.from({ length: n }, (_, i) => cipher.encrypt(make(i), column));
+  const names = pool(997, 'name_enc', (i) => `김서${String.fromCharCode(0xac00 + i)}`);
+  const phones = pool(991, 'phone_enc', (i) => `010${String(20000000 + i * 7919)}`);
+  const cis = pool(983, 'ci_enc', () => fakeCi());
+  const dis = pool(977, 'di_enc', () => b64(32));
   const distinctPhones = Math.max(1000, Math.floor(rows / 3));
   const spacingSeconds = (365 * 86400) / rows;
   const start = new Date(Date.now() - 366 * 86400 * 1000);
@@ -110,7 +110,7 @@ export async function seed(
       await c.query(
         `INSERT INTO certifications (imp_uid, flow, status, otp_expires_at, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, carrier, created_at, updated_at)
          VALUES ($1, 'otp', 'expired', $2, $3, $4, $5, '1990-01-01', 'male', false, 'SKT', $6, $6)`,
-        [`imp_8${String(n++).padStart(11, '0')}`, new Date(created.getTime() + 180_000), cipher.encrypt('박철수'), cipher.encrypt(phone), bidx.compute('phone', phone), created],
+        [`imp_8${String(n++).padStart(11, '0')}`, new Date(created.getTime() + 180_000), cipher.encrypt('박철수', 'name_enc'), cipher.encrypt(phone, 'phone_enc'), bidx.compute('phone', phone), created],
       );
     }
   }
@@ -119,8 +119,8 @@ export async function seed(
     const ins = await c.query<{ id: string }>(
       `INSERT INTO certifications (imp_uid, flow, status, name_enc, phone_enc, phone_bidx, ci_enc, ci_bidx, di_enc, birthday, gender, foreigner, carrier, certified_at, used_at, created_at, updated_at)
        VALUES ($1, 'otp', 'used', $2, $3, $4, $5, $6, $7, '1985-05-05', 'female', false, 'KT', $8, $8, $8, $8) RETURNING id`,
-      [`imp_8${String(n++).padStart(11, '0')}`, cipher.encrypt('최영희'), cipher.encrypt('01055550000'), bidx.compute('phone', '01055550000'),
-        cipher.encrypt(ci), bidx.compute('ci', ci), cipher.encrypt(b64(32)), created],
+      [`imp_8${String(n++).padStart(11, '0')}`, cipher.encrypt('최영희', 'name_enc'), cipher.encrypt('01055550000', 'phone_enc'), bidx.compute('phone', '01055550000'),
+        cipher.encrypt(ci, 'ci_enc'), bidx.compute('ci', ci), cipher.encrypt(b64(32), 'di_enc'), created],
     );
     void ins;
   }

@@ -13,6 +13,7 @@ import { runAdminBench } from './admin';
 import { parseArgs, type BenchOptions } from './lib/cli';
 import { serverVersion } from './lib/database';
 import { NodeChild } from './lib/processes';
+import { BENCH_UPSTREAM_CREDENTIALS } from './lib/servers';
 import { runPgliteBench } from './pglite';
 import { markdown, targets, type BenchReport, type MachineInfo } from './report';
 import { runSignupBench, SandboxControl } from './signup';
@@ -60,7 +61,7 @@ async function main(): Promise<number> {
     loadAverage: {},
     targets: [],
   };
-  const sandbox = new IamportSandbox({ logger: { log: () => undefined } });
+  const sandbox = new IamportSandbox({ logger: { log: () => undefined }, ...BENCH_UPSTREAM_CREDENTIALS });
   const sandboxUrl = await sandbox.listen(0);
   // The upstream's idle keep-alive timeout (node's default is 5 s; a load balancer's is ~60 s).
   const upstreamServer = (sandbox as unknown as { server: Server | null }).server;

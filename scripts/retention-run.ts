@@ -32,7 +32,7 @@ class RetentionCliModule {
         }),
         AdminModule.forRoot({
           apiKeys: '', // serves no requests
-          unusedVerificationDays: config.retention.unusedVerificationDays,
+          ...config.retention,
           retentionSchedule: false,
           upstreamRetryIntervalMs: 0,
         }),
@@ -88,22 +88,33 @@ export async function runRetentionCli(io: RetentionCliIo): Promise<number> {
     const retention = app.get(RetentionService);
     const days = config.retention.unusedVerificationDays;
     if (flags.has('--dry-run')) {
-      const eligible = await retention.countEligible();
-      const cutoff = retention.cutoff().toISOString();
-      io.out(
-        flags.has('--json')
-          ? JSON.stringify({ dry_run: true, eligible, cutoff, days })
-          : `retention (dry run): ${eligible} unused verification(s) created before ${cutoff} (${days} days) would lose their personal data`,
-      );
+      const now = new Date();
+      const rules = await retention.plan(now);
+      const eligible = rules.filter((r) => r.table === 'certifications').reduce((sum, r) => sum + r.due, 0);
+      const cutoff = retention.cutoff(now).toISOString();
+      if (flags.has('--json')) {
+        io.out(JSON.stringify({ dry_run: true, eligible, cutoff, days, rules }));
+        return 0;
+      }
+      io.out(`retention (dry run): ${eligible} verification(s) would lose their personal data (unused ones: created before ${cutoff}, ${days} days)`);
+      for (const rule of rules) {
+        const what = rule.effect === 'erase_pii' ? 'would lose their personal data' : 'would be deleted';
+        io.out(rule.cutoff === null ? `  ${rule.rule} (${rule.table}): off` : `  ${rule.rule} (${rule.table}): ${rule.due} row(s) before ${rule.cutoff} ${what}`);
+      }
       return 0;
     }
-    const result = await retention.run();
+    const full = await retention.runAll();
+    const result = full.verifications;
+    if (flags.has('--json')) {
+      io.out(JSON.stringify({ ...result, audit_log: full.audit_log, upstream_deletions: full.upstream_deletions }));
+      return 0;
+    }
     io.out(
-      flags.has('--json')
-        ? JSON.stringify(result)
-        : `retention: erased the personal data of ${result.erased} unused verification(s) created before ${result.cutoff} ` +
-            `(${result.days} days) in ${result.batches} batch(es); ${result.upstream_queued} upstream deletion(s) queued for the api's worker`,
+      `retention: erased the personal data of ${result.erased} unused verification(s) created before ${result.cutoff} ` +
+        `(${result.days} days) in ${result.batches} batch(es); ${result.upstream_queued} upstream deletion(s) queued for the api's worker`,
     );
+    io.out(`  audit_log: ${full.audit_log.deleted} row(s) older than ${full.audit_log.days} days deleted`);
+    io.out(`  upstream_deletions: ${full.upstream_deletions.deleted} finished row(s) older than ${full.upstream_deletions.days} days deleted`);
     return 0;
   } catch (error) {
     io.err(`retention:run failed: ${(error as Error)?.name ?? 'error'}: ${(error as Error)?.message ?? ''}`);

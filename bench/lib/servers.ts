@@ -3,6 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, NodeChild } from './processes';
 
+/** The bench's own upstream credentials: production mode refuses the sandbox's defaults. */
+export const BENCH_UPSTREAM_CREDENTIALS = { impKey: 'bench_imp_key', impSecret: 'bench_imp_secret' };
+// The in-process sandbox answers on loopback http.
+const BENCH_UPSTREAM_ENV = {
+  IAMPORT_IMP_KEY: BENCH_UPSTREAM_CREDENTIALS.impKey,
+  IAMPORT_IMP_SECRET: BENCH_UPSTREAM_CREDENTIALS.impSecret,
+  ALLOW_INSECURE_UPSTREAM: 'true',
+};
+
 /** dist/ root (this file is dist/bench/lib/servers.js once built). */
 export const DIST = join(__dirname, '..', '..');
 
@@ -47,14 +56,14 @@ export async function startApi(o: ApiStartOptions): Promise<StartedServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
   const env: NodeJS.ProcessEnv = {
     ...baseEnv(),
-    NODE_ENV: 'production',
+    // The embedded database is development-only (production refuses to boot without DATABASE_URL).
+    NODE_ENV: o.databaseUrl ? 'production' : 'development',
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     IAMPORT_BASE_URL: o.sandboxUrl,
-    IAMPORT_IMP_KEY: 'sandbox_imp_key',
-    IAMPORT_IMP_SECRET: 'sandbox_imp_secret',
+    ...BENCH_UPSTREAM_ENV,
     ...LOAD_LIMITS,
     ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl, DATABASE_POOL_SIZE: String(o.poolSize) } : {}),
     ...(o.pii ? { PII_ENCRYPTION_KEYS: o.pii.encryptionKeys, PII_HMAC_KEY: o.pii.hmacKey } : {}),
@@ -101,8 +110,7 @@ export async function startBaseline(o: BaselineStartOptions): Promise<StartedSer
     DATABASE_URL: o.databaseUrl,
     DATABASE_POOL_SIZE: String(o.poolSize),
     IAMPORT_BASE_URL: o.sandboxUrl,
-    IAMPORT_IMP_KEY: 'sandbox_imp_key',
-    IAMPORT_IMP_SECRET: 'sandbox_imp_secret',
+    ...BENCH_UPSTREAM_ENV,
     PII_ENCRYPTION_KEYS: o.pii.encryptionKeys,
     PII_HMAC_KEY: o.pii.hmacKey,
     ...(o.cpuProfDir ? { BENCH_CPU_PROF_DIR: o.cpuProfDir, BENCH_CPU_PROF_NAME: 'baseline' } : {}),

@@ -71,6 +71,7 @@ const routes: Route[] = [
     scopes: ['verifications:read'],
   },
   { name: 'GET /admin/audit-log', method: 'get', path: () => '/admin/audit-log', scopes: ['audit:read'] },
+  { name: 'GET /admin/users/:id/export', method: 'get', path: () => `/admin/users/${userId}/export`, scopes: ['pii:reveal'] },
 ];
 
 const call = (route: Route, headers: Record<string, string> = {}) =>

@@ -154,7 +154,7 @@ describe('filters and masking', () => {
     expect(both.items).toEqual([]);
   });
 
-  it('masks name and phone, keeps the birthday, never shows CI or DI', async () => {
+  it('masks name, phone and birthday (its year kept), never shows CI or DI', async () => {
     const f = await insertCertification(t, { name: '홍길동', phone: '01012345679', birthday: '1988-07-06', status: 'used' });
     const res = await request(t.http)
       .get('/admin/certifications')
@@ -165,7 +165,7 @@ describe('filters and masking', () => {
       imp_uid: f.impUid,
       name: '홍*동',
       phone: '010-****-5679',
-      birthday: '1988-07-06',
+      birthday: '1988-**-**',
       status: 'used',
       used: true,
       erased: false,

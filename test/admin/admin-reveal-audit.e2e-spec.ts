@@ -43,14 +43,14 @@ afterAll(async () => {
 const PII = () => [cert.name, cert.phone, cert.ci, cert.di, '1995-12-24', '19951224'];
 
 describe('GET /admin/certifications/:imp_uid', () => {
-  it('is masked by default: 홍*동, 010-****-5432, birthday kept, no CI/DI, not audited', async () => {
+  it('is masked by default: 홍*동, 010-****-5432, birthday to its year, no CI/DI, not audited', async () => {
     const before = (await auditRows(t)).length;
     const res = await request(t.http).get(`/admin/certifications/${cert.impUid}`).set(bearer(keys.all)).expect(200);
     expect(res.body).toMatchObject({
       imp_uid: cert.impUid,
       name: '홍*동',
       phone: '010-****-5432',
-      birthday: '1995-12-24',
+      birthday: '1995-**-**',
       gender: 'female',
       status: 'used',
       used: true,

@@ -29,7 +29,8 @@ const DAY = 86_400_000;
 
 beforeAll(async () => {
   keys = makeAdminKeys();
-  t = await startAdminApp(keys, { RETENTION_UNUSED_VERIFICATION_DAYS: '30' });
+  // Pending, expired and locked ones on the same 30 days as verified ones here (default 24 hours: test/admin/retention-rules).
+  t = await startAdminApp(keys, { RETENTION_UNUSED_VERIFICATION_DAYS: '30', RETENTION_UNFINISHED_VERIFICATION_HOURS: '720' });
 });
 
 afterAll(async () => {
@@ -94,6 +95,8 @@ describe('RetentionService.run', () => {
   });
 
   it('works in batches and its upstream deletions are completed by the worker', async () => {
+    // The api's own 30 s worker would share these passes on a slow machine: stop its timer (it stays registered).
+    clearInterval(t.app.get(SchedulerRegistry).getInterval('admin.upstream-deletions'));
     const upstream = await insertUpstreamCertification(t, { name: '최지우', birth: '19800808', gender_digit: '2', phone: '01066667777' });
     await t.query(`UPDATE certifications SET created_at = now() - interval '40 days' WHERE id = $1`, [upstream.id]);
     const many: Fixture[] = [];
@@ -133,6 +136,7 @@ describe('npm run retention:run (scripts/retention-run.ts)', () => {
     IAMPORT_IMP_KEY: 'sandbox_imp_key',
     IAMPORT_IMP_SECRET: 'sandbox_imp_secret',
     RETENTION_UNUSED_VERIFICATION_DAYS: '10',
+    RETENTION_UNFINISHED_VERIFICATION_HOURS: '240',
   });
   const run = async (argv: string[], environment: Record<string, string> = env()) => {
     const out: string[] = [];

@@ -1,27 +1,90 @@
 /**
  * examples/monolith: a host application on the Express adapter with its own configuration
- * (@nestjs/config), its own TypeORM connection (forRootAsync, the project's migrations run at
- * boot, entities loaded from the libs' forFeature) and the libs imported with forRootAsync,
- * under the host's global prefix `/api`. Booted here on a fresh database with an in-process
- * sandbox as upstream: a whole OTP signup through it, the host's own route on a lib service,
- * the host's OTP limiter, the admin API and the host's OpenAPI document.
+ * (@nestjs/config), its own TypeORM connection (forRootAsync, the package's migrations run at
+ * boot, entities loaded from the libs' forFeature) and the libs imported with forRootAsync from
+ * the installed @iamport-identity/nest tarball, under the host's global prefix `/api`. Packed,
+ * installed into examples/monolith/node_modules, compiled with tsc and booted in its own process
+ * (test/examples/host-harness.cjs) on a fresh database with an in-process sandbox as upstream: a
+ * whole OTP signup through it, the host's own route on a lib service, the host's OTP limiter, the
+ * admin API and the host's OpenAPI document.
  */
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { generateAdminKey } from '@app/admin';
 import { generateKeyMaterial } from '@app/pii';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { createHostApp } from '../../examples/monolith/src/bootstrap';
-import { MinimalHostModule } from '../../examples/monolith/src/minimal-host.module';
 import { IamportSandbox } from '../../apps/iamport-sandbox/src/sandbox';
+import { npm, packIdentity, startIn, tsc, type HostProcess } from '../support/package-host';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
+
+const EXAMPLE = join(process.cwd(), 'examples', 'monolith');
+const HARNESS = join(process.cwd(), 'test', 'examples', 'host-harness.cjs');
+
+interface HostReport {
+  url: string;
+  adapter: string;
+  options: { type: string; synchronize: boolean; migrationsRun: boolean };
+  tables: string[];
+}
+
+interface BootedHost {
+  proc: HostProcess;
+  report: HostReport;
+}
+
+/** The example as a host builds it: the tarball into its node_modules (the peers are the repository's), then tsc. */
+async function buildExample(): Promise<void> {
+  const tarball = await packIdentity(join(process.cwd(), 'dist-pack'));
+  const dependency = (JSON.parse(readFileSync(join(EXAMPLE, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies[
+    '@iamport-identity/nest'
+  ];
+  expect(join(EXAMPLE, dependency.replace(/^file:/, ''))).toBe(tarball);
+  await npm(EXAMPLE, ['install', '--prefer-offline', '--ignore-scripts', '--legacy-peer-deps', '--no-package-lock', '--no-audit', '--no-fund']);
+  await tsc(join(EXAMPLE, 'tsconfig.json'));
+}
+
+async function bootExample(mode: 'host' | 'minimal', env: Record<string, string>): Promise<BootedHost> {
+  const proc = startIn(EXAMPLE, HARNESS, { ...env, ...(mode === 'host' ? { HOST_ENV: JSON.stringify(env) } : {}) }, [mode]);
+  const report = await new Promise<HostReport>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the example did not boot:\n${proc.output()}`)), 60_000);
+    proc.child.stdout!.on('data', () => {
+      const line = proc.output().split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as HostReport);
+      }
+    });
+    proc.child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`the example exited:\n${proc.output()}`));
+    });
+  });
+  return { proc, report };
+}
+
+let querySeq = 0;
+
+/** Rows of a query on the example's own DataSource (through the harness's stdin). */
+async function queryDb(target: BootedHost, sql: string, params: unknown[] = []): Promise<any[]> {
+  const id = ++querySeq;
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      for (const line of target.proc.output().split('\n')) {
+        if (!line.startsWith(`{"id":${id},`)) continue;
+        target.proc.child.stdout!.off('data', onData);
+        const answer = JSON.parse(line) as { rows?: any[]; error?: string };
+        return answer.error ? reject(new Error(answer.error)) : resolve(answer.rows!);
+      }
+    };
+    target.proc.child.stdout!.on('data', onData);
+    target.proc.child.stdin!.write(`${JSON.stringify({ id, sql, params })}\n`);
+  });
+}
 
 let db: TestDatabase;
 let sandbox: IamportSandbox;
-let app: NestExpressApplication;
-let http: ReturnType<NestExpressApplication['getHttpServer']>;
+let host: BootedHost;
+let http: string;
 const admin = generateAdminKey({ id: 'ops', scopes: ['verifications:read', 'audit:read'] });
 
 let phoneSeq = 0;
@@ -39,13 +102,13 @@ async function otpFor(phone: string, impUid: string): Promise<string> {
 }
 
 beforeAll(async () => {
+  const built = buildExample();
   db = await createTestDatabase();
   sandbox = new IamportSandbox({ impKey: 'host_imp_key', impSecret: 'host_imp_secret', logger: { log: () => undefined } });
   const sandboxUrl = await sandbox.listen(0);
   const keys = generateKeyMaterial();
-  app = await createHostApp({
-    logger: false,
-    env: {
+  await built;
+  host = await bootExample('host', {
       DATABASE_URL: db.url,
       DATABASE_POOL_SIZE: String(db.poolSize),
       IAMPORT_BASE_URL: sandboxUrl,
@@ -58,26 +121,23 @@ beforeAll(async () => {
       VERIFIED_URL: 'https://shop.example.com/verified',
       VERIFICATION_FAILED_URL: 'https://shop.example.com/verify-failed',
       ADMIN_API_KEYS: admin.entry,
-    },
   });
-  await app.listen(0, '127.0.0.1');
-  http = app.getHttpServer();
-}, 60_000);
+  http = host.report.url;
+}, 240_000);
 
 afterAll(async () => {
-  await app?.close();
+  await host?.proc.stop();
   await sandbox?.close();
   await db?.drop();
 });
 
 it('is an Express application on its own DataSource, with the libs\' entities and the migrated schema', async () => {
-  expect(app.getHttpAdapter().getType()).toBe('express');
-  const dataSource = app.get(DataSource);
-  expect(dataSource.options).toMatchObject({ type: 'postgres', synchronize: false, migrationsRun: true });
-  expect(dataSource.entityMetadatas.map((m) => m.tableName).sort()).toEqual(
-    ['audit_log', 'certifications', 'upstream_deletions', 'users', 'verification_tokens'].sort(),
+  expect(host.report.adapter).toBe('express');
+  expect(host.report.options).toMatchObject({ type: 'postgres', synchronize: false, migrationsRun: true });
+  expect(host.report.tables.sort()).toEqual(
+    ['audit_log', 'certifications', 'upstream_deletions', 'user_tombstones', 'users', 'verification_tokens'].sort(),
   );
-  const migrations = await dataSource.query('SELECT name FROM migrations ORDER BY id');
+  const migrations = await queryDb(host, 'SELECT name FROM migrations ORDER BY id');
   expect(migrations.length).toBeGreaterThanOrEqual(2);
 });
 
@@ -105,7 +165,7 @@ it('performs a whole OTP signup through the host (request, OTP from the sandbox 
   const again = await request(http).post('/api/users').send({ verification_token: confirmed.body.verification_token }).expect(409);
   expect(again.body.error.code).toBe('VERIFICATION_USED');
 
-  // the host's own route, on UserService of @app/user
+  // the host's own route, on UserService of @iamport-identity/nest/user
   const member = await request(http).get(`/api/members/${created.body.id}`).expect(200);
   expect(member.body).toEqual({ id: created.body.id, nickname: '길동', member_since: created.body.created_at });
   const badId = await request(http).get('/api/members/not-a-uuid').expect(400);
@@ -113,7 +173,8 @@ it('performs a whole OTP signup through the host (request, OTP from the sandbox 
   expect((await request(http).get('/api/members/6a81872a-0b14-43ed-a1be-b99600021d3b').expect(404)).body.error.code).toBe('MEMBER_NOT_FOUND');
 
   // in the host's database
-  const rows = await app.get(DataSource).query(
+  const rows = await queryDb(
+    host,
     'SELECT c.status, c.flow, (u.id IS NOT NULL) AS has_user FROM certifications c LEFT JOIN users u ON u.certification_id = c.id WHERE c.imp_uid = $1',
     [requested.body.imp_uid],
   );
@@ -123,6 +184,29 @@ it('performs a whole OTP signup through the host (request, OTP from the sandbox 
   const list = await request(http).get('/api/admin/certifications?status=used').set('authorization', `Bearer ${admin.key}`).expect(200);
   expect(list.body.items).toEqual([expect.objectContaining({ imp_uid: requested.body.imp_uid, name: '홍*동', status: 'used' })]);
   expect((await request(http).get('/api/admin/certifications').expect(401)).body.error.code).toBe('UNAUTHORIZED');
+});
+
+it("the host's withdraw route (DELETE /members/:id) erases the member through UserService.erase", async () => {
+  const phone = freshPhone();
+  const requested = await request(http)
+    .post('/api/certifications/otp/request')
+    .send({ name: '탈퇴회원', phone, birth: '1966-06-16', gender_digit: '2', carrier: 'KT' })
+    .expect(201);
+  const otp = await otpFor(phone, requested.body.imp_uid);
+  const confirmed = await request(http).post(`/api/certifications/otp/confirm/${requested.body.imp_uid}`).send({ otp }).expect(200);
+  const created = await request(http).post('/api/users').send({ verification_token: confirmed.body.verification_token }).expect(201);
+
+  await request(http).delete(`/api/members/${created.body.id}`).expect(204);
+  expect((await request(http).get(`/api/members/${created.body.id}`).expect(404)).body.error.code).toBe('MEMBER_NOT_FOUND');
+  expect((await request(http).delete(`/api/members/${created.body.id}`).expect(404)).body.error.code).toBe('MEMBER_NOT_FOUND');
+
+  expect(await queryDb(host, 'SELECT reason FROM user_tombstones WHERE id = $1', [created.body.id])).toEqual([{ reason: 'withdrawal' }]);
+  const [cert] = await queryDb(host, 'SELECT name_enc, pii_erased_at FROM certifications WHERE imp_uid = $1', [requested.body.imp_uid]);
+  expect(cert.name_enc).toBeNull();
+  expect(cert.pii_erased_at).not.toBeNull();
+  expect(await queryDb(host, 'SELECT reason FROM upstream_deletions WHERE imp_uid = $1', [requested.body.imp_uid])).toEqual([{ reason: 'account' }]);
+  const audit = await queryDb(host, `SELECT key_id, result FROM audit_log WHERE action = 'user.erase' AND subject_id = $1 ORDER BY id`, [created.body.id]);
+  expect(audit).toEqual([{ key_id: 'user:self', result: 'ok' }, { key_id: 'user:self', result: 'already_erased' }]);
 });
 
 it("applies the host's options: the OTP limiter (429 RATE_LIMITED), the age policy (19) and the redirect URLs", async () => {
@@ -135,15 +219,17 @@ it("applies the host's options: the OTP limiter (429 RATE_LIMITED), the age poli
   expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
 
   const minor = { name: '이청소', phone: freshPhone(), birth: '20100505', gender_digit: '3', carrier: 'SKT' };
+  const browser = request.agent(http);
+  const flow = await browser.post('/api/certifications/window').expect(201);
   const popup = await fetch(`${sandbox.url}/__sandbox/certifications`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(minor),
+    body: JSON.stringify({ ...minor, merchant_uid: flow.body.merchant_uid }),
   });
   const { imp_uid: impUid } = (await popup.json()) as { imp_uid: string };
-  const redirected = await request(http).get(`/api/certifications/redirect?imp_uid=${impUid}&success=true`).expect(302);
+  const redirected = await browser.get(`/api/certifications/redirect?imp_uid=${impUid}&success=true`).expect(302);
   expect(redirected.headers.location).toBe(`https://shop.example.com/verified?imp_uid=${impUid}`);
-  const view = await request(http).post('/api/certifications').send({ imp_uid: impUid }).expect(200);
+  const view = await browser.post('/api/certifications').send({ imp_uid: impUid }).expect(200);
   const refused = await request(http).post('/api/users').send({ verification_token: view.body.verification_token }).expect(403);
   expect(refused.body.error).toMatchObject({ code: 'AGE_RESTRICTED', details: { min_age: 19, policy: 'international' } });
 });
@@ -173,12 +259,12 @@ it('serves its own OpenAPI document with the libs\' routes under its prefix, and
 
 describe('the dozen lines of docs/ecosystem.md (examples/monolith/src/minimal-host.module.ts)', () => {
   let minimalDb: TestDatabase;
-  let minimal: NestExpressApplication;
+  let minimal: BootedHost;
 
   beforeAll(async () => {
     minimalDb = await createTestDatabase();
     const keys = generateKeyMaterial();
-    // That module reads process.env through ConfigModule, as a host would: set it for the boot only.
+    // That module reads process.env through ConfigModule, as a host would: its process's environment.
     const env: Record<string, string> = {
       DATABASE_URL: minimalDb.url,
       PII_ENCRYPTION_KEYS: keys.encryptionKeys,
@@ -188,26 +274,17 @@ describe('the dozen lines of docs/ecosystem.md (examples/monolith/src/minimal-ho
       IAMPORT_IMP_SECRET: 'host_imp_secret',
       SERVICE_NAME: '최소 호스트',
     };
-    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, env);
-    try {
-      minimal = await NestFactory.create<NestExpressApplication>(MinimalHostModule, new ExpressAdapter(), { logger: false });
-      await minimal.init();
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
+    minimal = await bootExample('minimal', env);
   }, 60_000);
 
   afterAll(async () => {
-    await minimal?.close();
+    await minimal?.proc.stop();
     await minimalDb?.drop();
   });
 
   it('boots on Express and performs a whole OTP signup', async () => {
-    const server = minimal.getHttpServer();
+    expect(minimal.report.adapter).toBe('express');
+    const server = minimal.report.url;
     const phone = freshPhone();
     const requested = await request(server)
       .post('/certifications/otp/request')
@@ -219,7 +296,7 @@ describe('the dozen lines of docs/ecosystem.md (examples/monolith/src/minimal-ho
     expect(created.body).toEqual({ id: expect.any(String), created_at: expect.any(String) });
     const invalid = await request(server).post('/users').send({ verification_token: 'x', extra: 1 }).expect(400);
     expect(invalid.body.error.code).toBe('VALIDATION_FAILED');
-    const [row] = await minimal.get(DataSource).query('SELECT count(*)::int AS n FROM users');
+    const [row] = await queryDb(minimal, 'SELECT count(*)::int AS n FROM users');
     expect(row).toEqual({ n: 1 });
   });
 });

@@ -116,14 +116,16 @@ it('runs a whole OTP signup on Express with a named DataSource, reporting events
   const row = await app.get(CertificationService).findLive(requested.body.imp_uid);
   expect(row).toMatchObject({ status: 'used', carrier: 'LGT_MVNO', flow: 'otp' });
 
-  // the same person again, through the popup flow
+  // the same person again, through the popup flow (in a flow this browser started)
+  const browser = request.agent(app.getHttpServer());
+  const flow = await browser.post('/certifications/window').expect(201);
   const popup = await fetch(`${sandbox.url}/__sandbox/certifications`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...person, phone: freshPhone(), is_mvno: false }),
+    body: JSON.stringify({ ...person, phone: freshPhone(), is_mvno: false, merchant_uid: flow.body.merchant_uid }),
   });
   const { imp_uid } = (await popup.json()) as { imp_uid: string };
-  const second = await request(app.getHttpServer()).post('/certifications').send({ imp_uid }).expect(200);
+  const second = await browser.post('/certifications').send({ imp_uid }).expect(200);
   const conflict = await request(app.getHttpServer()).post('/users').send({ verification_token: second.body.verification_token }).expect(409);
   expect(conflict.body.error.code).toBe('ALREADY_REGISTERED');
 
@@ -142,18 +144,20 @@ it('runs a whole OTP signup on Express with a named DataSource, reporting events
 it('applies the host age policy (19) and the configured redirect URLs', async () => {
   const phone = freshPhone();
   const person = { name: '미성년', phone, birth: '20100505', gender_digit: '3', carrier: 'SKT' };
+  const browser = request.agent(app.getHttpServer());
+  const flow = await browser.post('/certifications/window').expect(201);
   const popup = await fetch(`${sandbox.url}/__sandbox/certifications`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(person),
+    body: JSON.stringify({ ...person, merchant_uid: flow.body.merchant_uid }),
   });
   const { imp_uid } = (await popup.json()) as { imp_uid: string };
-  const redirected = await request(app.getHttpServer()).get(`/certifications/redirect?imp_uid=${imp_uid}&success=true`).expect(302);
+  const redirected = await browser.get(`/certifications/redirect?imp_uid=${imp_uid}&success=true`).expect(302);
   expect(redirected.headers.location).toBe(`https://app.example.com/verified?from=cert&imp_uid=${imp_uid}`);
-  const failed = await request(app.getHttpServer()).get(`/certifications/redirect?imp_uid=${imp_uid}&success=false`).expect(302);
+  const failed = await browser.get(`/certifications/redirect?imp_uid=${imp_uid}&success=false`).expect(302);
   expect(failed.headers.location).toBe(`https://app.example.com/failed?imp_uid=${imp_uid}&error_code=NOT_CERTIFIED`);
 
-  const view = await request(app.getHttpServer()).post('/certifications').send({ imp_uid }).expect(200);
+  const view = await browser.post('/certifications').send({ imp_uid }).expect(200);
   const refused = await request(app.getHttpServer()).post('/users').send({ verification_token: view.body.verification_token }).expect(403);
   expect(refused.body.error).toMatchObject({ code: 'AGE_RESTRICTED', details: { min_age: 19, policy: 'international' } });
   const invalid = await request(app.getHttpServer()).post('/users').send({ verification_token: 'short', extra: 1 }).expect(400);

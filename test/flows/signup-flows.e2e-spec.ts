@@ -38,8 +38,8 @@ describe('OTP flow signup', () => {
       [requested.body.imp_uid],
     );
     expect(pending).toMatchObject({ status: 'pending', flow: 'otp', otp_attempts: 0, ci_enc: null, birthday: '1991-03-04' });
-    expect(pending.name_enc).toMatch(/^v1\./);
-    expect(pending.phone_enc).toMatch(/^v1\./);
+    expect(pending.name_enc).toMatch(/^v2\./);
+    expect(pending.phone_enc).toMatch(/^v2\./);
     expect(pending.phone_bidx).toMatch(/^[0-9a-f]{64}$/);
 
     // the upstream got the birth as YYMMDD

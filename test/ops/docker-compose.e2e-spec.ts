@@ -108,7 +108,7 @@ describe('docker-compose.yml', () => {
     it('wires the api to postgres, redis and the sandbox, and starts it once they are healthy', () => {
       const env = services.api.environment!;
       expect(env.DATABASE_URL).toMatch(/^postgres:\/\/identity:\$\{POSTGRES_PASSWORD:-[^}]+\}@postgres:5432\/identity$/);
-      expect(env.REDIS_URL).toBe('redis://redis:6379');
+      expect(env.REDIS_URL).toBe('redis://:${REDIS_PASSWORD:-redis-local-only}@redis:6379');
       expect(env.IAMPORT_BASE_URL).toBe('${IAMPORT_BASE_URL:-http://sandbox:4010}');
       expect(services.api.depends_on).toEqual({
         postgres: { condition: 'service_healthy' },
@@ -118,6 +118,21 @@ describe('docker-compose.yml', () => {
       for (const dependency of Object.keys(services.api.depends_on!)) {
         expect(services[dependency].healthcheck).toBeDefined();
       }
+    });
+
+    it('is for a laptop: the api in development against the sandbox, the sandbox on loopback only, Redis with a password', () => {
+      // NODE_ENV=production refuses the sandbox (config) and the sandbox refuses production: the file agrees
+      expect(services.api.environment!.NODE_ENV).toBe('development');
+      expect(services.sandbox.environment!.NODE_ENV).toBe('development');
+      for (const mapping of services.sandbox.ports ?? []) expect(mapping).toMatch(/^127\.0\.0\.1:/);
+      for (const name of ['postgres', 'redis']) expect(services[name].ports).toBeUndefined();
+      const redisCommand = services.redis.command as string[];
+      expect(redisCommand.slice(redisCommand.indexOf('--requirepass'))).toEqual(['--requirepass', '${REDIS_PASSWORD:-redis-local-only}']);
+      // the health check authenticates (redis-cli reads REDISCLI_AUTH)
+      expect(services.redis.environment?.REDISCLI_AUTH).toBe('${REDIS_PASSWORD:-redis-local-only}');
+      expect(services.api.environment!.REDIS_URL).toContain('${REDIS_PASSWORD:-redis-local-only}@');
+      expect(text).toMatch(/LAPTOP ONLY/);
+      expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toMatch(/\*\*Laptop only\*\*: the compose api runs as `NODE_ENV=development`/);
     });
 
     it('commits no secret: the PII keys are required from the environment, with no default', () => {
@@ -147,6 +162,12 @@ describe('Dockerfile', () => {
     expect(buildStage).toContain('RUN npm ci --no-audit --no-fund');
     expect(buildStage).toContain('RUN npm run build');
     expect(instructions.some((l) => /^RUN npm ci --omit=dev\b/.test(l))).toBe(true);
+  });
+
+  it('makes the image production by default (NODE_ENV=production in the runtime stage), with DATA_DIR 0700', () => {
+    const runtime = instructions.slice(instructions.indexOf('FROM ${NODE_IMAGE} AS runtime'));
+    expect(runtime.find((l) => l.startsWith('ENV '))).toMatch(/^ENV NODE_ENV=production\b/);
+    expect(runtime.find((l) => l.includes('mkdir') && l.includes('/app/.data'))).toMatch(/mkdir -p -m 0700 \/app\/\.data/);
   });
 
   it('runs the api as the node user, with a HEALTHCHECK on /health/live', () => {

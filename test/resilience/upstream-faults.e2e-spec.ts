@@ -2,6 +2,7 @@
  * 200 signups through a real api process while the sandbox injects 5xx, late answers and dropped
  * connections on every upstream path: only contract answers, in time, and no half-written rows.
  */
+import { randomBytes } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { describeIf, processTestsUnavailable } from '../support/availability';
 import { call, Deployment, type ApiAnswer, type ApiProcess } from '../support/cluster';
@@ -57,10 +58,10 @@ describeIf('upstream faults', processTestsUnavailable())('signups under upstream
     const otp201 = new Set<string>();
     const url = api.url;
 
-    const step = async (endpoint: Endpoint, method: string, path: string, body: unknown): Promise<ApiAnswer> => {
+    const step = async (endpoint: Endpoint, method: string, path: string, body: unknown, headers?: Record<string, string>): Promise<ApiAnswer> => {
       let answer!: ApiAnswer;
       for (let attempt = 1; attempt <= STEP_TRIES; attempt++) {
-        answer = await call(url, method, path, body, { timeoutMs: 60_000 });
+        answer = await call(url, method, path, body, { timeoutMs: 60_000, headers });
         log.push({ endpoint, answer });
         if (answer.status !== 502 && answer.status !== 503) return answer;
         // as a client would: honour Retry-After (the open breaker's remaining time), else a short pause
@@ -73,13 +74,17 @@ describeIf('upstream faults', processTestsUnavailable())('signups under upstream
     };
 
     const popupPerson = async (form: Record<string, string>): Promise<string | null> => {
-      // the person completes the popup upstream (control path, never faulted), lands on the redirect, then asks for the token
-      const made = await d!.sandboxCall<{ imp_uid: string }>('POST', '/__sandbox/certifications', form);
+      // the person starts a flow (bound by the header secret), completes the popup upstream (control path, never
+      // faulted), lands on the redirect, then asks for the token
+      const flow = { 'x-certification-flow': randomBytes(32).toString('base64url') };
+      const started = await call<{ merchant_uid: string }>(url, 'POST', '/certifications/window', undefined, { timeoutMs: 60_000, headers: flow });
+      if (started.status !== 201) throw new Error(`window start: ${started.status}`);
+      const made = await d!.sandboxCall<{ imp_uid: string }>('POST', '/__sandbox/certifications', { ...form, merchant_uid: started.body.merchant_uid });
       if (made.status !== 200) throw new Error(`sandbox popup: ${made.status}`);
       const impUid = made.body.imp_uid;
-      const landing = await call(url, 'GET', `/certifications/redirect?imp_uid=${impUid}&success=true`, undefined, { timeoutMs: 60_000 });
+      const landing = await call(url, 'GET', `/certifications/redirect?imp_uid=${impUid}&success=true`, undefined, { timeoutMs: 60_000, headers: flow });
       log.push({ endpoint: 'redirect', answer: landing });
-      const verified = await step('popup', 'POST', '/certifications', { imp_uid: impUid });
+      const verified = await step('popup', 'POST', '/certifications', { imp_uid: impUid }, flow);
       return verified.status === 200 ? (verified.body as { verification_token: string }).verification_token : null;
     };
 
@@ -168,7 +173,8 @@ describeIf('upstream faults', processTestsUnavailable())('signups under upstream
     const [broken] = await d.sql<Record<string, number>>(`
       SELECT
         count(*) FILTER (WHERE status = 'pending' AND (name_enc IS NULL OR phone_enc IS NULL OR phone_bidx IS NULL OR birthday IS NULL OR otp_expires_at IS NULL))::int AS bad_pending,
-        count(*) FILTER (WHERE status IN ('verified', 'used') AND (ci_enc IS NULL OR ci_bidx IS NULL OR name_enc IS NULL OR birthday IS NULL OR certified_at IS NULL))::int AS bad_verified,
+        count(*) FILTER (WHERE status = 'verified' AND (ci_enc IS NULL OR ci_bidx IS NULL OR name_enc IS NULL OR birthday IS NULL OR certified_at IS NULL)
+                           OR status = 'used' AND (certified_at IS NULL OR ci_enc IS NOT NULL OR name_enc IS NOT NULL))::int AS bad_verified,
         count(*) FILTER (WHERE status = 'used' AND (used_at IS NULL OR NOT EXISTS (SELECT 1 FROM users u WHERE u.certification_id = c.id)))::int AS used_without_user,
         count(*) FILTER (WHERE status <> 'used' AND EXISTS (SELECT 1 FROM users u WHERE u.certification_id = c.id))::int AS user_on_unused,
         count(*) FILTER (WHERE (SELECT count(*) FROM verification_tokens t WHERE t.certification_id = c.id) > 1)::int AS several_tokens,

@@ -3,12 +3,11 @@
  * multipart body (what any web page can make its visitors' browsers send cross-site, without a
  * CORS preflight) and a body without Content-Type are answered 415 UNSUPPORTED_MEDIA_TYPE in the
  * error envelope, and no SMS leaves. Checked on the api (Fastify) and on the Express host of
- * examples/monolith: the check is the libs' own (JsonBodyGuard on their controllers), and so is
+ * a host on Express: the check is the libs' own (JsonBodyGuard on their controllers), and so is
  * item 8's `Cache-Control: no-store` on their answers (NoStoreInterceptor, the exception filter).
  */
-import { generateKeyMaterial } from '@app/pii';
 import type { INestApplication } from '@nestjs/common';
-import { createHostApp } from '../../examples/monolith/src/bootstrap';
+import { createExpressHost } from '../support/express-host';
 import { IamportSandbox } from '../../apps/iamport-sandbox/src/sandbox';
 import { startTestApp, type TestApp } from '../support/app';
 import { NO_RATE_LIMITS } from '../support/limits';
@@ -118,20 +117,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   hostSandbox = new IamportSandbox({ impKey: 'host_imp_key', impSecret: 'host_imp_secret', logger: { log: () => undefined } });
   const sandboxUrl = await hostSandbox.listen(0);
-  const keys = generateKeyMaterial();
-  host = await createHostApp({
-    logger: false,
-    env: {
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: String(db.poolSize),
-      IAMPORT_BASE_URL: sandboxUrl,
-      IAMPORT_IMP_KEY: 'host_imp_key',
-      IAMPORT_IMP_SECRET: 'host_imp_secret',
-      PII_ENCRYPTION_KEYS: keys.encryptionKeys,
-      PII_HMAC_KEY: keys.hmacKey,
-      ADMIN_API_KEYS: '',
-    },
-  });
+  host = await createExpressHost({ databaseUrl: db.url, poolSize: db.poolSize, sandboxUrl, impKey: 'host_imp_key', impSecret: 'host_imp_secret' });
   await host.listen(0, '127.0.0.1');
   hostBase = `http://127.0.0.1:${(host.getHttpServer().address() as { port: number }).port}`;
 }, 60_000);
@@ -144,4 +130,4 @@ afterAll(async () => {
 });
 
 behavesAsJsonOnly('the api (Fastify)', () => ({ base: apiBase, prefix: '', sandbox: new SandboxControl(api.sandboxUrl) }));
-behavesAsJsonOnly('a host on Express (examples/monolith)', () => ({ base: hostBase, prefix: '/api', sandbox: new SandboxControl(hostSandbox.url) }));
+behavesAsJsonOnly('a host on Express', () => ({ base: hostBase, prefix: '/api', sandbox: new SandboxControl(hostSandbox.url) }));

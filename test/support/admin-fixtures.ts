@@ -12,7 +12,7 @@ import { IamportClient } from '@app/iamport';
 import { BlindIndex, PiiCipher } from '@app/pii';
 import { startTestApp, type TestApp } from './app';
 
-export const ALL_SCOPES: AdminScope[] = ['verifications:read', 'pii:reveal', 'verifications:erase', 'audit:read'];
+export const ALL_SCOPES: AdminScope[] = ['verifications:read', 'pii:reveal', 'verifications:erase', 'audit:read', 'users:erase'];
 
 export interface AdminKeys {
   /** Every scope. */
@@ -116,12 +116,12 @@ export async function insertCertification(t: TestApp, input: FixtureInput = {}):
       f.impUid,
       input.flow ?? 'otp',
       status,
-      cipher.encrypt(f.name),
-      cipher.encrypt(f.phone),
+      cipher.encrypt(f.name, 'name_enc'),
+      cipher.encrypt(f.phone, 'phone_enc'),
       bidx.compute('phone', f.phone),
-      f.ci === null ? null : cipher.encrypt(f.ci),
+      f.ci === null ? null : cipher.encrypt(f.ci, 'ci_enc'),
       f.ci === null ? null : bidx.compute('ci', f.ci),
-      f.di === null ? null : cipher.encrypt(f.di),
+      f.di === null ? null : cipher.encrypt(f.di, 'di_enc'),
       f.birthday,
       input.gender ?? 'male',
       input.carrier ?? 'SKT',
@@ -144,10 +144,10 @@ export async function insertUser(t: TestApp, cert: Fixture, nickname = 'gildong'
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'male', false, $8, $9) RETURNING id`,
     [
       bidx.compute('ci', cert.ci),
-      cipher.encrypt(cert.ci),
-      cert.di ? cipher.encrypt(cert.di) : null,
-      cipher.encrypt(cert.name),
-      cipher.encrypt(cert.phone),
+      cipher.encrypt(cert.ci, 'ci_enc'),
+      cert.di ? cipher.encrypt(cert.di, 'di_enc') : null,
+      cipher.encrypt(cert.name, 'name_enc'),
+      cipher.encrypt(cert.phone, 'phone_enc'),
       bidx.compute('phone', cert.phone),
       cert.birthday,
       cert.id,

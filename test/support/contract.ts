@@ -11,7 +11,7 @@ export interface RouteContract {
 }
 
 const UPSTREAM = { 502: ['UPSTREAM_ERROR'], 503: ['UPSTREAM_UNAVAILABLE'] };
-const ADMIN_AUTH = { 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'] };
+const ADMIN_AUTH = { 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 429: ['RATE_LIMITED'] };
 
 export const CONTRACT: Record<string, RouteContract> = {
   // public
@@ -30,12 +30,15 @@ export const CONTRACT: Record<string, RouteContract> = {
       ...UPSTREAM,
     },
   },
+  'POST /certifications/window': { success: 201, errors: { 429: ['RATE_LIMITED'] } },
   'POST /certifications': {
     success: 200,
     errors: {
       400: ['VALIDATION_FAILED'],
+      403: ['FLOW_MISMATCH'],
       404: ['CERTIFICATION_NOT_FOUND'],
-      409: ['ALREADY_CONFIRMED', 'NOT_CERTIFIED'],
+      409: ['ALREADY_CONFIRMED', 'FLOW_ALREADY_CLAIMED', 'NOT_CERTIFIED'],
+      410: ['FLOW_EXPIRED'],
       429: ['RATE_LIMITED'],
       ...UPSTREAM,
     },
@@ -64,7 +67,9 @@ export const CONTRACT: Record<string, RouteContract> = {
     scope: 'verifications:erase',
     errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH, 404: ['CERTIFICATION_NOT_FOUND'] },
   },
-  'GET /admin/users/{id}': { success: 200, scope: 'verifications:read', errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH, 404: ['USER_NOT_FOUND'] } },
+  'GET /admin/users/{id}': { success: 200, scope: 'verifications:read', errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH, 404: ['ACCOUNT_ERASED', 'USER_NOT_FOUND'] } },
+  'DELETE /admin/users/{id}': { success: 200, scope: 'users:erase', errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH, 404: ['ACCOUNT_ERASED', 'USER_NOT_FOUND'] } },
+  'GET /admin/users/{id}/export': { success: 200, scope: 'pii:reveal', errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH, 404: ['ACCOUNT_ERASED', 'USER_NOT_FOUND'] } },
   'GET /admin/users': { success: 200, scope: 'verifications:read', errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH, 404: ['USER_NOT_FOUND'] } },
   'GET /admin/audit-log': { success: 200, scope: 'audit:read', errors: { 400: ['VALIDATION_FAILED'], ...ADMIN_AUTH } },
   // operations

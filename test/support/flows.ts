@@ -16,9 +16,12 @@ export class Flows {
   readonly otps = new Set<string>();
 
   private readonly control: SandboxControl;
+  /** One browser: it keeps the flow cookies `POST /certifications/window` sets. */
+  private readonly agent: ReturnType<typeof request.agent>;
 
   private constructor(readonly t: TestApp) {
     this.control = new SandboxControl(t.sandboxUrl);
+    this.agent = request.agent(t.http);
   }
 
   static async start(options: TestAppOptions = {}): Promise<Flows> {
@@ -28,8 +31,16 @@ export class Flows {
     return new Flows(t);
   }
 
+  /** Requests from the test's one browser (its flow cookies sent). */
   get http() {
-    return request(this.t.http);
+    return this.agent;
+  }
+
+  /** A browser flow started by this browser (its cookie kept): the merchant_uid for the window. */
+  async startWindow(): Promise<string> {
+    const res = await this.agent.post('/certifications/window');
+    if (res.status !== 201) throw new Error(`window start: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.merchant_uid as string;
   }
 
   close(): Promise<void> {
@@ -61,9 +72,9 @@ export class Flows {
     return this.control.clearFaults();
   }
 
-  /** A popup-flow certification completed (or not) in the sandbox: its imp_uid. */
-  popup(person: Person, certified = true): Promise<string> {
-    return this.control.popup(person, certified);
+  /** A popup-flow certification completed (or not) in the sandbox, in a flow this browser started: its imp_uid. */
+  async popup(person: Person, certified = true): Promise<string> {
+    return this.control.popup(person, certified, await this.startWindow());
   }
 
   /** The upstream's own view of a certification (CI and DI included), with a token of our own. */

@@ -3,24 +3,34 @@ import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DomainExceptionFilter, RateLimit } from '@app/common';
-import { PiiModule, generateKeyMaterial } from '@app/pii';
+import { normalizePhone } from '@app/certification';
+import { BlindIndex, PiiModule, generateKeyMaterial } from '@app/pii';
 import { loadAppConfig } from '../../apps/api/src/config/app-config';
 import { RateLimitModule } from '../../apps/api/src/rate-limit/rate-limit.module';
 import { createRedisConnection } from '../../apps/api/src/redis/redis-connection';
 import { RedisModule } from '../../apps/api/src/redis/redis.module';
+import { SubjectRateLimiter } from '../../apps/api/src/rate-limit/subject-rate-limiter';
 
 /**
  * Stand-ins for the public routes (same methods, paths and `@RateLimit` declarations as the real
  * controllers), so the limiter is tested on its own, on both adapters, without the flows, the
- * database or the upstream. They count what reaches them.
+ * database or the upstream. They count what reaches them. The OTP request's stand-in counts the
+ * phone as the OTP flow does (the limiter port, once the phone is readable).
  */
 export const reached = { otpRequest: 0, confirm: 0, popup: 0, redirect: 0, signup: 0, other: 0 };
 
 @Controller('certifications')
 class StandInCertificationsController {
+  constructor(
+    private readonly limiter: SubjectRateLimiter,
+    private readonly blindIndex: BlindIndex,
+  ) {}
+
   @Post('otp/request')
   @RateLimit('otp-request')
-  request(@Body() _body: unknown): { imp_uid: string } {
+  async request(@Body() body: { phone?: unknown }): Promise<{ imp_uid: string }> {
+    const phone = normalizePhone(body?.phone);
+    if (phone !== null) await this.limiter.beforeOtpRequest({ phoneBidx: this.blindIndex.compute('phone', phone) });
     reached.otpRequest++;
     return { imp_uid: 'imp_000000000000' };
   }

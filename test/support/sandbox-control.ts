@@ -49,9 +49,9 @@ export class SandboxControl {
     await this.call('DELETE', '/__sandbox/faults');
   }
 
-  /** A popup-flow certification completed (or not) in the sandbox: its imp_uid. */
-  async popup(person: PopupPerson, certified = true): Promise<string> {
-    const res = await this.call<{ imp_uid: string }>('POST', '/__sandbox/certifications', { ...person, certified });
+  /** A popup-flow certification completed (or not) in the sandbox, for the flow `merchantUid`: its imp_uid. */
+  async popup(person: PopupPerson, certified = true, merchantUid?: string): Promise<string> {
+    const res = await this.call<{ imp_uid: string }>('POST', '/__sandbox/certifications', { ...person, certified, merchant_uid: merchantUid });
     if (res.status !== 200) throw new Error(`sandbox popup refused: ${res.status}`);
     return res.body.imp_uid;
   }

@@ -15,11 +15,13 @@ import { UserModule } from '@app/user';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { APP_CONFIG } from './config/app-config.provider';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './observability/metrics.module';
 import { MetricsService } from './observability/metrics.service';
 import { ObservabilityModule } from './observability/observability.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { SubjectRateLimiter } from './rate-limit/subject-rate-limiter';
 import { createRedisConnection, type RedisConnection } from './redis/redis-connection';
 import { REDIS_CONNECTION, RedisModule } from './redis/redis.module';
 import { iamportTokenStoreFor } from './redis/redis-token-store';
@@ -48,7 +50,7 @@ export class AppModule {
       imports: [
         // ConfigModule (global) with the validated AppConfig; the factories below inject APP_CONFIG.
         AppConfigModule.forRoot(config),
-        ObservabilityModule.forRoot({ level: config.logLevel, format: logDestination ? 'json' : config.logFormat, destination: logDestination }),
+        ObservabilityModule.forRoot({ level: config.logLevel, format: logDestination ? 'json' : config.logFormat, destination: logDestination }, config.metrics),
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(runtime.database),
           dataSourceFactory: async (options) => {
@@ -62,7 +64,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         AdminModule.forRoot({
           apiKeys: config.admin.apiKeys,
-          unusedVerificationDays: config.retention.unusedVerificationDays,
+          ...config.retention,
         }),
         RedisModule.forRoot(redis),
         RateLimitModule.forRoot(config),
@@ -84,25 +86,33 @@ export class AppModule {
         HealthModule.forRoot({ url: config.redisUrl, rateLimitOnRedisFailure: config.rateLimitOnRedisFailure }),
         CertificationModule.forRootAsync({
           imports: [MetricsModule],
-          inject: [APP_CONFIG, MetricsService],
-          useFactory: (config: AppConfig, metrics: MetricsService) => ({
+          inject: [APP_CONFIG, MetricsService, SubjectRateLimiter],
+          useFactory: (config: AppConfig, metrics: MetricsService, limiter: SubjectRateLimiter) => ({
             otpTtlSeconds: config.otp.ttlSeconds,
             otpMaxAttempts: config.otp.maxAttempts,
             verificationTokenTtlSeconds: config.verificationTokenTtlSeconds,
             company: config.iamport.company,
             redirect: { successUrl: config.redirect.successUrl, failureUrl: config.redirect.failureUrl },
+            window: { claimWindowSeconds: config.window.claimWindowSeconds, impCode: config.window.impCode, minAge: config.agePolicy.minAge },
             // Records confirmations that succeeded upstream but not here (crash, lost answer), once
             // their OTP window is over (within it, the person's next confirmation recovers them).
             recovery: { intervalSeconds: 60, minAgeSeconds: config.otp.ttlSeconds + 60 },
             // otp_* events -> otp_outcomes_total{outcome}; the others -> domain_events_total{event}
             onEvent: (event) => metrics.record(event),
+            // per phone: SMS actually sent (rate-limit.rules.ts), and wrong OTPs per day
+            otpRequestLimiter: limiter,
+            otpConfirmLimiter: limiter,
           }),
         }),
+        ...(config.window.demoPage ? [DemoModule.forRoot({ scriptUrl: config.window.scriptUrl })] : []),
         UserModule.forRootAsync({
           imports: [MetricsModule],
           inject: [MetricsService],
           // signup_completed / signup_conflict -> signups_total{outcome}
-          useFactory: (metrics: MetricsService) => ({ onEvent: (event) => metrics.record(event) }),
+          useFactory: (metrics: MetricsService) => ({
+            onEvent: (event) => metrics.record(event),
+            keepVerificationPiiHours: config.retention.usedVerificationKeepHours,
+          }),
         }),
       ],
       providers: [

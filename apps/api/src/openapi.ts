@@ -4,6 +4,8 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type { AppConfig } from './config/app-config';
+import { APP_CONFIG } from './config/app-config.provider';
 
 /** Where the OpenAPI description is served: the Swagger UI and the JSON document. */
 export const OPENAPI_UI_PATH = '/docs';
@@ -43,7 +45,8 @@ export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
 }
 
 /**
- * Serves the OpenAPI document at `/docs-json` and the Swagger UI at `/docs`.
+ * Serves the OpenAPI document at `/docs-json` and the Swagger UI at `/docs`, unless DOCS_ENABLED
+ * is off (the default in production: the document maps every route for an attacker).
  *
  * The document is built at its first request (boot does not pay for it). The UI's files come
  * from `swagger-ui-dist` (a dependency of @nestjs/swagger) through Fastify routes of our own:
@@ -52,6 +55,7 @@ export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
  * `SwaggerModule.setup('docs', app, document)` alone would do the same.
  */
 export function setupOpenApi(app: NestFastifyApplication): void {
+  if (!app.get<AppConfig>(APP_CONFIG, { strict: false }).docsEnabled) return;
   const document = (): OpenAPIObject => SwaggerModule.createDocument(app, openApiConfig());
   SwaggerModule.setup(OPENAPI_UI_PATH.slice(1), app, document, { ui: false, raw: ['json'] });
   serveSwaggerUi(app);

@@ -1,8 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@app/common';
-import { generateKeyMaterial } from '@app/pii';
+import { ensurePrivateDir, loadOrCreateKeyFile } from '@app/pii';
 import type { AppConfig } from './config/app-config';
 
 /** What the AppModule needs beyond the validated config: where the database is, and the keys. */
@@ -25,21 +24,24 @@ export interface PreparedRuntime extends ApiRuntime {
  * Resolves the embedded defaults: with no DATABASE_URL, PGlite runs in this process with its
  * files in DATA_DIR/pglite (a pool of one connection); with no PII keys on the embedded
  * database, keys are generated once into DATA_DIR/pii-keys.json (0600) with a warning.
+ * DATA_DIR is 0700; a key file others may read stops the boot (PiiConfigError).
  */
 export async function prepareRuntime(config: AppConfig, logger = new Logger('Runtime')): Promise<PreparedRuntime> {
+  // Keys first: a refused key file stops the boot before the embedded database opens.
+  const pii = config.pii.encryptionKeys && config.pii.hmacKey
+    ? { encryptionKeys: config.pii.encryptionKeys, hmacKey: config.pii.hmacKey }
+    : loadOrCreateKeys(config.dataDir, logger);
   let embedded: EmbeddedPostgres | null = null;
   let database: ApiRuntime['database'];
   if (config.database.url) {
     database = { url: config.database.url, poolSize: config.database.poolSize, lockUrl: config.database.url, embedded: false };
   } else {
     const dir = join(config.dataDir, 'pglite');
+    ensurePrivateDir(config.dataDir);
     embedded = await startEmbeddedPostgres(dir);
     logger.log(`Embedded PostgreSQL (PGlite) with its files in ${dir}`);
     database = { url: embedded.url, poolSize: 1, embedded: true };
   }
-  const pii = config.pii.encryptionKeys && config.pii.hmacKey
-    ? { encryptionKeys: config.pii.encryptionKeys, hmacKey: config.pii.hmacKey }
-    : loadOrCreateKeys(config.dataDir, logger);
   return {
     database,
     pii,
@@ -50,16 +52,11 @@ export async function prepareRuntime(config: AppConfig, logger = new Logger('Run
 }
 
 function loadOrCreateKeys(dataDir: string, logger: Logger): ApiRuntime['pii'] {
-  const file = join(dataDir, 'pii-keys.json');
-  if (existsSync(file)) {
-    const keys = JSON.parse(readFileSync(file, 'utf8')) as ApiRuntime['pii'];
+  const { keys, file, created } = loadOrCreateKeyFile(dataDir);
+  if (created) {
+    logger.warn(`Generated PII keys into ${file} (embedded mode). Back it up: without it the stored personal data cannot be read`);
+  } else {
     logger.warn(`Using PII keys from ${file} (embedded mode); set PII_ENCRYPTION_KEYS and PII_HMAC_KEY in production`);
-    return keys;
   }
-  mkdirSync(dataDir, { recursive: true });
-  const keys = generateKeyMaterial();
-  writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
-  chmodSync(file, 0o600);
-  logger.warn(`Generated PII keys into ${file} (embedded mode). Back it up: without it the stored personal data cannot be read`);
   return keys;
 }

@@ -6,6 +6,10 @@ import { IamportSandbox, sandboxOptionsFromEnv } from './sandbox';
  * SANDBOX_LOG=off silences the per-request log lines.
  */
 async function main(): Promise<void> {
+  // Anyone who knows its documented credentials can mint "verified" identities: never a production service.
+  if (process.env.NODE_ENV?.trim() === 'production') {
+    throw new Error('refusing to run with NODE_ENV=production: the sandbox is a test double for development and CI only');
+  }
   const portText = process.env.SANDBOX_PORT ?? '4010';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('SANDBOX_PORT must be a port number');

@@ -50,6 +50,13 @@ export const MESSAGES = {
   faultBadRequest: '잘못된 요청입니다.',
   faultGeneric: '처리 중 오류가 발생하였습니다.',
 
+  // the certification window (browser SDK emulation)
+  windowCancelled: '사용자가 본인인증을 취소하였습니다.',
+  windowMinAge: '본인인증 허용 최소 나이(min_age) 미만입니다.',
+  windowMissingMerchantUid: '주문번호(merchant_uid)가 누락되었습니다.',
+  windowMissingRedirectUrl: 'popup: false 사용 시 m_redirect_url은 필수입니다.',
+  windowSessionNotFound: '본인인증 창의 세션이 없거나 만료되었습니다.',
+
   // control paths
   controlInvalid: '샌드박스 제어 요청이 올바르지 않습니다.',
 } as const;

@@ -11,6 +11,8 @@ import { matchControl } from './routes/control';
 import { matchUpstream } from './routes/upstream';
 import { SandboxStore } from './store';
 import { TokenStore } from './tokens';
+import { handleWindow, isWindowPath, type WindowReply } from './window/window-routes';
+import { WindowSessions } from './window/window-session';
 
 export interface SandboxOptions {
   /** REST API key accepted by POST /users/getToken */
@@ -74,6 +76,7 @@ export class IamportSandbox {
   private readonly store = new SandboxStore();
   private readonly tokens = new TokenStore(this.clock);
   private readonly faults = new FaultRegistry();
+  private readonly windows = new WindowSessions();
   private readonly logger: SandboxLogger;
   private readonly context: SandboxContext;
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: (elapsed: boolean) => void }>();
@@ -157,6 +160,7 @@ export class IamportSandbox {
     this.tokens.reset();
     this.faults.reset();
     this.clock.reset();
+    this.windows.reset();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -167,6 +171,8 @@ export class IamportSandbox {
     const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
     if (isControlPath(path)) {
       await this.handleControl(req, res, method, path, query);
+    } else if (isWindowPath(path)) {
+      await this.handleBrowser(req, res, method, path);
     } else {
       await this.handleUpstream(req, res, method, path, query);
     }
@@ -193,6 +199,31 @@ export class IamportSandbox {
       reply = this.errorToReply(err);
     }
     this.send(req, res, reply);
+  }
+
+  /** The browser SDK's script and the certification window (HTML and its JSON calls); never faulted nor counted. */
+  private async handleBrowser(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
+    let reply: WindowReply | null;
+    try {
+      const raw = await readRawBody(req);
+      const body = method === 'POST' ? parseBody(raw, req.headers['content-type']) : {};
+      reply = handleWindow(this.context, this.windows, method, path, body);
+    } catch (err) {
+      const error = this.errorToReply(err);
+      reply = { status: error.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(error.body) };
+    }
+    if (reply === null) {
+      this.send(req, res, errorReply(404, MESSAGES.notFoundPath));
+      return;
+    }
+    if (res.headersSent || res.destroyed || res.writableEnded) return;
+    res.writeHead(reply.status, {
+      'content-type': reply.contentType,
+      'content-length': Buffer.byteLength(reply.body),
+      'cache-control': 'no-store',
+    });
+    res.end(reply.body);
+    this.logger.log(`${req.method ?? '?'} ${this.logPath(req)} ${reply.status}`);
   }
 
   private async handleUpstream(

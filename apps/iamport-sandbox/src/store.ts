@@ -49,7 +49,18 @@ export interface CertificationRecord {
 export interface InboxMessage {
   imp_uid: string;
   otp: string;
+  /** The SMS as the carrier sends it: the request's `company` (the merchant's service name) and the OTP. */
+  text: string;
   sent_at: number;
+}
+
+/** Shown when the request names no `company` (the upstream then uses the merchant's registered name). */
+export const DEFAULT_SMS_SERVICE_NAME = '아임포트';
+
+/** The carrier's SMS text for an OTP request. */
+export function smsText(company: unknown, otp: string): string {
+  const name = typeof company === 'string' && company.trim() !== '' ? company.trim() : DEFAULT_SMS_SERVICE_NAME;
+  return `[Web발신]\n[${name}] 본인확인 인증번호 [${otp}]를 입력해주세요. 타인에게 알려주지 마세요.`;
 }
 
 export type UpstreamOperation =

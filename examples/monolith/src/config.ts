@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { AGE_MODES, type AgeMode } from '@app/age-policy';
+import { AGE_MODES, type AgeMode } from '@iamport-identity/nest/age-policy';
 
 /**
  * The host's own configuration (its own variable names, read through @nestjs/config). Only

@@ -3,19 +3,20 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminModule } from '@app/admin';
-import { AgePolicyModule } from '@app/age-policy';
-import { CertificationModule } from '@app/certification';
-import { DomainExceptionFilter, createValidationPipe } from '@app/common';
-import { IamportModule } from '@app/iamport';
-import { PiiModule } from '@app/pii';
-import { UserModule } from '@app/user';
-import { MIGRATIONS } from '../../../migrations/migrations';
+import { AdminModule } from '@iamport-identity/nest/admin';
+import { AgePolicyModule } from '@iamport-identity/nest/age-policy';
+import { CertificationModule } from '@iamport-identity/nest/certification';
+import { DomainExceptionFilter, createValidationPipe } from '@iamport-identity/nest/common';
+import { IamportModule } from '@iamport-identity/nest/iamport';
+import { IDENTITY_MIGRATIONS } from '@iamport-identity/nest/migrations';
+import { PiiModule } from '@iamport-identity/nest/pii';
+import { UserModule } from '@iamport-identity/nest/user';
 import { hostConfig, type HostConfig } from './config';
 import { MembersController } from './members.controller';
 import { InMemoryOtpLimiter } from './otp-limiter';
 
 const host = (config: ConfigService): HostConfig => config.getOrThrow<HostConfig>('host');
+const KEEP_VERIFICATION_PII_HOURS = 72;
 
 /**
  * A host monolith with its own configuration and its own TypeORM connection, importing the
@@ -38,10 +39,9 @@ export class HostAppModule {
             // The libs' entities (CertificationEntity, VerificationTokenEntity, UserEntity,
             // AuditLogEntity, UpstreamDeletionEntity) arrive through their forFeature.
             autoLoadEntities: true,
-            // The libs' schema: the project's migrations (append the host's own after them).
-            // Never `synchronize`. With several instances booting at once, run them under a lock
-            // instead (runMigrationsWithLock of @app/common in a dataSourceFactory, as apps/api does).
-            migrations: [...MIGRATIONS],
+            // The package's schema (append the host's own migrations after it). Never `synchronize`.
+            // With several instances booting at once, call runIdentityMigrations before listen instead.
+            migrations: [...IDENTITY_MIGRATIONS],
             migrationsRun: true,
             synchronize: false,
             extra: { max: host(config).databasePoolSize },
@@ -63,16 +63,21 @@ export class HostAppModule {
             recovery: { intervalSeconds: 60 },
           }),
         }),
-        UserModule.forRootAsync({ useFactory: () => ({}) }),
+        // This host keeps a used verification's copy of the personal data for support for 3 days
+        // (the same period in AdminModule, whose retention erases it then); by default the signup erases it.
+        UserModule.forRootAsync({ useFactory: () => ({ keepVerificationPiiHours: KEEP_VERIFICATION_PII_HOURS }) }),
         ScheduleModule.forRoot(),
         AdminModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => ({ apiKeys: host(config).adminApiKeys }),
+          useFactory: (config: ConfigService) => ({
+            apiKeys: host(config).adminApiKeys,
+            usedVerificationKeepHours: KEEP_VERIFICATION_PII_HOURS,
+          }),
         }),
       ],
       controllers: [MembersController],
       providers: [
-        // The libs answer in one error envelope with stable codes: the filter and pipe of @app/common.
+        // The libs answer in one error envelope with stable codes: the filter and pipe of /common.
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

@@ -3,13 +3,13 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgePolicyModule } from '@app/age-policy';
-import { CertificationModule } from '@app/certification';
-import { DomainExceptionFilter, createValidationPipe } from '@app/common';
-import { IamportModule } from '@app/iamport';
-import { PiiModule } from '@app/pii';
-import { UserModule } from '@app/user';
-import { MIGRATIONS } from '../../../migrations/migrations';
+import { AgePolicyModule } from '@iamport-identity/nest/age-policy';
+import { CertificationModule } from '@iamport-identity/nest/certification';
+import { DomainExceptionFilter, createValidationPipe } from '@iamport-identity/nest/common';
+import { IamportModule } from '@iamport-identity/nest/iamport';
+import { IDENTITY_MIGRATIONS } from '@iamport-identity/nest/migrations';
+import { PiiModule } from '@iamport-identity/nest/pii';
+import { UserModule } from '@iamport-identity/nest/user';
 
 const fromConfig = { inject: [ConfigService], isGlobal: true };
 
@@ -17,7 +17,7 @@ const fromConfig = { inject: [ConfigService], isGlobal: true };
   imports: [
     ConfigModule.forRoot({ isGlobal: true }),
     TypeOrmModule.forRootAsync({ inject: [ConfigService], useFactory: (c: ConfigService) => ({
-      type: 'postgres', url: c.getOrThrow('DATABASE_URL'), autoLoadEntities: true, migrations: MIGRATIONS, migrationsRun: true }) }),
+      type: 'postgres', url: c.getOrThrow('DATABASE_URL'), autoLoadEntities: true, migrations: [...IDENTITY_MIGRATIONS], migrationsRun: true }) }),
     PiiModule.forRootAsync({ ...fromConfig, useFactory: (c: ConfigService) => ({
       encryptionKeys: c.getOrThrow('PII_ENCRYPTION_KEYS'), hmacKey: c.getOrThrow('PII_HMAC_KEY') }) }),
     IamportModule.forRootAsync({ ...fromConfig, useFactory: (c: ConfigService) => ({ baseUrl: c.get('IAMPORT_BASE_URL', 'https://api.iamport.kr'),

@@ -1,5 +1,5 @@
-import { RateLimitedError } from '@app/common';
-import type { OtpRequestLimiter } from '@app/certification';
+import { RateLimitedError } from '@iamport-identity/nest/common';
+import type { OtpRequestLimiter } from '@iamport-identity/nest/certification';
 
 /**
  * The host's own limit on OTP requests (each one may send a paid SMS): at most `limit` per

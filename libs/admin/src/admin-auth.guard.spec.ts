@@ -68,3 +68,31 @@ describe('AdminAuthGuard', () => {
     expect(() => RequireScope()).toThrow(/at least one scope/);
   });
 });
+
+describe('AdminAuthGuard with an ADMIN_REQUEST_LIMITER', () => {
+  class CountingLimiter {
+    readonly seen: string[] = [];
+    constructor(private readonly limit: number) {}
+    async beforeAdminRequest({ keyId }: { keyId: string }): Promise<void> {
+      if (this.seen.filter((k) => k === keyId).length >= this.limit) throw Object.assign(new Error('limited'), { code: 'RATE_LIMITED' });
+      this.seen.push(keyId);
+    }
+  }
+
+  it('counts every authenticated request by its key id, and refuses what the limiter refuses', async () => {
+    Logger.overrideLogger(false);
+    const keys = new AdminKeyService(resolveAdminOptions({ apiKeys: `auditor:${sha('adm_a')}:audit:read,other:${sha('adm_o')}:audit:read` }));
+    const limiter = new CountingLimiter(2);
+    const guard = new AdminAuthGuard(new Reflector(), keys, limiter);
+    const req = () => ({ headers: { authorization: 'Bearer adm_a' } });
+    await expect(guard.canActivate(context(Routes, 'classScoped', req()))).resolves.toBe(true);
+    await expect(guard.canActivate(context(Routes, 'classScoped', req()))).resolves.toBe(true);
+    await expect(guard.canActivate(context(Routes, 'classScoped', req()))).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(guard.canActivate(context(Routes, 'classScoped', { headers: { authorization: 'Bearer adm_o' } }))).resolves.toBe(true);
+    // an unknown key is refused before it is counted
+    expect(() => guard.canActivate(context(Routes, 'classScoped', { headers: { authorization: 'Bearer nope' } }))).toThrow(
+      expect.objectContaining({ code: 'UNAUTHORIZED' }),
+    );
+    expect(limiter.seen).toEqual(['auditor', 'auditor', 'other']);
+  });
+});

@@ -1,6 +1,8 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AdminKeyService } from './admin-key.service';
+import { ADMIN_REQUEST_LIMITER } from './admin.constants';
+import type { AdminRequestLimiter } from './admin.options';
 import type { AdminScope } from './admin-scopes';
 import { setAdminPrincipal } from './admin-request';
 import { REQUIRE_SCOPE_METADATA } from './require-scope.decorator';
@@ -8,17 +10,19 @@ import { REQUIRE_SCOPE_METADATA } from './require-scope.decorator';
 /**
  * Guards admin routes: reads the scopes of `@RequireScope(...)` (method, else class) and leaves
  * the decision to `AdminKeyService` (401 UNAUTHORIZED without a valid key, 403 FORBIDDEN
- * without the scope). A guarded route without `@RequireScope` is refused (fail closed): that is
- * a wiring mistake, answered 500 and logged by the exception filter.
+ * without the scope), then counts the key against the host's `ADMIN_REQUEST_LIMITER` (429). A
+ * guarded route without `@RequireScope` is refused (fail closed): that is a wiring mistake,
+ * answered 500 and logged by the exception filter.
  */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: AdminKeyService,
+    @Optional() @Inject(ADMIN_REQUEST_LIMITER) private readonly limiter: AdminRequestLimiter | null = null,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const scopes = this.reflector.getAllAndOverride<readonly AdminScope[] | undefined>(REQUIRE_SCOPE_METADATA, [
       context.getHandler(),
       context.getClass(),
@@ -29,6 +33,7 @@ export class AdminAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<{ headers?: Record<string, unknown> }>();
     const principal = this.keys.authorize(request.headers?.authorization, scopes);
     setAdminPrincipal(request, principal);
-    return true;
+    if (!this.limiter) return true;
+    return this.limiter.beforeAdminRequest({ keyId: principal.keyId }).then(() => true);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Database } from '@app/common';
+import type { Database, Transaction } from '@app/common';
 import { BlindIndex, PiiCipher } from '@app/pii';
 import {
   CertificationRepository,
@@ -47,8 +47,12 @@ export class AdminCertificationsService {
     private readonly blindIndex: BlindIndex,
   ) {}
 
-  /** Newest first by (created_at, id), masked. */
-  async list(query: ListCertificationsQuery): Promise<CertificationPage> {
+  /**
+   * Newest first by (created_at, id), masked. Filtered by phone, the read and its audit row (one
+   * per verification found, or one `not_found`) are one transaction: guessing a number from its
+   * masked form leaves a trail (and the key's rate limit slows it).
+   */
+  async list(query: ListCertificationsQuery, ctx: AdminRequestContext): Promise<CertificationPage> {
     const from = query.from !== undefined ? parseInstant('from', query.from) : undefined;
     const to = query.to !== undefined ? parseInstant('to', query.to) : undefined;
     if (from && to && from.getTime() >= to.getTime()) throw invalidField('to', 'to must be later than from');
@@ -59,15 +63,15 @@ export class AdminCertificationsService {
       phoneBidx = this.blindIndex.compute('phone', phone);
     }
     const before = query.cursor !== undefined ? decodeCursor('certifications', query.cursor) : undefined;
-    const rows = await this.certifications.list({
-      status: query.status,
-      flow: query.flow,
-      from,
-      to,
-      phoneBidx,
-      before,
-      limit: query.limit + 1,
-    });
+    const filter = { status: query.status, flow: query.flow, from, to, phoneBidx, before, limit: query.limit + 1 };
+    const rows =
+      phoneBidx === undefined
+        ? await this.certifications.list(filter)
+        : await this.db.transaction(async (tx) => {
+            const found = await this.certifications.list(filter, tx);
+            await this.auditPhoneSearch(found.slice(0, query.limit).map((row) => row.impUid), ctx, tx);
+            return found;
+          });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
@@ -75,6 +79,18 @@ export class AdminCertificationsService {
       next_cursor:
         rows.length > query.limit && last ? encodeCursor('certifications', { t: last.cursorT, id: last.id }) : null,
     };
+  }
+
+  private async auditPhoneSearch(impUids: string[], ctx: AdminRequestContext, tx: Transaction): Promise<void> {
+    const entry = {
+      keyId: ctx.principal.keyId,
+      action: 'certification.phone_search',
+      subjectType: 'certification',
+      clientIp: ctx.clientIp,
+      requestId: ctx.requestId,
+    } as const;
+    if (impUids.length === 0) await this.audit.record({ ...entry, subjectId: null, result: 'not_found' }, tx);
+    else await this.audit.recordMany({ ...entry, result: 'ok' }, impUids, tx);
   }
 
   /** One verification, masked. @throws CertificationNotFoundError */

@@ -60,7 +60,7 @@ export class AdminJobs implements OnApplicationBootstrap {
     if (!this.options.retentionSchedule || this.retentionRunning) return;
     this.retentionRunning = true;
     try {
-      await this.retention.run();
+      await this.retention.runAll();
     } catch (error) {
       this.logger.error(`Retention job failed: ${(error as Error)?.name ?? 'error'}`);
     } finally {

@@ -1,5 +1,5 @@
 /** What an admin API key may do (a route names its scope with `@RequireScope`); see docs/admin.md. */
-export const ADMIN_SCOPES = ['verifications:read', 'pii:reveal', 'verifications:erase', 'audit:read'] as const;
+export const ADMIN_SCOPES = ['verifications:read', 'pii:reveal', 'verifications:erase', 'audit:read', 'users:erase'] as const;
 
 export type AdminScope = (typeof ADMIN_SCOPES)[number];
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { BlindIndex, PiiCipher, generateKeyMaterial } from '@app/pii';
-import type { CiLookupAudit, SignupRow, SignupState, User, UserStore, UserWithCertification } from '@app/user';
+import type { CiLookupAudit, EraseRow, ErasedAccount, SignupRow, SignupState, User, UserStore, UserWithCertification } from '@app/user';
 import { UserNotFoundError } from './admin.errors';
 import type { AdminRequestContext } from './admin-request';
 import { AdminUsersService } from './admin-users.service';
@@ -37,18 +37,22 @@ class InMemoryUsers implements UserStore {
     this.lookups.push({ ciBidx, audit, found: found !== null });
     return found;
   }
+  async erase(_row: EraseRow): Promise<ErasedAccount> {
+    return { outcome: 'not_found', impUids: [] };
+  }
 }
 
 describe('AdminUsersService', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
   const users = new InMemoryUsers();
-  const service = new AdminUsersService(users, cipher, blindIndex);
+  const tombstones = { ids: new Set<string>(), find: async (tid: string) => (tombstones.ids.has(tid) ? { id: tid, erasedAt: new Date(), reason: 'withdrawal' } : null) };
+  const service = new AdminUsersService(users, cipher, blindIndex, tombstones);
   const id = '81ee3c14-33af-45e5-8c09-784388873751';
   users.accounts.push({
     user: {
-      id, ciBidx: blindIndex.compute('ci', 'CI+/=='), ciEnc: cipher.encrypt('CI+/=='), diEnc: null, nameEnc: cipher.encrypt('홍길동'),
-      phoneEnc: cipher.encrypt('01012345678'), phoneBidx: null, birthday: '1990-01-01', gender: 'male', foreigner: false,
+      id, ciBidx: blindIndex.compute('ci', 'CI+/=='), ciEnc: cipher.encrypt('CI+/==', 'ci_enc'), diEnc: null, nameEnc: cipher.encrypt('홍길동', 'name_enc'),
+      phoneEnc: cipher.encrypt('01012345678', 'phone_enc'), phoneBidx: null, birthday: '1990-01-01', gender: 'male', foreigner: false,
       certificationId: 'c1', nickname: '길동', marketingOptIn: true, createdAt: new Date('2026-01-01T00:00:00Z'),
     },
     certification: { impUid: 'imp_1', flow: 'otp', status: 'used', certifiedAt: new Date('2026-01-01T00:00:00Z'), piiErasedAt: null },
@@ -72,5 +76,12 @@ describe('AdminUsersService', () => {
     await expect(service.getById('nope')).rejects.toBeInstanceOf(UserNotFoundError);
     await expect(service.getById('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(UserNotFoundError);
     expect(users.byIdCalls).toEqual([id, '00000000-0000-4000-8000-000000000000']);
+  });
+
+  it('an erased account (a tombstone) answers ACCOUNT_ERASED, an unknown one USER_NOT_FOUND', async () => {
+    const erased = '11111111-1111-4111-8111-111111111111';
+    tombstones.ids.add(erased);
+    await expect(service.getById(erased)).rejects.toMatchObject({ code: 'ACCOUNT_ERASED', status: 404 });
+    await expect(service.getById('22222222-2222-4222-8222-222222222222')).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
   });
 });

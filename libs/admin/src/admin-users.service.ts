@@ -1,6 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BlindIndex, PiiCipher, maskName, maskPhone } from '@app/pii';
-import { UserRepository, type UserStore, type UserWithCertification } from '@app/user';
+import {
+  AccountErasedError,
+  UserRepository,
+  UserTombstoneRepository,
+  type UserStore,
+  type UserTombstoneStore,
+  type UserWithCertification,
+} from '@app/user';
 import { UserNotFoundError } from './admin.errors';
 import type { AdminRequestContext } from './admin-request';
 import { decryptForDisplay } from './views';
@@ -25,7 +32,7 @@ export interface AdminUserView {
   } | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class AdminUsersService {
@@ -35,14 +42,20 @@ export class AdminUsersService {
     @Inject(UserRepository) private readonly users: UserStore,
     private readonly cipher: PiiCipher,
     private readonly blindIndex: BlindIndex,
+    @Inject(UserTombstoneRepository) private readonly tombstones: UserTombstoneStore,
   ) {}
 
-  /** @throws UserNotFoundError */
+  /** @throws UserNotFoundError, AccountErasedError */
   async getById(id: string): Promise<AdminUserView> {
     if (!UUID.test(id)) throw new UserNotFoundError();
     const found = await this.users.findWithCertification(id);
-    if (!found) throw new UserNotFoundError();
+    if (!found) throw await this.missing(id);
     return this.toView(found);
+  }
+
+  /** Why an account id finds nothing: erased (a tombstone) or never known. */
+  async missing(id: string): Promise<UserNotFoundError | AccountErasedError> {
+    return (await this.tombstones.find(id)) ? new AccountErasedError() : new UserNotFoundError();
   }
 
   /**
@@ -61,8 +74,8 @@ export class AdminUsersService {
   }
 
   private toView({ user, certification }: UserWithCertification): AdminUserView {
-    const name = decryptForDisplay(this.cipher, user.nameEnc, `user ${user.id}`, this.logger);
-    const phone = decryptForDisplay(this.cipher, user.phoneEnc, `user ${user.id}`, this.logger);
+    const name = decryptForDisplay(this.cipher, user.nameEnc, 'name_enc', `user ${user.id}`, this.logger);
+    const phone = decryptForDisplay(this.cipher, user.phoneEnc, 'phone_enc', `user ${user.id}`, this.logger);
     return {
       id: user.id,
       created_at: user.createdAt.toISOString(),

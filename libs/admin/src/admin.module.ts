@@ -8,13 +8,15 @@ import {
   VerificationTokenRepository,
 } from '@app/certification';
 import { Database } from '@app/common';
-import { UserEntity, UserRepository } from '@app/user';
+import { UserEntity, UserRepository, UserTombstoneEntity, UserTombstoneRepository } from '@app/user';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { AdminCertificationsService } from './admin-certifications.service';
 import { CertificationRecords } from './certification-records';
 import { AdminErasureService } from './admin-erasure.service';
 import { AdminJobs } from './admin-jobs';
 import { AdminKeyService } from './admin-key.service';
+import { AdminUserErasureService } from './admin-user-erasure.service';
+import { AdminUserExportService } from './admin-user-export.service';
 import { AdminUsersService } from './admin-users.service';
 import { ADMIN_DATABASE, ADMIN_RESOLVED_OPTIONS } from './admin.constants';
 import { ADMIN_MODULE_OPTIONS, AdminConfigurableModuleClass } from './admin.module-definition';
@@ -27,6 +29,7 @@ import { AdminCertificationsController } from './http/admin-certifications.contr
 import { AdminUsersController } from './http/admin-users.controller';
 import { AuditLogRepository } from './repositories/audit-log.repository';
 import { UpstreamDeletionRepository } from './repositories/upstream-deletion.repository';
+import { ErasureReplayService } from './erasure-replay.service';
 import { RetentionService } from './retention.service';
 
 /** A repository provider over the admin's Database. */
@@ -48,6 +51,7 @@ const repository = <T>(token: new (db: Database) => T) => ({
       CertificationEntity,
       VerificationTokenEntity,
       UserEntity,
+      UserTombstoneEntity,
     ]),
   ],
   controllers: [AdminCertificationsController, AdminUsersController, AdminAuditLogController],
@@ -65,6 +69,7 @@ const repository = <T>(token: new (db: Database) => T) => ({
     repository(CertificationRepository),
     repository(VerificationTokenRepository),
     repository(UserRepository),
+    repository(UserTombstoneRepository),
     CertificationRecords,
     AdminKeyService,
     AdminAuthGuard,
@@ -72,9 +77,12 @@ const repository = <T>(token: new (db: Database) => T) => ({
     AdminCertificationsService,
     AdminErasureService,
     AdminUsersService,
+    AdminUserErasureService,
+    AdminUserExportService,
     RetentionService,
+    ErasureReplayService,
     AdminJobs,
   ],
-  exports: [AdminKeyService, AdminAuthGuard, AuditLogService, AdminErasureService, RetentionService],
+  exports: [AdminKeyService, AdminAuthGuard, AuditLogService, AdminErasureService, RetentionService, ErasureReplayService],
 })
 export class AdminModule extends AdminConfigurableModuleClass {}

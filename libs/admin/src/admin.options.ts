@@ -8,6 +8,14 @@ export interface AdminModuleOptions {
   apiKeys: string;
   /** Verifications never used for signup lose their personal data after this many days. Default 30. */
   unusedVerificationDays?: number;
+  /** Pending, expired and locked verifications lose their personal data after this many hours. Default 24. */
+  unfinishedVerificationHours?: number;
+  /** A used verification's kept copy (UserModule `keepVerificationPiiHours`) is erased this many hours after the signup. 0 (default): nothing kept. */
+  usedVerificationKeepHours?: number;
+  /** Audit rows are deleted after this many days. Default 365 (PIPA: access logs at least a year for larger processors). */
+  auditLogDays?: number;
+  /** Completed upstream deletions are deleted from the outbox after this many days. Default 30. */
+  finishedOutboxDays?: number;
   /** Rows erased per retention transaction. Default 500. */
   retentionBatchSize?: number;
   /** Run retention daily at 03:00 Asia/Seoul (needs `ScheduleModule.forRoot()` in the host). Default true. */
@@ -37,6 +45,10 @@ export interface AdminModuleExtras {
 export interface ResolvedAdminOptions {
   apiKeys: string;
   unusedVerificationDays: number;
+  unfinishedVerificationHours: number;
+  usedVerificationKeepHours: number;
+  auditLogDays: number;
+  finishedOutboxDays: number;
   retentionBatchSize: number;
   retentionSchedule: boolean;
   retentionDeletesUpstream: boolean;
@@ -61,6 +73,10 @@ export function resolveAdminOptions(options: AdminModuleOptions): ResolvedAdminO
   return {
     apiKeys: options.apiKeys ?? '',
     unusedVerificationDays: int('unusedVerificationDays', options.unusedVerificationDays, 30, 1, 36_500),
+    unfinishedVerificationHours: int('unfinishedVerificationHours', options.unfinishedVerificationHours, 24, 1, 876_000),
+    usedVerificationKeepHours: int('usedVerificationKeepHours', options.usedVerificationKeepHours, 0, 0, 876_000),
+    auditLogDays: int('auditLogDays', options.auditLogDays, 365, 1, 36_500),
+    finishedOutboxDays: int('finishedOutboxDays', options.finishedOutboxDays, 30, 1, 36_500),
     retentionBatchSize: int('retentionBatchSize', options.retentionBatchSize, 500, 1, 10_000),
     retentionSchedule: options.retentionSchedule !== false,
     retentionDeletesUpstream: options.retentionDeletesUpstream !== false,
@@ -73,4 +89,9 @@ export function resolveAdminOptions(options: AdminModuleOptions): ResolvedAdminO
     ),
     clock: typeof options.clock === 'function' ? options.clock : () => new Date(),
   };
+}
+
+/** Per-key rate limit of the admin routes (`ADMIN_REQUEST_LIMITER`): throw a DomainError (429) to refuse. */
+export interface AdminRequestLimiter {
+  beforeAdminRequest(subject: { keyId: string }): Promise<void>;
 }

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { maskName, maskPhone, type PiiCipher } from '@app/pii';
+import { maskName, maskPhone, type PiiCipher, type PiiColumn } from '@app/pii';
 import type { Certification, CertificationFlow, CertificationStatus } from '@app/certification';
 import type { CertificationRecord } from './certification-records';
 
-/** An item of `GET /admin/certifications`. No CI, no DI, name and phone masked. */
+/** An item of `GET /admin/certifications`. No CI, no DI, name, phone and birthday masked. */
 export interface CertificationListItem {
   imp_uid: string;
   flow: CertificationFlow;
@@ -35,15 +35,20 @@ export interface CertificationDetail extends CertificationListItem {
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
+/** `1988-07-06` -> `1988-**-**`: the year tells the age group, the full date only in a reveal. */
+export function maskBirthday(birthday: string | null): string | null {
+  return birthday === null || birthday === undefined ? null : `${birthday.slice(0, 4)}-**-**`;
+}
+
 /**
  * Decrypts for display. A value that cannot be decrypted (broken row, missing key) is shown as
  * null with a warning naming the imp_uid and the reason only, so one bad row does not break a
  * list page. The reveal path decrypts strictly instead (`decryptStrict`).
  */
-export function decryptForDisplay(cipher: PiiCipher, token: string | null, impUid: string, logger: Logger): string | null {
+export function decryptForDisplay(cipher: PiiCipher, token: string | null, column: PiiColumn, impUid: string, logger: Logger): string | null {
   if (token === null || token === undefined) return null;
   try {
-    return cipher.decrypt(token);
+    return cipher.decrypt(token, column);
   } catch (error) {
     logger.warn(`Cannot decrypt a field of ${impUid}: ${(error as Error).name} (${(error as { reason?: string }).reason ?? 'unknown'})`);
     return null;
@@ -51,15 +56,15 @@ export function decryptForDisplay(cipher: PiiCipher, token: string | null, impUi
 }
 
 export function toListItem(row: Certification, cipher: PiiCipher, logger: Logger): CertificationListItem {
-  const name = decryptForDisplay(cipher, row.nameEnc, row.impUid, logger);
-  const phone = decryptForDisplay(cipher, row.phoneEnc, row.impUid, logger);
+  const name = decryptForDisplay(cipher, row.nameEnc, 'name_enc', row.impUid, logger);
+  const phone = decryptForDisplay(cipher, row.phoneEnc, 'phone_enc', row.impUid, logger);
   return {
     imp_uid: row.impUid,
     flow: row.flow,
     status: row.status,
     name: name === null ? null : maskName(name),
     phone: phone === null ? null : maskPhone(phone),
-    birthday: row.birthday,
+    birthday: maskBirthday(row.birthday),
     gender: row.gender,
     foreigner: row.foreigner,
     carrier: row.carrier,
@@ -97,10 +102,11 @@ export function toDetail(
   };
   if (reveal) {
     // Strict: a reveal that silently showed null for a broken value would mislead the operator.
-    detail.name = row.nameEnc === null ? null : cipher.decrypt(row.nameEnc);
-    detail.phone = row.phoneEnc === null ? null : cipher.decrypt(row.phoneEnc);
-    detail.ci = row.ciEnc ? cipher.decrypt(row.ciEnc) : null;
-    detail.di = row.diEnc ? cipher.decrypt(row.diEnc) : null;
+    detail.birthday = row.birthday;
+    detail.name = row.nameEnc === null ? null : cipher.decrypt(row.nameEnc, 'name_enc');
+    detail.phone = row.phoneEnc === null ? null : cipher.decrypt(row.phoneEnc, 'phone_enc');
+    detail.ci = row.ciEnc ? cipher.decrypt(row.ciEnc, 'ci_enc') : null;
+    detail.di = row.diEnc ? cipher.decrypt(row.diEnc, 'di_enc') : null;
   }
   return detail;
 }

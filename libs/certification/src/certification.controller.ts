@@ -1,10 +1,13 @@
-import { Body, Controller, Get, HttpCode, Ip, Param, Post, Query, Redirect } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post, Query, Redirect, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, API_JSON_BODY_ERRORS, apiRateLimited, apiValidationFailed } from '@app/common';
 import { JsonEndpoints, RateLimit } from '@app/common';
 import {
   AlreadyConfirmedError,
   CertificationNotFoundError,
+  FlowAlreadyClaimedError,
+  FlowExpiredError,
+  FlowMismatchError,
   IdentityRejectedError,
   NotCertifiedError,
   OtpAttemptsExceededError,
@@ -13,8 +16,10 @@ import {
   UpstreamError,
   UpstreamUnavailableError,
 } from './certification.errors';
+import { FLOW_SECRET_HEADER, flowCookie, type FlowCredentials } from './binding/flow-credentials';
+import { RedirectRateLimitFilter } from './binding/redirect-rate-limit.filter';
 import { CertificationService } from './certification.service';
-import { OtpRequestedResponse, VerificationViewResponse } from './dto/certification.responses';
+import { OtpRequestedResponse, VerificationViewResponse, WindowStartedResponse } from './dto/certification.responses';
 import { ConfirmOtpDto, ImpUidParams } from './dto/confirm-otp.dto';
 import { RequestOtpDto } from './dto/request-otp.dto';
 import { VerifyCertificationDto } from './dto/verify-certification.dto';
@@ -22,8 +27,9 @@ import type { VerificationView } from './verification-view';
 
 /**
  * The person-facing certification endpoints. Adapter-agnostic (Express or Fastify): only Nest
- * decorators, no request or response objects. Bodies are validated by the host's global
- * ValidationPipe (`createValidationPipe` of @app/common: unknown fields rejected).
+ * decorators, and of the request and response only what both adapters share (`headers`,
+ * `protocol`, `header()`). Bodies are validated by the host's global ValidationPipe
+ * (`createValidationPipe` of @app/common: unknown fields rejected).
  */
 @ApiTags('certifications')
 @JsonEndpoints()
@@ -70,7 +76,6 @@ export class CertificationController {
         genderDigit: body.gender_digit,
         carrier: body.carrier,
         isMvno: body.is_mvno,
-        company: body.company,
         merchantUid: body.merchant_uid,
       },
       { ip: ip ?? null },
@@ -96,13 +101,47 @@ export class CertificationController {
     { error: new AlreadyConfirmedError(), description: 'confirmed already and its token issued, or used for a signup' },
     { error: new OtpExpiredError(), description: 'the OTP window passed (`expires_at`), or the OTP expired upstream: request a new OTP' },
     { error: new OtpAttemptsExceededError(5), description: '5 wrong OTPs used up: the verification is locked; `details.max_attempts`' },
-    apiRateLimited('too many confirmations from this client IP; `Retry-After`'),
+    apiRateLimited(
+      'too many confirmations from this client IP, or too many wrong OTPs for this phone today (`details.counts: failed_confirmations`, ' +
+        '20 per 24 hours by default); `Retry-After`',
+    ),
     { error: new UpstreamError(), description: "i'mport answered with an error; the attempt is given back" },
     { error: new UpstreamUnavailableError(5, 'timeout'), description: "i'mport is unavailable; the attempt is given back; `Retry-After`" },
     ...API_JSON_BODY_ERRORS,
   )
   confirmOtp(@Param() params: ImpUidParams, @Body() body: ConfirmOtpDto): Promise<VerificationView> {
     return this.certifications.confirmOtp(params.imp_uid, body.otp);
+  }
+
+  /** 201: a browser flow started and bound to this browser by an HttpOnly cookie (or the client's header secret). */
+  @Post('window')
+  @RateLimit('window-start')
+  @ApiOperation({
+    summary: 'Start a browser verification flow (popup or redirect)',
+    description:
+      'Answers the `merchant_uid` to pass to `IMP.certification` (with `imp_code` for `IMP.init` and `min_age`) and binds the ' +
+      'flow to this browser: an HttpOnly, SameSite=Lax cookie `certflow_<merchant_uid>` (Secure on HTTPS). A client without ' +
+      `cookies sends its own random secret (32-128 of A-Z a-z 0-9 _ -) in \`${FLOW_SECRET_HEADER}\` here and on the claim. Only ` +
+      'this browser can then claim the result, within the claim window. No body.',
+  })
+  @ApiHeader({ name: FLOW_SECRET_HEADER, required: false, description: 'The secret of a client without cookies (instead of the cookie)' })
+  @ApiResponse({
+    status: 201,
+    description: 'The flow started',
+    type: WindowStartedResponse,
+    headers: { 'Set-Cookie': { description: 'certflow_<merchant_uid>=<secret>; Path=/; HttpOnly; SameSite=Lax[; Secure]', schema: { type: 'string' } } },
+  })
+  @ApiErrorResponses(apiRateLimited('too many flows started from this client IP; `Retry-After`'))
+  async startWindow(
+    @Headers(FLOW_SECRET_HEADER) headerSecret: string | undefined,
+    @Req() req: { protocol?: string },
+    @Res({ passthrough: true }) res: { header(name: string, value: string): unknown },
+  ): Promise<WindowStartedResponse> {
+    const flow = await this.certifications.startWindow(headerSecret ?? null);
+    const { secureCookie } = this.certifications.options.window;
+    const secure = secureCookie === 'auto' ? req.protocol === 'https' : secureCookie;
+    if (headerSecret === undefined) res.header('set-cookie', flowCookie(flow.merchantUid, flow.secret, flow.cookieMaxAgeSeconds, secure));
+    return { merchant_uid: flow.merchantUid, imp_code: flow.impCode, min_age: flow.minAge, expires_at: flow.expiresAt.toISOString() };
   }
 
   /** The popup flow's result: 200 verification view (the token is issued once). */
@@ -113,22 +152,28 @@ export class CertificationController {
     summary: 'Record a popup-flow certification and get its verification token',
     description:
       "After i'mport's certification popup (`IMP.certification`) or the redirect flow's success page, the front end sends the " +
-      'imp_uid: the api fetches the certification upstream, records it and answers the verification view with its ' +
-      '`verification_token` (issued once).',
+      'imp_uid: the api fetches the certification upstream and accepts it only when its `merchant_uid` is a flow started by ' +
+      '`POST /certifications/window` from this browser (its cookie, or the `' + FLOW_SECRET_HEADER + '` header), no other ' +
+      'certification claimed that flow, and it was certified within the claim window. It records it and answers the ' +
+      'verification view with its `verification_token` (issued once).',
   })
+  @ApiHeader({ name: FLOW_SECRET_HEADER, required: false, description: 'The flow secret of a client without cookies' })
   @ApiResponse({ status: 200, description: 'Verified: the verification view with its token', type: VerificationViewResponse })
   @ApiErrorResponses(
     apiValidationFailed([{ field: 'imp_uid', message: 'imp_uid must be an imp_uid (letters, digits, _ and -)' }], 'the imp_uid is missing or malformed, or an unknown field was sent'),
     { error: new CertificationNotFoundError(), description: "unknown to i'mport (or erased here)" },
     { error: new NotCertifiedError(), description: 'not completed upstream (or an OTP verification that expired or locked here)' },
     { error: new AlreadyConfirmedError(), description: 'its token was issued already (also under concurrent posts)' },
+    { error: new FlowMismatchError(), description: 'not a flow this service started, or this browser does not hold its secret' },
+    { error: new FlowAlreadyClaimedError(), description: 'another certification was already accepted for this flow' },
+    { error: new FlowExpiredError(), description: 'certified longer ago than the claim window, or after the flow expired' },
     apiRateLimited('too many confirmations from this client IP; `Retry-After`'),
     { error: new UpstreamError(), description: "i'mport answered with an error" },
     { error: new UpstreamUnavailableError(5, 'timeout'), description: "i'mport is unavailable; `Retry-After`" },
     ...API_JSON_BODY_ERRORS,
   )
-  verify(@Body() body: VerifyCertificationDto): Promise<VerificationView> {
-    return this.certifications.verifyCertification(body.imp_uid);
+  verify(@Body() body: VerifyCertificationDto, @Req() req: WithHeaders): Promise<VerificationView> {
+    return this.certifications.verifyCertification(body.imp_uid, credentialsOf(req));
   }
 
   /**
@@ -137,13 +182,17 @@ export class CertificationController {
    * Other query parameters the upstream appends (merchant_uid, error_msg, ...) are ignored.
    */
   @Get('redirect')
+  @RateLimit('redirect')
+  @UseFilters(RedirectRateLimitFilter)
   @Redirect(undefined, 302)
   @ApiOperation({
     summary: "m_redirect_url of the mobile redirect flow (i'mport sends the browser here)",
     description:
       'Records the certification (no token: a token never travels in a URL) and redirects to the configured success URL ' +
-      '`?imp_uid=`, or to the failure URL `?imp_uid=&error_code=`. Never answers an error body; other query parameters are ' +
-      'ignored. The success page then posts the imp_uid to `POST /certifications` for the token.',
+      '`?imp_uid=`, or to the failure URL `?imp_uid=&error_code=`. The same flow binding as `POST /certifications` applies ' +
+      '(the flow cookie comes back with this top-level navigation). Rate-limited per IP: over the limit, the failure URL ' +
+      'with `error_code=RATE_LIMITED`. Never answers an error body; other query parameters are ignored. The success page ' +
+      'then posts the imp_uid to `POST /certifications` for the token.',
   })
   @ApiQuery({ name: 'imp_uid', required: false, type: String, description: 'The certification (missing or malformed: failure with VALIDATION_FAILED)', example: 'imp_707020278258' })
   @ApiQuery({ name: 'success', required: false, type: String, description: '`true` when the person completed the certification', example: 'true' })
@@ -152,13 +201,18 @@ export class CertificationController {
     status: 302,
     description:
       'To the success URL with `imp_uid`, or to the failure URL with `imp_uid` and `error_code`, one of: ' +
-      '`VALIDATION_FAILED`, `NOT_CERTIFIED`, `CERTIFICATION_NOT_FOUND`, `ALREADY_CONFIRMED`, `UPSTREAM_ERROR`, `UPSTREAM_UNAVAILABLE`, `INTERNAL_ERROR`',
+      '`VALIDATION_FAILED`, `NOT_CERTIFIED`, `CERTIFICATION_NOT_FOUND`, `ALREADY_CONFIRMED`, `FLOW_MISMATCH`, `FLOW_ALREADY_CLAIMED`, ' +
+      '`FLOW_EXPIRED`, `RATE_LIMITED`, `UPSTREAM_ERROR`, `UPSTREAM_UNAVAILABLE`, `INTERNAL_ERROR`',
     headers: { Location: { description: 'The success or failure URL', schema: { type: 'string' } } },
     'x-redirect-error-codes': [
       'VALIDATION_FAILED',
       'NOT_CERTIFIED',
       'CERTIFICATION_NOT_FOUND',
       'ALREADY_CONFIRMED',
+      'FLOW_MISMATCH',
+      'FLOW_ALREADY_CLAIMED',
+      'FLOW_EXPIRED',
+      'RATE_LIMITED',
       'UPSTREAM_ERROR',
       'UPSTREAM_UNAVAILABLE',
       'INTERNAL_ERROR',
@@ -168,8 +222,17 @@ export class CertificationController {
     @Query('imp_uid') impUid: unknown,
     @Query('success') success: unknown,
     @Query('imp_success') legacySuccess: unknown,
+    @Req() req: WithHeaders,
   ): Promise<{ url: string; statusCode: number }> {
-    const url = await this.certifications.redirectTarget({ impUid, success: success ?? legacySuccess });
+    const url = await this.certifications.redirectTarget({ impUid, success: success ?? legacySuccess }, credentialsOf(req));
     return { url, statusCode: 302 };
   }
+}
+
+type WithHeaders = { headers: Record<string, string | string[] | undefined> };
+
+/** The flow secret travels in the cookie, or (clients without cookies) in the header. */
+function credentialsOf(req: WithHeaders): FlowCredentials {
+  const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? null;
+  return { cookieHeader: one(req.headers.cookie), secret: one(req.headers[FLOW_SECRET_HEADER]) };
 }

@@ -104,3 +104,33 @@ export class DuplicateImpUidError extends UpstreamError {
     super('The identity verification provider returned a duplicate imp_uid');
   }
 }
+
+/**
+ * The window result is not one of this service's flows, or the browser does not hold the
+ * flow's secret (cookie or header): the verification token goes only to the browser that started it.
+ */
+export class FlowMismatchError extends DomainError {
+  readonly code = 'FLOW_MISMATCH';
+  readonly status = 403;
+  constructor() {
+    super('This certification does not belong to a verification flow started by this browser');
+  }
+}
+
+/** The flow already yielded another certification: one flow, one verification. */
+export class FlowAlreadyClaimedError extends DomainError {
+  readonly code = 'FLOW_ALREADY_CLAIMED';
+  readonly status = 409;
+  constructor() {
+    super('This verification flow was already used for another certification; start a new one');
+  }
+}
+
+/** The certification is older than the claim window, or was completed after the flow expired. */
+export class FlowExpiredError extends DomainError {
+  readonly code = 'FLOW_EXPIRED';
+  readonly status = 410;
+  constructor() {
+    super('The verification flow has expired; start a new one');
+  }
+}

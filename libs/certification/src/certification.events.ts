@@ -35,8 +35,9 @@ export interface CertificationEvent {
 export type CertificationEventListener = (event: CertificationEvent) => void;
 
 /**
- * Rate-limit hook of the OTP request, called after validation and before anything goes upstream;
- * to refuse, throw a DomainError such as `RateLimitedError` (429 with Retry-After).
+ * Rate-limit hook of the OTP request, called once the request is valid, just before it goes
+ * upstream: what it counts is SMS actually sent. To refuse, throw a DomainError such as
+ * `RateLimitedError` (429 with Retry-After).
  */
 export interface OtpRequestLimiter {
   beforeOtpRequest(subject: {
@@ -45,4 +46,14 @@ export interface OtpRequestLimiter {
     /** The client's IP as the HTTP adapter reports it (trust proxy settings apply), if known. */
     ip: string | null;
   }): Promise<void>;
+}
+
+/**
+ * Cap on wrong OTPs per phone over time (guessing across verifications). `beforeOtpConfirm` is
+ * called with an attempt reserved, before the provider is asked: throw a DomainError to refuse
+ * (the attempt is given back). `afterOtpMismatch` records a wrong OTP; its errors are ignored.
+ */
+export interface OtpConfirmLimiter {
+  beforeOtpConfirm(subject: { phoneBidx: string }): Promise<void>;
+  afterOtpMismatch(subject: { phoneBidx: string }): Promise<void>;
 }

@@ -9,6 +9,8 @@ import {
   CERTIFICATION_RESOLVED_OPTIONS,
   IDENTITY_PROVIDER,
 } from './certification.constants';
+import { FlowBinding } from './binding/flow-binding';
+import { RedirectRateLimitFilter } from './binding/redirect-rate-limit.filter';
 import { CertificationController } from './certification.controller';
 import {
   CertificationConfigurableModuleClass,
@@ -26,6 +28,7 @@ import { IamportIdentityProvider } from './providers/iamport.provider';
 import { CertificationRecorder } from './recording/certification-recorder';
 import { CertificationRecovery } from './recovery/certification-recovery';
 import { CertificationRecoveryJob } from './recovery/recovery.job';
+import { CertificationFlowRepository } from './repositories/certification-flow.repository';
 import { CertificationRepository } from './repositories/certification.repository';
 import { VerificationTokenRepository } from './repositories/verification-token.repository';
 
@@ -37,7 +40,7 @@ import { VerificationTokenRepository } from './repositories/verification-token.r
  *
  * Needs from the host: `IamportClient` (IamportModule), `PiiCipher` and `BlindIndex` (PiiModule),
  * a TypeORM DataSource (default, or `dataSource: 'name'`) with the certifications and
- * verification_tokens tables (migrations/), and `ScheduleModule.forRoot()` for `recovery`.
+ * verification_tokens and certification_flows tables (migrations/), and `ScheduleModule.forRoot()` for `recovery`.
  * Exports `CertificationService` and the repositories of its two tables.
  */
 @Module({
@@ -55,6 +58,9 @@ import { VerificationTokenRepository } from './repositories/verification-token.r
     { provide: IDENTITY_PROVIDER, useClass: IamportIdentityProvider },
     CertificationRepository,
     VerificationTokenRepository,
+    CertificationFlowRepository,
+    FlowBinding,
+    RedirectRateLimitFilter,
     CertificationReporter,
     CertificationRecorder,
     OtpFlow,
@@ -63,7 +69,7 @@ import { VerificationTokenRepository } from './repositories/verification-token.r
     CertificationRecoveryJob,
     CertificationService,
   ],
-  exports: [CertificationService, CertificationRepository, VerificationTokenRepository],
+  exports: [CertificationService, CertificationRepository, VerificationTokenRepository, CertificationFlowRepository],
 })
 export class CertificationModule extends CertificationConfigurableModuleClass {
   static forRoot(options: CertificationModuleForRootOptions = {}): DynamicModule {

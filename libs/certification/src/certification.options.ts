@@ -1,4 +1,4 @@
-import type { CertificationEventListener, OtpRequestLimiter } from './certification.events';
+import type { CertificationEventListener, OtpConfirmLimiter, OtpRequestLimiter } from './certification.events';
 import { DEFAULT_REDIRECT_FAILURE_URL, DEFAULT_REDIRECT_SUCCESS_URL, isAcceptableRedirectTarget } from './redirect-url';
 
 /** Options of `CertificationModule.forRoot` / `forRootAsync`. */
@@ -9,7 +9,7 @@ export interface CertificationModuleOptions {
   otpMaxAttempts?: number;
   /** Lifetime of a verification token, in seconds (>= 1). Default 1800. */
   verificationTokenTtlSeconds?: number;
-  /** Service name the carrier shows in the SMS (upstream `company`), unless the request names one. */
+  /** Service name the carrier shows in the SMS (upstream `company`); a request cannot name another. */
   company?: string | null;
   /**
    * Where `GET /certifications/redirect` sends the browser: absolute http(s) URLs or same-origin
@@ -20,6 +20,8 @@ export interface CertificationModuleOptions {
   onEvent?: CertificationEventListener;
   /** Rate-limit hook of the OTP request (none by default): see `OtpRequestLimiter`. */
   otpRequestLimiter?: OtpRequestLimiter;
+  /** Cap of wrong OTPs per phone over time (none by default): see `OtpConfirmLimiter`. */
+  otpConfirmLimiter?: OtpConfirmLimiter;
   /**
    * Background recovery (needs `ScheduleModule.forRoot()` in the host): every `intervalSeconds`,
    * `recoverPending` checks up to `batchSize` pending OTP verifications older than
@@ -28,6 +30,22 @@ export interface CertificationModuleOptions {
   recovery?: { intervalSeconds: number; batchSize?: number; minAgeSeconds?: number } | null;
   /** Source of "now" (tests). Default `() => new Date()`. */
   clock?: () => Date;
+  /** The browser window flows (`POST /certifications/window`) and the binding of their results. */
+  window?: WindowFlowOptions;
+}
+
+/** Options of the window flows; see docs/flows.md. */
+export interface WindowFlowOptions {
+  /** How long after `certified_at` a result can be claimed, in seconds (1-86400). Default 600. */
+  claimWindowSeconds?: number;
+  /** How long a started flow accepts a certification, in seconds (60-86400). Default 900. */
+  flowTtlSeconds?: number;
+  /** The merchant code for `IMP.init` answered by the start (`imp_code`); null when unset. */
+  impCode?: string | null;
+  /** `min_age` answered by the start, for `IMP.certification` (the window refuses younger people); null when unset. */
+  minAge?: number | null;
+  /** The flow cookie's Secure attribute: `auto` (on HTTPS requests, default), always, or never. */
+  secureCookie?: 'auto' | boolean;
 }
 
 export interface CertificationModuleExtras {
@@ -50,11 +68,21 @@ export interface ResolvedCertificationOptions {
   redirect: { successUrl: string; failureUrl: string };
   onEvent: CertificationEventListener | null;
   otpRequestLimiter: OtpRequestLimiter | null;
+  otpConfirmLimiter: OtpConfirmLimiter | null;
   recovery: { intervalSeconds: number; batchSize: number; minAgeSeconds: number } | null;
   clock: () => Date;
+  window: {
+    claimWindowSeconds: number;
+    flowTtlSeconds: number;
+    impCode: string | null;
+    minAge: number | null;
+    secureCookie: 'auto' | boolean;
+  };
 }
 
 export const CERTIFICATION_DEFAULTS = Object.freeze({
+  claimWindowSeconds: 600,
+  flowTtlSeconds: 900,
   otpTtlSeconds: 180,
   otpMaxAttempts: 5,
   verificationTokenTtlSeconds: 1800,
@@ -88,6 +116,9 @@ export function resolveCertificationOptions(options: CertificationModuleOptions 
   if (o.otpRequestLimiter && typeof o.otpRequestLimiter.beforeOtpRequest !== 'function') {
     throw new TypeError('CertificationModule options: otpRequestLimiter must have beforeOtpRequest()');
   }
+  if (o.otpConfirmLimiter && (typeof o.otpConfirmLimiter.beforeOtpConfirm !== 'function' || typeof o.otpConfirmLimiter.afterOtpMismatch !== 'function')) {
+    throw new TypeError('CertificationModule options: otpConfirmLimiter must have beforeOtpConfirm() and afterOtpMismatch()');
+  }
   if (o.company !== undefined && o.company !== null && (typeof o.company !== 'string' || o.company.length > 50)) {
     throw new TypeError('CertificationModule options: company must be a string of at most 50 characters');
   }
@@ -115,7 +146,28 @@ export function resolveCertificationOptions(options: CertificationModuleOptions 
     },
     onEvent: o.onEvent ?? null,
     otpRequestLimiter: o.otpRequestLimiter ?? null,
+    otpConfirmLimiter: o.otpConfirmLimiter ?? null,
     recovery,
     clock: o.clock ?? (() => new Date()),
+    window: resolveWindow(o.window ?? {}, int),
+  };
+}
+
+function resolveWindow(
+  w: WindowFlowOptions,
+  int: (name: string, value: number | undefined, def: number, min: number, max: number) => number,
+): ResolvedCertificationOptions['window'] {
+  if (w.impCode !== undefined && w.impCode !== null && (typeof w.impCode !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(w.impCode))) {
+    throw new TypeError('CertificationModule options: window.impCode must be 1-40 letters, digits, _ or -');
+  }
+  if (w.secureCookie !== undefined && w.secureCookie !== 'auto' && typeof w.secureCookie !== 'boolean') {
+    throw new TypeError("CertificationModule options: window.secureCookie must be 'auto', true or false");
+  }
+  return {
+    claimWindowSeconds: int('window.claimWindowSeconds', w.claimWindowSeconds, CERTIFICATION_DEFAULTS.claimWindowSeconds, 1, 86400),
+    flowTtlSeconds: int('window.flowTtlSeconds', w.flowTtlSeconds, CERTIFICATION_DEFAULTS.flowTtlSeconds, 60, 86400),
+    impCode: w.impCode ? w.impCode : null,
+    minAge: w.minAge === undefined || w.minAge === null ? null : int('window.minAge', w.minAge, 0, 0, 150),
+    secureCookie: w.secureCookie ?? 'auto',
   };
 }

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CERTIFICATION_RESOLVED_OPTIONS } from './certification.constants';
 import type { ResolvedCertificationOptions } from './certification.options';
+import type { StartedFlow } from './binding/flow-binding';
+import type { FlowCredentials } from './binding/flow-credentials';
 import { OtpFlow, type OtpRequested } from './flows/otp.flow';
 import { WindowFlow } from './flows/window.flow';
 import { isImpUid } from './input/normalize';
@@ -12,6 +14,8 @@ import type { VerificationView } from './verification-view';
 export type { OtpRequestInput } from './input/otp-request';
 export type { OtpRequested } from './flows/otp.flow';
 export type { RecoveryReport } from './recovery/certification-recovery';
+export type { StartedFlow } from './binding/flow-binding';
+export type { FlowCredentials } from './binding/flow-credentials';
 
 /**
  * Identity verification for hosts and the controller: the OTP flow, the popup and redirect
@@ -37,19 +41,24 @@ export class CertificationService {
     return this.otp.confirmOtp(impUid, rawOtp);
   }
 
+  /** See `WindowFlow.startWindow` (POST /certifications/window). */
+  startWindow(clientSecret?: string | null): Promise<StartedFlow> {
+    return this.window.startWindow(clientSecret);
+  }
+
   /** See `WindowFlow.verifyCertification` (POST /certifications). */
-  verifyCertification(impUid: string): Promise<VerificationView> {
-    return this.window.verifyCertification(impUid);
+  verifyCertification(impUid: string, credentials: FlowCredentials): Promise<VerificationView> {
+    return this.window.verifyCertification(impUid, credentials);
   }
 
   /** See `WindowFlow.recordRedirect`. */
-  recordRedirect(impUid: string): Promise<void> {
-    return this.window.recordRedirect(impUid);
+  recordRedirect(impUid: string, credentials: FlowCredentials): Promise<void> {
+    return this.window.recordRedirect(impUid, credentials);
   }
 
   /** See `WindowFlow.redirectTarget` (GET /certifications/redirect). */
-  redirectTarget(query: { impUid?: unknown; success?: unknown }): Promise<string> {
-    return this.window.redirectTarget(query);
+  redirectTarget(query: { impUid?: unknown; success?: unknown }, credentials: FlowCredentials): Promise<string> {
+    return this.window.redirectTarget(query, credentials);
   }
 
   /** See `CertificationRecovery.recoverPending`. */

@@ -7,12 +7,22 @@ export {
   type OtpRequestInput,
   type OtpRequested,
   type RecoveryReport,
+  type StartedFlow,
+  type FlowCredentials,
 } from './certification.service';
+export { FLOW_SECRET_HEADER, FLOW_COOKIE_PREFIX, flowCookie, secretFor } from './binding/flow-credentials';
+export {
+  CertificationFlowRepository,
+  type CertificationFlowRow,
+  type CertificationFlowStore,
+} from './repositories/certification-flow.repository';
+export type { WindowFlowOptions } from './certification.options';
 export type {
   CertificationEvent,
   CertificationEventType,
   CertificationEventListener,
   OtpRequestLimiter,
+  OtpConfirmLimiter,
 } from './certification.events';
 export {
   AlreadyConfirmedError,
@@ -25,6 +35,9 @@ export {
   UpstreamError,
   UpstreamUnavailableError,
   DuplicateImpUidError,
+  FlowMismatchError,
+  FlowAlreadyClaimedError,
+  FlowExpiredError,
 } from './certification.errors';
 export {
   CertificationRepository,
@@ -50,3 +63,4 @@ export { IsVerificationToken } from './input/validators';
 export { normalizePhone } from './input/normalize';
 export { CertificationEntity, type CertificationStatus, type CertificationFlow } from './entities/certification.entity';
 export { VerificationTokenEntity } from './entities/verification-token.entity';
+export type { RetentionCutoffs, RetentionDueCounts } from './repositories/certification.repository';

@@ -1,6 +1,7 @@
 import type { HttpModuleOptions } from '@nestjs/axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { iamportHttpAdapter } from './iamport.http-adapter';
 import type { IamportModuleOptions } from './iamport.options';
 
 /** Largest upstream answer (and request body) accepted. */
@@ -26,6 +27,7 @@ export function iamportHttpOptions(options: IamportModuleOptions): HttpModuleOpt
     // The environment's HTTP(S)_PROXY is not picked up unless the host asks for a proxy.
     proxy: false,
     headers: { Accept: 'application/json' },
+    adapter: iamportHttpAdapter,
     ...options?.http,
   };
 }

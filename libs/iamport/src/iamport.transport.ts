@@ -1,6 +1,6 @@
 import type { HttpService } from '@nestjs/axios';
 import type { Logger } from '@nestjs/common';
-import { isAxiosError } from 'axios';
+import axios, { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { isIdempotent, type AttemptInfo, type CallSpec } from './call-spec';
 import { nameOf } from './describe-error';
@@ -16,6 +16,10 @@ export interface UpstreamResponse {
 
 /** An answer read as the breaker and the metrics see it: `healthy` when it shows the upstream up. */
 export type Decoded<T> = { outcome: IamportCallOutcome; healthy: boolean } & ({ value: T } | { error: IamportError });
+
+// Cancellation goes through the signal; a token of our own stops HttpService from building (and
+// throwing away) a CanceledError with its stack on every completed request.
+const NEVER_CANCELLED = new axios.CancelToken(() => undefined);
 
 /** HTTP exchanges through the module's HttpService, and the decoding of upstream envelopes. */
 export class IamportTransport {
@@ -85,6 +89,7 @@ export class IamportTransport {
         url: spec.path,
         data: spec.body,
         signal,
+        cancelToken: NEVER_CANCELLED,
         headers: token ? { Authorization: `Bearer ${token}` } : {},
         responseType: 'text',
         transformResponse: (body: unknown) => body,

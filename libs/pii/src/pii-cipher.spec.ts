@@ -39,19 +39,19 @@ describe('PiiCipher', () => {
       ['a long text', '가'.repeat(10_000)],
       ['NUL and control characters', 'a\u0000b\nc'],
     ])('%s', (_label, plaintext) => {
-      const token = cipher.encrypt(plaintext);
-      expect(cipher.decrypt(token)).toBe(plaintext);
+      const token = cipher.encrypt(plaintext, 'name_enc');
+      expect(cipher.decrypt(token, 'name_enc')).toBe(plaintext);
     });
 
     it('keeps Hangul in NFD form byte for byte', () => {
       const nfd = '홍길동'.normalize('NFD');
-      expect(cipher.decrypt(cipher.encrypt(nfd))).toBe(nfd);
+      expect(cipher.decrypt(cipher.encrypt(nfd, 'name_enc'), 'name_enc')).toBe(nfd);
     });
   });
 
   it('produces the documented format', () => {
-    const token = cipher.encrypt('홍길동');
-    expect(token).toMatch(/^v1\.k1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+    const token = cipher.encrypt('홍길동', 'name_enc');
+    expect(token).toMatch(/^v2\.k1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
     const [, , iv, ct, tag] = token.split('.');
     expect(Buffer.from(iv, 'base64url')).toHaveLength(12);
     expect(Buffer.from(ct, 'base64url')).toHaveLength(Buffer.byteLength('홍길동'));
@@ -60,13 +60,13 @@ describe('PiiCipher', () => {
   });
 
   it('encrypts the empty string to an empty ciphertext segment', () => {
-    const token = cipher.encrypt('');
+    const token = cipher.encrypt('', 'name_enc');
     expect(token.split('.')[3]).toBe('');
-    expect(cipher.decrypt(token)).toBe('');
+    expect(cipher.decrypt(token, 'name_enc')).toBe('');
   });
 
   it('gives different tokens (and IVs) for the same plaintext', () => {
-    const tokens = new Set(Array.from({ length: 50 }, () => cipher.encrypt('홍길동')));
+    const tokens = new Set(Array.from({ length: 50 }, () => cipher.encrypt('홍길동', 'name_enc')));
     expect(tokens.size).toBe(50);
     const ivs = new Set([...tokens].map((t) => t.split('.')[2]));
     expect(ivs.size).toBe(50);
@@ -75,9 +75,9 @@ describe('PiiCipher', () => {
   it('never repeats an IV across refills of its random pool (10,000 encryptions, ~30 pools), and every token decrypts', () => {
     const ivs = new Set<string>();
     for (let i = 0; i < 10_000; i++) {
-      const token = cipher.encrypt(`p${i}`);
+      const token = cipher.encrypt(`p${i}`, 'name_enc');
       ivs.add(token.split('.')[2]);
-      if (i % 997 === 0) expect(cipher.decrypt(token)).toBe(`p${i}`);
+      if (i % 997 === 0) expect(cipher.decrypt(token, 'name_enc')).toBe(`p${i}`);
     }
     expect(ivs.size).toBe(10_000);
     // no run of zero bytes from an unfilled pool
@@ -85,8 +85,8 @@ describe('PiiCipher', () => {
   });
 
   it('rejects non-string plaintext', () => {
-    expect(() => cipher.encrypt(undefined as unknown as string)).toThrow(TypeError);
-    expect(() => cipher.encrypt(123 as unknown as string)).toThrow(TypeError);
+    expect(() => cipher.encrypt(undefined as unknown as string, 'name_enc')).toThrow(TypeError);
+    expect(() => cipher.encrypt(123 as unknown as string, 'name_enc')).toThrow(TypeError);
   });
 
   describe('key rotation', () => {
@@ -95,34 +95,34 @@ describe('PiiCipher', () => {
     const rotated = PiiCipher.fromConfig(`${k2},${k1}`);
 
     it('decrypts tokens of the old key after a new active key is prepended', () => {
-      const old = oldCipher.encrypt('홍길동');
-      expect(rotated.decrypt(old)).toBe('홍길동');
+      const old = oldCipher.encrypt('홍길동', 'name_enc');
+      expect(rotated.decrypt(old, 'name_enc')).toBe('홍길동');
     });
 
     it('encrypts under the new key', () => {
       expect(rotated.activeKid).toBe('k2');
       expect(rotated.kids).toEqual(['k2', 'k1']);
-      const token = rotated.encrypt('홍길동');
-      expect(token.startsWith('v1.k2.')).toBe(true);
+      const token = rotated.encrypt('홍길동', 'name_enc');
+      expect(token.startsWith('v2.k2.')).toBe(true);
       expect(rotated.kidOf(token)).toBe('k2');
       // the old deployment does not know k2
-      expectDecryptionError(() => oldCipher.decrypt(token), 'unknown_key');
+      expectDecryptionError(() => oldCipher.decrypt(token, 'name_enc'), 'unknown_key');
     });
 
     it('tells which tokens need re-encryption and re-encrypts them', () => {
-      const old = oldCipher.encrypt('01012345678');
+      const old = oldCipher.encrypt('01012345678', 'name_enc');
       expect(rotated.needsReencryption(old)).toBe(true);
-      const fresh = rotated.reencrypt(old);
-      expect(fresh.startsWith('v1.k2.')).toBe(true);
+      const fresh = rotated.reencrypt(old, 'name_enc');
+      expect(fresh.startsWith('v2.k2.')).toBe(true);
       expect(rotated.needsReencryption(fresh)).toBe(false);
-      expect(rotated.decrypt(fresh)).toBe('01012345678');
-      expect(rotated.reencrypt(fresh)).toBe(fresh);
+      expect(rotated.decrypt(fresh, 'name_enc')).toBe('01012345678');
+      expect(rotated.reencrypt(fresh, 'name_enc')).toBe(fresh);
       expect(oldCipher.needsReencryption(old)).toBe(false);
     });
 
     it('fails to decrypt old tokens once the old key is removed', () => {
-      const old = oldCipher.encrypt('x');
-      expectDecryptionError(() => PiiCipher.fromConfig(k2).decrypt(old), 'unknown_key');
+      const old = oldCipher.encrypt('x', 'name_enc');
+      expectDecryptionError(() => PiiCipher.fromConfig(k2).decrypt(old, 'name_enc'), 'unknown_key');
     });
 
     it('needsReencryption throws on a malformed token', () => {
@@ -132,7 +132,7 @@ describe('PiiCipher', () => {
 
   describe('tamper detection', () => {
     const plaintext = '홍길동 01012345678';
-    const token = cipher.encrypt(plaintext);
+    const token = cipher.encrypt(plaintext, 'name_enc');
     const parts = token.split('.');
     const withPart = (index: number, value: string) => parts.map((p, i) => (i === index ? value : p)).join('.');
 
@@ -143,7 +143,7 @@ describe('PiiCipher', () => {
     ])('detects a change in any byte of the %s', (_label, index, length) => {
       for (let byte = 0; byte < length; byte++) {
         const tampered = withPart(index, flipByte(parts[index], byte));
-        expectDecryptionError(() => cipher.decrypt(tampered), 'authentication_failed', [plaintext]);
+        expectDecryptionError(() => cipher.decrypt(tampered, 'name_enc'), 'authentication_failed', [plaintext]);
       }
     });
 
@@ -151,21 +151,21 @@ describe('PiiCipher', () => {
       // Same key material under two ids: only the AAD tells them apart.
       const material = randomBytes(32).toString('base64');
       const twin = PiiCipher.fromConfig(`a1:${material},b1:${material}`);
-      const t = twin.encrypt('secret');
-      expect(twin.decrypt(t)).toBe('secret');
-      expectDecryptionError(() => twin.decrypt(t.replace(/^v1\.a1\./, 'v1.b1.')), 'authentication_failed');
+      const t = twin.encrypt('secret', 'name_enc');
+      expect(twin.decrypt(t, 'name_enc')).toBe('secret');
+      expectDecryptionError(() => twin.decrypt(t.replace(/^v2\.a1\./, 'v2.b1.'), 'name_enc'), 'authentication_failed');
     });
 
     it('detects a relabelled kid naming another key', () => {
       const two = PiiCipher.fromConfig(`${entry('k9')},${k1}`);
-      const t = two.encrypt('secret');
-      expectDecryptionError(() => two.decrypt(t.replace(/^v1\.k9\./, 'v1.k1.')), 'authentication_failed');
+      const t = two.encrypt('secret', 'name_enc');
+      expectDecryptionError(() => two.decrypt(t.replace(/^v2\.k9\./, 'v2.k1.'), 'name_enc'), 'authentication_failed');
     });
 
     it('rejects a truncated ciphertext', () => {
       const ct = Buffer.from(parts[3], 'base64url');
-      expectDecryptionError(() => cipher.decrypt(withPart(3, ct.subarray(1).toString('base64url'))), 'authentication_failed');
-      expectDecryptionError(() => cipher.decrypt(withPart(3, '')), 'authentication_failed');
+      expectDecryptionError(() => cipher.decrypt(withPart(3, ct.subarray(1).toString('base64url')), 'name_enc'), 'authentication_failed');
+      expectDecryptionError(() => cipher.decrypt(withPart(3, ''), 'name_enc'), 'authentication_failed');
     });
 
     it('rejects a non-canonical base64url variant of the same bytes', () => {
@@ -176,17 +176,17 @@ describe('PiiCipher', () => {
       const variant = alphabet[alphabet.indexOf(last) ^ 1];
       const altered = tag.slice(0, -1) + variant;
       expect(Buffer.from(altered, 'base64url').equals(Buffer.from(tag, 'base64url'))).toBe(true);
-      expectDecryptionError(() => cipher.decrypt(withPart(4, altered)), 'malformed');
+      expectDecryptionError(() => cipher.decrypt(withPart(4, altered), 'name_enc'), 'malformed');
     });
 
     it('rejects a token encrypted under the same kid with another key', () => {
       const impostor = PiiCipher.fromConfig(entry('k1'));
-      expectDecryptionError(() => cipher.decrypt(impostor.encrypt(plaintext)), 'authentication_failed', [plaintext]);
+      expectDecryptionError(() => cipher.decrypt(impostor.encrypt(plaintext, 'name_enc'), 'name_enc'), 'authentication_failed', [plaintext]);
     });
   });
 
   describe('malformed tokens', () => {
-    const good = cipher.encrypt('x');
+    const good = cipher.encrypt('x', 'name_enc');
     const [, kid, iv, ct, tag] = good.split('.');
 
     it.each([
@@ -194,7 +194,7 @@ describe('PiiCipher', () => {
       ['plaintext', '홍길동'],
       ['too few parts', `v1.${kid}.${iv}.${ct}`],
       ['too many parts', `${good}.x`],
-      ['another version', `v2.${kid}.${iv}.${ct}.${tag}`],
+      ['another version', `v3.${kid}.${iv}.${ct}.${tag}`],
       ['no version', `.${kid}.${iv}.${ct}.${tag}`],
       ['invalid kid', `v1.k 1.${iv}.${ct}.${tag}`],
       ['empty kid', `v1..${iv}.${ct}.${tag}`],
@@ -206,26 +206,26 @@ describe('PiiCipher', () => {
       ['impossible base64 length', `v1.${kid}.${iv}.${ct}A.${tag}`.replace(`.${ct}A.`, '.AAAAA.')],
       ['whitespace', ` ${good}`],
     ])('%s', (_label, token) => {
-      expectDecryptionError(() => cipher.decrypt(token), 'malformed');
+      expectDecryptionError(() => cipher.decrypt(token, 'name_enc'), 'malformed');
     });
 
     it('non-string input', () => {
-      expectDecryptionError(() => cipher.decrypt(null as unknown as string), 'malformed');
-      expectDecryptionError(() => cipher.decrypt(42 as unknown as string), 'malformed');
+      expectDecryptionError(() => cipher.decrypt(null as unknown as string, 'name_enc'), 'malformed');
+      expectDecryptionError(() => cipher.decrypt(42 as unknown as string, 'name_enc'), 'malformed');
     });
 
     it('unknown kid', () => {
-      expectDecryptionError(() => cipher.decrypt(`v1.nope.${iv}.${ct}.${tag}`), 'unknown_key');
+      expectDecryptionError(() => cipher.decrypt(`v1.nope.${iv}.${ct}.${tag}`, 'name_enc'), 'unknown_key');
     });
   });
 
   it('error messages carry neither plaintext nor key material', () => {
     const keys = parseEncryptionKeys(k1);
-    const token = cipher.encrypt('홍길동');
+    const token = cipher.encrypt('홍길동', 'name_enc');
     const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BA' : 'AA');
     for (const t of [tampered, 'v1.zz.AAAAAAAAAAAAAAAA..AAAAAAAAAAAAAAAAAAAAAA', 'junk']) {
       try {
-        cipher.decrypt(t);
+        cipher.decrypt(t, 'name_enc');
         throw new Error('expected a PiiDecryptionError');
       } catch (e) {
         expect(e).toBeInstanceOf(PiiDecryptionError);
@@ -249,9 +249,9 @@ describe('PiiCipher', () => {
     it('copies the key bytes', () => {
       const k = key('a');
       const c = new PiiCipher([k]);
-      const token = c.encrypt('x');
+      const token = c.encrypt('x', 'name_enc');
       k.key.fill(0);
-      expect(c.decrypt(token)).toBe('x');
+      expect(c.decrypt(token, 'name_enc')).toBe('x');
     });
   });
 });

@@ -13,9 +13,9 @@ export class PiiConfigError extends Error {
 
 /**
  * Why a token could not be decrypted:
- * - `malformed`: not a `v1.<kid>.<iv>.<ct>.<tag>` token (wrong shape, bad base64url, bad sizes);
+ * - `malformed`: not a `v2.<kid>.<iv>.<ct>.<tag>` (or older `v1.`) token (wrong shape, bad base64url, bad sizes);
  * - `unknown_key`: the token names a key id that is not configured;
- * - `authentication_failed`: the GCM tag does not verify (tampered token, wrong key, relabelled kid).
+ * - `authentication_failed`: the GCM tag does not verify (tampered token, wrong key, relabelled kid, token of another column).
  */
 export type PiiDecryptionFailure = 'malformed' | 'unknown_key' | 'authentication_failed';
 

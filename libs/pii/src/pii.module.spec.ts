@@ -10,7 +10,7 @@ describe('PiiModule', () => {
     const moduleRef = await Test.createTestingModule({ imports: [PiiModule.forRoot(material)] }).compile();
     const cipher = moduleRef.get(PiiCipher);
     const index = moduleRef.get(BlindIndex);
-    expect(cipher.decrypt(cipher.encrypt('홍길동'))).toBe('홍길동');
+    expect(cipher.decrypt(cipher.encrypt('홍길동', 'name_enc'), 'name_enc')).toBe('홍길동');
     expect(cipher.activeKid).toBe(material.encryptionKeys.split(':')[0]);
     expect(index.compute('ci', 'x')).toBe(BlindIndex.fromConfig(material.hmacKey).compute('ci', 'x'));
     await moduleRef.close();
@@ -20,8 +20,8 @@ describe('PiiModule', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [PiiModule.forRootAsync({ useFactory: async () => material })],
     }).compile();
-    const token = PiiCipher.fromConfig(material.encryptionKeys).encrypt('01012345678');
-    expect(moduleRef.get(PiiCipher).decrypt(token)).toBe('01012345678');
+    const token = PiiCipher.fromConfig(material.encryptionKeys).encrypt('01012345678', 'name_enc');
+    expect(moduleRef.get(PiiCipher).decrypt(token, 'name_enc')).toBe('01012345678');
     await moduleRef.close();
   });
 

@@ -2,7 +2,7 @@ export { UserModule } from './user.module';
 export type { UserModuleOptions, UserModuleExtras } from './user.options';
 export type { UserModuleForRootOptions, UserModuleForRootAsyncOptions } from './user.module-definition';
 export { USER_MODULE_OPTIONS } from './user.constants';
-export { UserService, type SignupInput, type SignupResult } from './user.service';
+export { UserService, SELF_ERASURE_ACTOR, type SignupInput, type SignupResult, type EraseOptions } from './user.service';
 export {
   UserRepository,
   type User,
@@ -11,9 +11,14 @@ export {
   type CiLookupAudit,
   type SignupRow,
   type SignupState,
+  type EraseRow,
+  type ErasedAccount,
 } from './repositories/user.repository';
+export { UserTombstoneRepository, type UserTombstone, type UserTombstoneStore } from './repositories/user-tombstone.repository';
+export { UserTombstoneEntity } from './user-tombstone.entity';
 export type { UserEvent, UserEventType, UserEventListener } from './user.events';
 export {
+  AccountErasedError,
   AlreadyRegisteredError,
   VerificationExpiredError,
   VerificationNotFoundError,

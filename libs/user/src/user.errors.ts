@@ -35,3 +35,12 @@ export class AlreadyRegisteredError extends DomainError {
     super('This person already has an account');
   }
 }
+
+/** The account was erased (a tombstone remains: its id, when and why). */
+export class AccountErasedError extends DomainError {
+  readonly code = 'ACCOUNT_ERASED';
+  readonly status = 404;
+  constructor() {
+    super('This account was erased');
+  }
+}

@@ -3,11 +3,13 @@ export type UserEventType =
   /** An account was created. */
   | 'signup_completed'
   /** The person already has an account (409 ALREADY_REGISTERED): the UNIQUE index decided. */
-  | 'signup_conflict';
+  | 'signup_conflict'
+  /** An account was erased (its id only). */
+  | 'account_erased';
 
 export interface UserEvent {
   type: UserEventType;
-  /** The new account's id (signup_completed). */
+  /** The account's id (signup_completed, account_erased). */
   userId?: string;
 }
 

@@ -3,10 +3,12 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CertificationEntity, VerificationTokenEntity } from '@app/certification';
 import { Database } from '@app/common';
+import { UserTombstoneRepository } from './repositories/user-tombstone.repository';
 import { UserRepository } from './repositories/user.repository';
 import { USER_DATABASE, USER_DATA_SOURCE } from './user.constants';
 import { UserController } from './user.controller';
 import { UserEntity } from './user.entity';
+import { UserTombstoneEntity } from './user-tombstone.entity';
 import {
   UserConfigurableModuleClass,
   type UserModuleForRootAsyncOptions,
@@ -23,9 +25,10 @@ import { UserService } from './user.service';
   providers: [
     { provide: USER_DATABASE, useFactory: (dataSource: DataSource) => new Database(dataSource), inject: [USER_DATA_SOURCE] },
     { provide: UserRepository, useFactory: (db: Database) => new UserRepository(db), inject: [USER_DATABASE] },
+    { provide: UserTombstoneRepository, useFactory: (db: Database) => new UserTombstoneRepository(db), inject: [USER_DATABASE] },
     UserService,
   ],
-  exports: [UserService, UserRepository],
+  exports: [UserService, UserRepository, UserTombstoneRepository],
 })
 export class UserModule extends UserConfigurableModuleClass {
   static forRoot(options: UserModuleForRootOptions): DynamicModule {
@@ -44,7 +47,7 @@ function withFeature(definition: DynamicModule, extras: UserModuleExtras): Dynam
     imports: [
       ...(definition.imports ?? []),
       // The signup statement reads and locks verification rows: their entities too.
-      TypeOrmModule.forFeature([UserEntity, CertificationEntity, VerificationTokenEntity], extras.dataSource),
+      TypeOrmModule.forFeature([UserEntity, UserTombstoneEntity, CertificationEntity, VerificationTokenEntity], extras.dataSource),
     ],
     providers: [...(definition.providers ?? []), { provide: USER_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSource) }],
     controllers: extras.controller === false ? [] : [UserController],

@@ -6,6 +6,11 @@ export interface UserModuleOptions {
   onEvent?: UserEventListener;
   /** Source of "now" for token expiry (tests). Default `() => new Date()`. */
   clock?: () => Date;
+  /**
+   * Hours a used verification keeps its own copy of the personal data after the signup (then
+   * retention erases it). Default 0: the signup erases it, the account holds the only copy.
+   */
+  keepVerificationPiiHours?: number;
 }
 
 export interface UserModuleExtras {

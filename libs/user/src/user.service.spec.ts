@@ -4,6 +4,8 @@ import { AgePolicyService, AgeRestrictedError } from '@app/age-policy';
 import { hashVerificationToken } from '@app/certification';
 import type {
   CiLookupAudit,
+  EraseRow,
+  ErasedAccount,
   SignupRow,
   SignupState,
   User,
@@ -101,6 +103,19 @@ class InMemoryUserStore implements UserStore {
     const user = [...this.users.values()].find((u) => u.ciBidx === ciBidx);
     return user ? { user, certification: null } : null;
   }
+
+  readonly tombstones = new Map<string, string>();
+  readonly erasures: EraseRow[] = [];
+
+  /** The erase statement's outcome rules: the row becomes a tombstone, its CI no longer blocks a signup. */
+  async erase(row: EraseRow): Promise<ErasedAccount> {
+    this.erasures.push(row);
+    if (this.users.delete(row.userId)) {
+      this.tombstones.set(row.userId, row.reason);
+      return { outcome: 'erased', impUids: ['imp_1'] };
+    }
+    return { outcome: this.tombstones.has(row.userId) ? 'already_erased' : 'not_found', impUids: [] };
+  }
 }
 
 describe('UserService', () => {
@@ -174,6 +189,31 @@ describe('UserService', () => {
     });
     await expect(service.signup({ verificationToken: store.addToken(), marketingOptIn: true })).resolves.toHaveProperty('id');
     expect(store.signups[0].marketingOptIn).toBe(true);
+  });
+
+  it('erases an account: the same person signs up again; a repeat is already_erased; the actor defaults to the person', async () => {
+    const first = await service.signup({ verificationToken: store.addToken({}, 'ci-p') });
+    expect(await service.erase(first.id, { reason: ' withdrawal ' })).toEqual({ outcome: 'erased', impUids: ['imp_1'] });
+    expect(store.erasures[0]).toMatchObject({ userId: first.id, now: NOW, reason: 'withdrawal', audit: { keyId: 'user:self', clientIp: null } });
+    expect(await service.findById(first.id)).toBeNull();
+    expect((await service.erase(first.id, { reason: 'again' })).outcome).toBe('already_erased');
+    const again = await service.signup({ verificationToken: store.addToken({}, 'ci-p') });
+    expect(again.id).not.toBe(first.id);
+    expect(events).toEqual(['signup_completed', 'account_erased', 'signup_completed']);
+  });
+
+  it('erase: a non-UUID is not_found without a statement; a reason is required', async () => {
+    expect(await service.erase('nope', { reason: 'x' })).toEqual({ outcome: 'not_found', impUids: [] });
+    expect(store.erasures).toHaveLength(0);
+    await expect(service.erase(randomUUID(), { reason: '  ' })).rejects.toThrow(/reason/);
+  });
+
+  it('asks the signup statement to keep the verification copy only when keepVerificationPiiHours > 0', async () => {
+    await service.signup({ verificationToken: store.addToken() });
+    const keeping = new UserService({ clock: () => NOW, keepVerificationPiiHours: 72 }, store, new AgePolicyService({ minAge: 19, clock: () => NOW }));
+    await keeping.signup({ verificationToken: store.addToken() });
+    expect(store.signups.map((s) => s.keepVerificationPii)).toEqual([false, true]);
+    expect(() => new UserService({ keepVerificationPiiHours: -1 }, store, new AgePolicyService({}))).toThrow(/keepVerificationPiiHours/);
   });
 
   it('refuses a clock that is not a function', () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AgePolicyService, type AgeRequirement } from '@app/age-policy';
 import { hashVerificationToken, isVerificationTokenFormat } from '@app/certification';
 import { normalizeNickname } from './dto/create-user.dto';
-import { UserRepository, type User, type UserStore } from './repositories/user.repository';
+import { UserRepository, type CiLookupAudit, type ErasedAccount, type User, type UserStore } from './repositories/user.repository';
 import { USER_MODULE_OPTIONS } from './user.constants';
 import {
   AlreadyRegisteredError,
@@ -25,6 +25,18 @@ export interface SignupResult {
   createdAt: Date;
 }
 
+export interface EraseOptions {
+  /** Why (kept in the tombstone): e.g. `withdrawal`. Never personal data. 1-200 characters. */
+  reason: string;
+  /** Who asked, for the audit row. Default: the person themself (`user:self`). */
+  actor?: CiLookupAudit;
+}
+
+/** Key id of the audit row of an erasure the person asked for through the host's own route. */
+export const SELF_ERASURE_ACTOR = 'user:self';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Accounts keyed by the person's CI: one per person (the UNIQUE index on `ci_bidx` decides, not
  * an application check). The age policy is applied inside the signup statement, so a host calling
@@ -44,6 +56,10 @@ export class UserService {
       throw new TypeError('UserModule options: clock must be a function returning a Date');
     }
     this.clock = options?.clock ?? (() => new Date());
+    const keep = options?.keepVerificationPiiHours;
+    if (keep !== undefined && (!Number.isInteger(keep) || keep < 0)) {
+      throw new TypeError('UserModule options: keepVerificationPiiHours must be an integer >= 0');
+    }
   }
 
   /**
@@ -60,7 +76,9 @@ export class UserService {
       for (let attempt = 1; ; attempt++) {
         const cutoff = this.agePolicy.latestEligibleBirthday(requirement);
         const now = this.clock();
-        const created = cutoff === null ? null : await this.users.signup({ tokenHash, now, cutoff, nickname, marketingOptIn });
+        const created = cutoff === null ? null : await this.users.signup({
+          tokenHash, now, cutoff, nickname, marketingOptIn, keepVerificationPii: (this.options?.keepVerificationPiiHours ?? 0) > 0,
+        });
         if (created) {
           this.emit({ type: 'signup_completed', userId: created.id });
           return created;
@@ -76,6 +94,22 @@ export class UserService {
 
   findById(id: string): Promise<User | null> {
     return this.users.findById(id);
+  }
+
+  /**
+   * Erases an account (회원 탈퇴): its personal data and that of the verifications behind it go,
+   * their upstream copies are queued on the deletion outbox (sent by AdminModule's worker), a
+   * tombstone (id, erased_at, reason) stays, and the audit row is written by the same statement.
+   * The person can sign up again. Idempotent: a second call answers `already_erased`.
+   */
+  async erase(userId: string, options: EraseOptions): Promise<ErasedAccount> {
+    const reason = typeof options?.reason === 'string' ? options.reason.trim() : '';
+    if (reason.length < 1 || reason.length > 200) throw new TypeError('erase: reason must be 1-200 characters');
+    if (typeof userId !== 'string' || !UUID.test(userId)) return { outcome: 'not_found', impUids: [] };
+    const actor = options.actor ?? { keyId: SELF_ERASURE_ACTOR, clientIp: null, requestId: null };
+    const erased = await this.users.erase({ userId, now: this.clock(), reason, audit: actor });
+    if (erased.outcome === 'erased') this.emit({ type: 'account_erased', userId });
+    return erased;
   }
 
   /** Why the signup inserted nothing, checked in the order of the API's answers; returns when nothing is wrong (any more). */

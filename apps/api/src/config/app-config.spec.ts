@@ -102,7 +102,10 @@ describe('loadAppConfig', () => {
     it('defaults to pretty in a terminal outside production, JSON otherwise', () => {
       expect(loadAppConfig({}, terminal).logFormat).toBe('pretty');
       expect(loadAppConfig({}, pipe).logFormat).toBe('json');
-      const production = { NODE_ENV: 'production', IAMPORT_IMP_KEY: 'k', IAMPORT_IMP_SECRET: 's' };
+      const production = {
+        NODE_ENV: 'production', IAMPORT_IMP_KEY: 'k', IAMPORT_IMP_SECRET: 's', DATABASE_URL: 'postgres://db/x',
+        PII_ENCRYPTION_KEYS: 'k1:MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=', PII_HMAC_KEY: 'MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=',
+      };
       expect(loadAppConfig(production, terminal).logFormat).toBe('json');
     });
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { productionProblems } from './production-rules';
 import { EnvironmentVariables, type AGE_MODES, type LOG_FORMATS, type LOG_LEVELS, type REDIS_FAILURE_MODES } from './env.schema';
 import type { TrustProxy } from './trust-proxy';
 
@@ -60,14 +61,35 @@ export interface AppConfig {
     sendLimitPerPhone: number;
     sendLimitPerIp: number;
     confirmLimitPerIp: number;
+    /** Wrong OTPs per phone per 24 hours before its confirmations are refused (at most 100). */
+    failureLimitPerPhonePerDay: number;
   };
   signupLimitPerIp: number;
   verificationTokenTtlSeconds: number;
   agePolicy: { minAge: number; mode: AgeMode };
   redirect: { successUrl: string | null; failureUrl: string | null };
-  admin: { apiKeys: string };
-  retention: { unusedVerificationDays: number };
+  /** The browser window flows: claim window, limits, the merchant code and script the page loads, the demo page. */
+  window: {
+    claimWindowSeconds: number;
+    startLimitPerIp: number;
+    redirectLimitPerIp: number;
+    impCode: string | null;
+    scriptUrl: string;
+    demoPage: boolean;
+  };
+  admin: { apiKeys: string; /** Admin requests per key per 10 minutes. */ rateLimitPerKey: number };
+  retention: {
+    unusedVerificationDays: number;
+    unfinishedVerificationHours: number;
+    usedVerificationKeepHours: number;
+    auditLogDays: number;
+    finishedOutboxDays: number;
+  };
   shutdownGraceMs: number;
+  /** GET /metrics: `port` set, on a second listener only; `token` set, behind that bearer token. */
+  metrics: { port: number | null; host: string; token: string | null };
+  /** /docs and /docs-json (DOCS_ENABLED; unset: on outside production). */
+  docsEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -132,6 +154,7 @@ export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdou
       sendLimitPerPhone: vars.OTP_SEND_LIMIT_PER_PHONE,
       sendLimitPerIp: vars.OTP_SEND_LIMIT_PER_IP,
       confirmLimitPerIp: vars.OTP_CONFIRM_LIMIT_PER_IP,
+      failureLimitPerPhonePerDay: vars.OTP_FAILURE_LIMIT_PER_PHONE_PER_DAY,
     },
     signupLimitPerIp: vars.SIGNUP_LIMIT_PER_IP,
     verificationTokenTtlSeconds: vars.VERIFICATION_TOKEN_TTL_SECONDS,
@@ -140,10 +163,32 @@ export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdou
       successUrl: vars.CERTIFICATION_REDIRECT_SUCCESS_URL ?? null,
       failureUrl: vars.CERTIFICATION_REDIRECT_FAILURE_URL ?? null,
     },
-    admin: { apiKeys: vars.ADMIN_API_KEYS },
-    retention: { unusedVerificationDays: vars.RETENTION_UNUSED_VERIFICATION_DAYS },
+    window: {
+      claimWindowSeconds: vars.CERTIFICATION_CLAIM_WINDOW_SECONDS,
+      startLimitPerIp: vars.WINDOW_START_LIMIT_PER_IP,
+      redirectLimitPerIp: vars.REDIRECT_LIMIT_PER_IP,
+      impCode: vars.IAMPORT_IMP_CODE ?? (usingSandbox ? 'imp00000000' : null),
+      scriptUrl: vars.IAMPORT_SCRIPT_URL ?? defaultScriptUrl(vars.IAMPORT_BASE_URL ?? (usingSandbox ? `http://127.0.0.1:${vars.SANDBOX_PORT}` : null)),
+      demoPage: vars.DEMO_PAGE ?? (usingSandbox && !production),
+    },
+    admin: { apiKeys: vars.ADMIN_API_KEYS, rateLimitPerKey: vars.ADMIN_RATE_LIMIT_PER_KEY },
+    retention: {
+      unusedVerificationDays: vars.RETENTION_UNUSED_VERIFICATION_DAYS,
+      unfinishedVerificationHours: vars.RETENTION_UNFINISHED_VERIFICATION_HOURS,
+      usedVerificationKeepHours: vars.SIGNUP_KEEP_VERIFICATION_PII_HOURS,
+      auditLogDays: vars.RETENTION_AUDIT_LOG_DAYS,
+      finishedOutboxDays: vars.RETENTION_FINISHED_OUTBOX_DAYS,
+    },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
+    metrics: { port: vars.METRICS_PORT ?? null, host: vars.METRICS_HOST ?? vars.HOST, token: vars.METRICS_TOKEN ?? null },
+    docsEnabled: vars.DOCS_ENABLED ?? !production,
   };
+}
+
+/** The upstream's CDN script, or the sandbox's `/v1/iamport.js` when the api talks to another base URL. */
+function defaultScriptUrl(baseUrl: string | null): string {
+  if (baseUrl === null || new URL(baseUrl).hostname === 'api.iamport.kr') return 'https://cdn.iamport.kr/v1/iamport.js';
+  return `${baseUrl.replace(/\/+$/, '')}/v1/iamport.js`;
 }
 
 const DECLARED = new Set(Object.keys(new EnvironmentVariables()));
@@ -167,14 +212,15 @@ function crossChecks(vars: EnvironmentVariables, invalid: Set<string>): string[]
   if (hasKey !== (vars.IAMPORT_IMP_SECRET !== undefined)) {
     problems.push('IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET must be set together');
   }
-  if (!hasKey && vars.NODE_ENV === 'production') {
-    problems.push('IAMPORT_IMP_KEY and IAMPORT_IMP_SECRET are required when NODE_ENV=production');
-  }
+  problems.push(...productionProblems(vars, invalid));
   if (vars.DATABASE_URL !== undefined && !invalid.has('DATABASE_URL') && (vars.PII_ENCRYPTION_KEYS === undefined || vars.PII_HMAC_KEY === undefined)) {
     problems.push(
       'PII_ENCRYPTION_KEYS and PII_HMAC_KEY are required with DATABASE_URL ' +
         '(keys are only generated automatically for the embedded database)',
     );
+  }
+  if (vars.METRICS_PORT !== undefined && !invalid.has('METRICS_PORT') && !invalid.has('PORT') && vars.METRICS_PORT === vars.PORT) {
+    problems.push('METRICS_PORT must differ from PORT (it is a second listener)');
   }
   const { IAMPORT_TIMEOUT_MS: timeout, IAMPORT_CALL_DEADLINE_MS: deadline } = vars;
   if (!invalid.has('IAMPORT_TIMEOUT_MS') && !invalid.has('IAMPORT_CALL_DEADLINE_MS') && deadline < timeout) {

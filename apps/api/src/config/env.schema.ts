@@ -162,6 +162,8 @@ export class EnvironmentVariables {
   @Text() IAMPORT_IMP_KEY?: string = undefined;
   @Text() IAMPORT_IMP_SECRET?: string = undefined;
   @Url(['http:', 'https:']) IAMPORT_BASE_URL?: string = undefined;
+  /** Production only: accept an http: IAMPORT_BASE_URL (a TLS-terminating proxy on a private network). */
+  @Bool() ALLOW_INSECURE_UPSTREAM: boolean = false;
   @Int(1, 65535) SANDBOX_PORT: number = 4010;
   @Int(100, 60000) IAMPORT_TIMEOUT_MS: number = 5000;
   @Int(1000, 60000) IAMPORT_CALL_DEADLINE_MS: number = 12000;
@@ -175,6 +177,8 @@ export class EnvironmentVariables {
   @Int(1, 1000) OTP_SEND_LIMIT_PER_PHONE: number = 5;
   @Int(1, 100000) OTP_SEND_LIMIT_PER_IP: number = 20;
   @Int(1, 100000) OTP_CONFIRM_LIMIT_PER_IP: number = 60;
+  // NIST SP 800-63B 5.2.2: at most 100 failed attempts per subscriber
+  @Int(1, 100) OTP_FAILURE_LIMIT_PER_PHONE_PER_DAY: number = 20;
   @Int(1, 100000) SIGNUP_LIMIT_PER_IP: number = 30;
   @Int(60, 86400) VERIFICATION_TOKEN_TTL_SECONDS: number = 1800;
 
@@ -184,7 +188,30 @@ export class EnvironmentVariables {
   @Url(['http:', 'https:']) CERTIFICATION_REDIRECT_SUCCESS_URL?: string = undefined;
   @Url(['http:', 'https:']) CERTIFICATION_REDIRECT_FAILURE_URL?: string = undefined;
 
+  // Browser window flows (docs/flows.md): the claim window, their limits, what the page loads.
+  @Int(1, 86400) CERTIFICATION_CLAIM_WINDOW_SECONDS: number = 600;
+  @Int(1, 100000) WINDOW_START_LIMIT_PER_IP: number = 30;
+  @Int(1, 100000) REDIRECT_LIMIT_PER_IP: number = 60;
+  @Matching(/^[A-Za-z0-9_-]{1,40}$/, '1-40 letters, digits, _ or -') IAMPORT_IMP_CODE?: string = undefined;
+  @Url(['http:', 'https:']) IAMPORT_SCRIPT_URL?: string = undefined;
+  /** Unset: on with the local sandbox outside production. */
+  @Bool() DEMO_PAGE?: boolean = undefined;
+
   @Text() ADMIN_API_KEYS: string = '';
+  @Int(1, 100000) ADMIN_RATE_LIMIT_PER_KEY: number = 300;
   @Int(1, 3650) RETENTION_UNUSED_VERIFICATION_DAYS: number = 30;
+  @Int(1, 87600) RETENTION_UNFINISHED_VERIFICATION_HOURS: number = 24;
+  @Int(0, 87600) SIGNUP_KEEP_VERIFICATION_PII_HOURS: number = 0;
+  @Int(365, 36500) RETENTION_AUDIT_LOG_DAYS: number = 365; // the audit trigger refuses younger deletes
+  @Int(1, 36500) RETENTION_FINISHED_OUTBOX_DAYS: number = 30;
   @Int(0, 120000) SHUTDOWN_GRACE_MS: number = 10000;
+
+  /** Set: GET /metrics only on this second listener, not on PORT. */
+  @Int(1, 65535) METRICS_PORT?: number = undefined;
+  /** Unset: HOST. */
+  @Text() METRICS_HOST?: string = undefined;
+  /** Set: GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  @Matching(/^[\x21-\x7e]{16,256}$/, '16-256 printable characters without spaces') METRICS_TOKEN?: string = undefined;
+  /** Unset: the OpenAPI document and Swagger UI are served outside production only. */
+  @Bool() DOCS_ENABLED?: boolean = undefined;
 }

@@ -1,23 +1,28 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { MetricsService } from './metrics.service';
+import { MetricsTokenGuard } from './metrics-token.guard';
 
 interface ReplyLike {
   header(name: string, value: string): unknown;
 }
 
 /**
- * GET /metrics: the Prometheus text format. Unauthenticated, like /health: expose it on an
- * internal network only (or put it behind the ingress's own access control).
+ * GET /metrics on the public listener: the Prometheus text format, behind METRICS_TOKEN when
+ * set. Not registered at all with METRICS_PORT (MetricsListener serves it there).
  */
 @ApiTags('operations')
 @Controller('metrics')
+@UseGuards(MetricsTokenGuard)
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics', description: 'Text exposition format. Unauthenticated: expose it on an internal network only.' })
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description: 'Text exposition format. With METRICS_TOKEN: `Authorization: Bearer <METRICS_TOKEN>`; with METRICS_PORT: served on that listener only.',
+  })
   @ApiProduces('text/plain')
   @ApiResponse({
     status: 200,

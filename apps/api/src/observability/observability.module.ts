@@ -4,7 +4,9 @@ import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { symbols, type Logger as PinoInstance } from 'pino';
 import { IamportClient } from '@app/iamport';
 import { createRootPino, loggerModuleParams, type LoggingSettings } from './logging';
+import { METRICS_EXPOSURE, MetricsAccess, type MetricsExposure } from './metrics-access';
 import { MetricsController } from './metrics.controller';
+import { MetricsListener } from './metrics-listener';
 import { MetricsModule } from './metrics.module';
 import { MetricsService } from './metrics.service';
 
@@ -70,19 +72,23 @@ class LoggerModuleWithoutMiddleware extends LoggerModule {
  * - nestjs-pino: JSON lines (or pino-pretty), one line per finished request with its
  *   `request_id`, the same `request_id` on every Nest `Logger` line written while handling it,
  *   personal data and secrets redacted (see logging.ts);
- * - prom-client: `MetricsService` and GET /metrics (see metrics.service.ts).
+ * - prom-client: `MetricsService` and GET /metrics (see metrics.service.ts), on the public
+ *   listener or, with `metrics.port`, on a second one only; behind `metrics.token` when set.
  * bootstrap.ts makes the nestjs-pino Logger the application logger and installs the request
  * logging and HTTP metrics hooks.
  */
 @Module({})
 export class ObservabilityModule {
-  static forRoot(logging: LoggingSettings): DynamicModule {
+  static forRoot(logging: LoggingSettings, metrics: MetricsExposure = { port: null, host: '127.0.0.1', token: null }): DynamicModule {
     const root = createRootPino(logging);
     return {
       module: ObservabilityModule,
       imports: [{ ...LoggerModule.forRoot(loggerModuleParams(root)), module: LoggerModuleWithoutMiddleware }, MetricsModule],
-      controllers: [MetricsController],
+      controllers: metrics.port === null ? [MetricsController] : [],
       providers: [
+        { provide: METRICS_EXPOSURE, useValue: metrics },
+        MetricsAccess,
+        ...(metrics.port === null ? [] : [MetricsListener]),
         BreakerGaugeBinding,
         { provide: APP_PINO, useValue: { root, explicitDestination: logging.destination !== undefined } },
         SingleRootLoggerCheck,

@@ -26,13 +26,14 @@ function declaredLimits(controllers: Type[]): Record<string, string> {
 }
 
 describe('the public routes of the libs', () => {
-  it('declare the limits the api enforces (the redirect none: it always answers 302)', () => {
+  it('declare the limits the api enforces (the redirect its own: over it, a 302 to the failure URL)', () => {
     const controllers = [CertificationModule.forRoot({}), UserModule.forRoot({})].flatMap((m) => m.controllers ?? []);
     expect(declaredLimits(controllers)).toEqual({
       'POST /certifications/otp/request': 'otp-request',
       'POST /certifications/otp/confirm/:imp_uid': 'confirm',
       'POST /certifications': 'confirm',
-      'GET /certifications/redirect': 'none',
+      'POST /certifications/window': 'window-start',
+      'GET /certifications/redirect': 'redirect',
       'POST /users': 'signup',
     });
   });

@@ -3,23 +3,33 @@ import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DomainExceptionFilter, RateLimit } from '@app/common';
-import { PiiModule, generateKeyMaterial } from '@app/pii';
+import { normalizePhone } from '@app/certification';
+import { BlindIndex, PiiModule, generateKeyMaterial } from '@app/pii';
 import { loadAppConfig } from '../config/app-config';
 import { RedisModule } from '../redis/redis.module';
 import { RateLimitModule } from './rate-limit.module';
+import { SubjectRateLimiter } from './subject-rate-limiter';
 
 // Paths unlike the real routes: the limit follows the declaration, not the path.
 @Controller('v2/accounts')
 class RenamedController {
+  constructor(
+    private readonly limiter: SubjectRateLimiter,
+    private readonly blindIndex: BlindIndex,
+  ) {}
+
   @Post('open')
   @RateLimit('signup')
   signup(): { ok: true } {
     return { ok: true };
   }
 
+  // the phone is counted as the OTP flow does: through the limiter port, once the body is valid
   @Post('codes/send')
   @RateLimit('otp-request')
-  otp(@Body() _body: unknown): { ok: true } {
+  async otp(@Body() body: { phone?: unknown }): Promise<{ ok: true }> {
+    const phone = normalizePhone(body?.phone);
+    if (phone !== null) await this.limiter.beforeOtpRequest({ phoneBidx: this.blindIndex.compute('phone', phone) });
     return { ok: true };
   }
 

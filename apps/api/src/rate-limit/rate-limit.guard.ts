@@ -5,8 +5,8 @@ import { RateLimitService, type RateLimitedRequest } from './rate-limit.service'
 
 /**
  * The global rate-limit guard: reads the route's `@RateLimit(name)` (method, else class) and
- * leaves the counting to RateLimitService. Guards run before the validation pipe, so an
- * invalid body is counted too.
+ * leaves the counting of its IP rules to RateLimitService. Guards run before the validation
+ * pipe, so an invalid body is counted per IP; the phone is counted later, by the OTP flow.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {

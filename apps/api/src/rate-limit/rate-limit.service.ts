@@ -1,70 +1,90 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import { normalizePhone } from '@app/certification';
 import { RateLimitedError, type RateLimitName } from '@app/common';
 import { BlindIndex } from '@app/pii';
 import { clientIpKey } from './client-ip';
-import { RATE_LIMIT_RULES, RATE_LIMIT_WINDOW_MS, type RateLimitRule, type RateLimitRules } from './rate-limit.rules';
+import { RATE_LIMIT_RULES, RATE_LIMIT_WINDOW_MS, type RateLimitRule, type RateLimitRules, type RateLimitScope } from './rate-limit.rules';
 
-/** Injection token of the counters' storage (a @nestjs/throttler `ThrottlerStorage`). */
+/** Injection token of the counters' storage (a @nestjs/throttler `ThrottlerStorage` that can also peek). */
 export const RATE_LIMIT_STORAGE = Symbol.for('iamport-backend.rate-limit-storage');
+
+export type RateLimitStorage = ThrottlerStorage & {
+  peek(key: string, ttl: number, limit: number, throttlerName?: string): ReturnType<ThrottlerStorage['increment']>;
+};
 
 /** The parts of a request the limits look at. */
 export interface RateLimitedRequest {
   ip?: unknown;
-  body?: unknown;
 }
 
 export type SetHeader = (name: string, value: string) => void;
 
 /**
- * Counts a request against the rules of one declared limit, in their order. Counter keys are
- * HMACs (no phone number or IP stored in clear, the same on every instance). A body without an
- * acceptable phone is not counted per phone: validation rejects it and no SMS goes out.
+ * Counts requests against the rules. Counter keys are HMACs (no phone number, IP or key id stored
+ * in clear, the same on every instance). The guard counts the IP rules of a route; the rules on a
+ * subject known only later (the phone of a valid OTP request, an admin key) are counted by
+ * `hitSubject`, called from the flow or guard that knows it.
  */
 @Injectable()
 export class RateLimitService {
   constructor(
     @Inject(RATE_LIMIT_RULES) private readonly rules: RateLimitRules,
-    @Inject(RATE_LIMIT_STORAGE) private readonly storage: ThrottlerStorage,
+    @Inject(RATE_LIMIT_STORAGE) private readonly storage: RateLimitStorage,
     private readonly blindIndex: BlindIndex,
   ) {}
 
   /**
-   * Throws RateLimitedError (429, Retry-After) when a rule refuses. IP rules set the
-   * X-RateLimit-* headers; phone rules do not (how many codes a number got is not for whoever typed it).
+   * The IP rules of a declared limit, in their order. Throws RateLimitedError (429, Retry-After)
+   * when one refuses; sets the X-RateLimit-* headers.
    */
   async hit(limit: RateLimitName, request: RateLimitedRequest, setHeader: SetHeader): Promise<void> {
     const rules = this.rules[limit];
     if (!rules) throw new Error(`RateLimitService: no rules for the limit "${String(limit)}"`);
     for (const rule of rules) {
-      const tracked = rule.scope === 'phone' ? phoneOf(request) : ipOf(request);
-      if (tracked === null) continue;
-      await this.count(rule, tracked, setHeader);
+      if (rule.scope !== 'ip') continue;
+      const record = await this.storage.increment(this.key(rule, ipOf(request)), windowOf(rule), rule.limit, 0, rule.name);
+      if (record.isBlocked) throw refused(rule, record.timeToBlockExpire);
+      setHeader(`X-RateLimit-Limit-${rule.name}`, String(rule.limit));
+      setHeader(`X-RateLimit-Remaining-${rule.name}`, String(Math.max(0, rule.limit - record.totalHits)));
+      setHeader(`X-RateLimit-Reset-${rule.name}`, String(record.timeToExpire));
     }
   }
 
-  private async count(rule: RateLimitRule, tracked: string, setHeader: SetHeader): Promise<void> {
-    const key = `${rule.name}:${this.blindIndex.compute('rate-limit', `${rule.scope}:${tracked}`)}`;
-    const record = await this.storage.increment(key, RATE_LIMIT_WINDOW_MS, rule.limit, 0, rule.name);
-    if (record.isBlocked) {
-      throw new RateLimitedError(record.timeToBlockExpire, {
-        scope: rule.scope,
-        limit: rule.limit,
-        window_seconds: RATE_LIMIT_WINDOW_MS / 1000,
-      });
+  /** The rules of `scope` in a declared limit (e.g. the OTP request's phone rule), for that subject. */
+  async hitScope(limit: RateLimitName, scope: Exclude<RateLimitScope, 'ip'>, subject: string): Promise<void> {
+    for (const rule of this.rules[limit] ?? []) {
+      if (rule.scope === scope) await this.hitSubject(rule, subject);
     }
-    if (rule.scope !== 'ip') return;
-    setHeader(`X-RateLimit-Limit-${rule.name}`, String(rule.limit));
-    setHeader(`X-RateLimit-Remaining-${rule.name}`, String(Math.max(0, rule.limit - record.totalHits)));
-    setHeader(`X-RateLimit-Reset-${rule.name}`, String(record.timeToExpire));
+  }
+
+  /** Counts one hit of `subject` on a rule; no headers (how many codes a number got is not for whoever typed it). */
+  async hitSubject(rule: RateLimitRule, subject: string, extra?: Record<string, unknown>): Promise<void> {
+    const record = await this.storage.increment(this.key(rule, subject), windowOf(rule), rule.limit, 0, rule.name);
+    if (record.isBlocked) throw refused(rule, record.timeToBlockExpire, extra);
+  }
+
+  /** Refuses like `hitSubject` when the rule is used up for `subject`, recording nothing. */
+  async checkSubject(rule: RateLimitRule, subject: string, extra?: Record<string, unknown>): Promise<void> {
+    const record = await this.storage.peek(this.key(rule, subject), windowOf(rule), rule.limit, rule.name);
+    if (record.isBlocked) throw refused(rule, record.timeToBlockExpire, extra);
+  }
+
+  private key(rule: RateLimitRule, tracked: string): string {
+    return `${rule.name}:${this.blindIndex.compute('rate-limit', `${rule.scope}:${tracked}`)}`;
   }
 }
 
-function phoneOf(request: RateLimitedRequest): string | null {
-  const body = request.body;
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
-  return normalizePhone((body as { phone?: unknown }).phone);
+function windowOf(rule: RateLimitRule): number {
+  return rule.windowMs ?? RATE_LIMIT_WINDOW_MS;
+}
+
+function refused(rule: RateLimitRule, retryAfterSeconds: number, extra?: Record<string, unknown>): RateLimitedError {
+  return new RateLimitedError(retryAfterSeconds, {
+    scope: rule.scope,
+    limit: rule.limit,
+    window_seconds: windowOf(rule) / 1000,
+    ...extra,
+  });
 }
 
 function ipOf(request: RateLimitedRequest): string {

@@ -47,6 +47,16 @@ describe('MemorySlidingWindowStore', () => {
     expect((await store.hit('k', 10_000, 1)).allowed).toBe(true);
   });
 
+  it('peeks without recording: whether a hit would be allowed, and when a slot frees', async () => {
+    expect(await store.peek('k', 10_000, 2)).toEqual({ count: 0, allowed: true, retryAfterMs: 0 });
+    await store.hit('k', 10_000, 2);
+    now += 4_000;
+    await store.hit('k', 10_000, 2);
+    for (let i = 0; i < 3; i++) expect(await store.peek('k', 10_000, 2)).toEqual({ count: 2, allowed: false, retryAfterMs: 6_000 });
+    now += 6_000; // the first hit leaves the window
+    expect(await store.peek('k', 10_000, 2)).toEqual({ count: 1, allowed: true, retryAfterMs: 4_000 });
+  });
+
   it('keeps keys apart and sweeps idle ones', async () => {
     await store.hit('a', 1000, 1);
     expect((await store.hit('b', 1000, 1)).allowed).toBe(true);

@@ -21,6 +21,8 @@ export interface WindowHit {
 export interface SlidingWindowStore {
   /** `limitName`: the rule the hit is for (what to do when the shared counter fails depends on it). */
   hit(key: string, windowMs: number, limit: number, limitName?: string): Promise<WindowHit>;
+  /** The window as `hit` would find it, recording nothing: `allowed` tells whether a hit would be. */
+  peek(key: string, windowMs: number, limit: number, limitName?: string): Promise<WindowHit>;
 }
 
 /** Per-process store (no REDIS_URL, or Redis unavailable). Idle keys are swept every minute. */
@@ -48,6 +50,13 @@ export class MemorySlidingWindowStore implements SlidingWindowStore {
     const count = allowed ? hits.length : hits.length + 1;
     const retryAfterMs = hits.length > 0 ? Math.max(0, hits[0] + windowMs - now) : 0;
     return { count, allowed, retryAfterMs };
+  }
+
+  async peek(key: string, windowMs: number, limit: number): Promise<WindowHit> {
+    const now = this.now();
+    const hits = (this.logs.get(key)?.hits ?? []).filter((t) => t > now - windowMs);
+    const retryAfterMs = hits.length > 0 ? Math.max(0, hits[0] + windowMs - now) : 0;
+    return { count: hits.length, allowed: hits.length < limit, retryAfterMs };
   }
 
   sweep(): void {
@@ -87,6 +96,21 @@ if retry < 0 then retry = 0 end
 return {count, allowed, retry}
 `;
 
+const PEEK_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local count = redis.call('ZCOUNT', KEYS[1], '(' .. (now - window), '+inf')
+local retry = 0
+local oldest = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - window), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+if oldest[2] then retry = tonumber(oldest[2]) + window - now end
+if retry < 0 then retry = 0 end
+local allowed = 0
+if count < limit then allowed = 1 end
+return {count, allowed, retry}
+`;
+
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 export class RedisSlidingWindowStore implements SlidingWindowStore {
@@ -100,14 +124,31 @@ export class RedisSlidingWindowStore implements SlidingWindowStore {
     private readonly onFailure: RedisFailurePolicy = new RedisFailurePolicy(null),
   ) {
     redis.client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    redis.client.defineCommand('rateLimitPeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
   }
 
-  async hit(key: string, windowMs: number, limit: number, limitName?: string): Promise<WindowHit> {
+  hit(key: string, windowMs: number, limit: number, limitName?: string): Promise<WindowHit> {
+    return this.run('rateLimitHit', key, windowMs, limit, limitName, () => this.fallback.hit(key, windowMs, limit, limitName));
+  }
+
+  peek(key: string, windowMs: number, limit: number, limitName?: string): Promise<WindowHit> {
+    return this.run('rateLimitPeek', key, windowMs, limit, limitName, () => this.fallback.peek(key, windowMs, limit, limitName));
+  }
+
+  private async run(
+    command: 'rateLimitHit' | 'rateLimitPeek',
+    key: string,
+    windowMs: number,
+    limit: number,
+    limitName: string | undefined,
+    fallback: () => Promise<WindowHit>,
+  ): Promise<WindowHit> {
     try {
-      const client = this.redis.client as unknown as {
-        rateLimitHit(key: string, windowMs: number, limit: number, nonce: string): Promise<[number, number, number]>;
-      };
-      const [count, allowed, retryAfterMs] = await client.rateLimitHit(
+      const client = this.redis.client as unknown as Record<
+        typeof command,
+        (key: string, windowMs: number, limit: number, nonce: string) => Promise<[number, number, number]>
+      >;
+      const [count, allowed, retryAfterMs] = await client[command](
         `${this.redis.prefix}rl:${key}`,
         Math.round(windowMs),
         limit,
@@ -126,7 +167,7 @@ export class RedisSlidingWindowStore implements SlidingWindowStore {
         );
       }
       if (mode === 'fail-closed') throw new RateLimitUnavailableError();
-      return this.fallback.hit(key, windowMs, limit, limitName);
+      return fallback();
     }
   }
 }
@@ -147,15 +188,23 @@ export class SlidingWindowThrottlerStorage implements ThrottlerStorage {
 
   /** @throws RateLimitUnavailableError when the counter cannot be read and the limit is fail-closed. */
   async increment(key: string, ttl: number, limit: number, _blockDuration?: number, throttlerName?: string): Promise<ThrottlerStorageRecord> {
-    const hit = await this.store.hit(key, ttl, limit, throttlerName);
-    const seconds = Math.max(1, Math.ceil(hit.retryAfterMs / 1000));
-    return {
-      totalHits: hit.count,
-      timeToExpire: seconds,
-      isBlocked: !hit.allowed,
-      timeToBlockExpire: hit.allowed ? 0 : seconds,
-    };
+    return toRecord(await this.store.hit(key, ttl, limit, throttlerName));
   }
+
+  /** `increment` without recording the hit: whether the key is refused now. */
+  async peek(key: string, ttl: number, limit: number, throttlerName?: string): Promise<ThrottlerStorageRecord> {
+    return toRecord(await this.store.peek(key, ttl, limit, throttlerName));
+  }
+}
+
+function toRecord(hit: WindowHit): ThrottlerStorageRecord {
+  const seconds = Math.max(1, Math.ceil(hit.retryAfterMs / 1000));
+  return {
+    totalHits: hit.count,
+    timeToExpire: seconds,
+    isBlocked: !hit.allowed,
+    timeToBlockExpire: hit.allowed ? 0 : seconds,
+  };
 }
 
 /** `onRedisFailure`: what each limit does while Redis fails (default: RATE_LIMIT_ON_REDIS_FAILURE unset). */

@@ -13,7 +13,7 @@ import { certify, newPgTid, type CertificationRecord } from '../store';
 
 const DEFAULT_POPUP_ORIGIN = 'https://merchant.example/certification';
 
-/** GET /__sandbox/inbox?phone=010-1234-5678 -> {messages: [{imp_uid, otp, sent_at}]}, newest first */
+/** GET /__sandbox/inbox?phone=010-1234-5678 -> {messages: [{imp_uid, otp, text, sent_at}]}, newest first */
 const inbox: RouteHandler = (ctx, req) => {
   const phone = digitsOnly(req.query.get('phone') ?? '');
   if (phone === '') throw badRequest(`${MESSAGES.controlInvalid} (phone)`);

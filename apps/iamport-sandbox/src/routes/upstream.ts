@@ -5,7 +5,7 @@ import { badRequest, notFound, ok, SandboxHttpError, unauthorized } from '../env
 import { carrierRejects } from '../identity';
 import { MESSAGES } from '../messages';
 import { parsePersonInput } from '../person';
-import { certify, newOtp, newPgTid, toView, type UpstreamOperation } from '../store';
+import { certify, newOtp, newPgTid, smsText, toView, type UpstreamOperation } from '../store';
 
 /**
  * The upstream paths the backend uses (PortOne V1): getToken and the certification endpoints.
@@ -82,7 +82,7 @@ const requestOtp: RouteHandler = (ctx, req) => {
     otpSentAt: now,
     otpExpiresAt: now + ctx.settings.otpTtlSeconds,
   });
-  ctx.store.sendSms(input.phone, { imp_uid: impUid, otp, sent_at: now });
+  ctx.store.sendSms(input.phone, { imp_uid: impUid, otp, text: smsText(req.body.company, otp), sent_at: now });
   return ok({ imp_uid: impUid });
 };
 

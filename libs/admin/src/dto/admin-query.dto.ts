@@ -73,7 +73,7 @@ export class AuditLogQueryDto extends PageQueryDto {
   key_id?: string;
 
   @ApiPropertyOptional({
-    enum: ['certification.reveal', 'certification.erase', 'certification.retention_erase', 'user.ci_lookup'],
+    enum: ['certification.reveal', 'certification.erase', 'certification.retention_erase', 'user.ci_lookup', 'user.erase', 'user.export'],
     description: 'Only this action',
   })
   @IsOptional()

@@ -9,11 +9,19 @@ export type AuditAction =
   /** The retention job erased an unused verification (key id `system:retention`). */
   | 'certification.retention_erase'
   /** `GET /admin/users?ci=`: a person looked up by CI (also when nobody was found). */
-  | 'user.ci_lookup';
+  | 'user.ci_lookup'
+  /** An account erased (`DELETE /admin/users/:id`, or the person's own withdrawal: key id `user:self`). */
+  | 'user.erase'
+  /** `GET /admin/users/:id/export`: everything held about the person, decrypted. */
+  | 'user.export'
+  /** `GET /admin/certifications?phone=`: one row per verification found, or one `not_found`. */
+  | 'certification.phone_search'
+  /** `GET /admin/audit-log`: the audit log read (subject: the `subject_id` filter, if any). */
+  | 'audit.read';
 
-export type AuditSubjectType = 'certification' | 'user';
+export type AuditSubjectType = 'certification' | 'user' | 'audit';
 
-/** `ok`; `not_found` (a CI lookup that found nobody); `already_erased` (a repeated erasure). */
+/** `ok`; `not_found` (a CI or phone lookup that found nobody); `already_erased` (a repeated erasure). */
 export type AuditResult = 'ok' | 'not_found' | 'already_erased';
 
 /**

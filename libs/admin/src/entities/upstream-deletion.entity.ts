@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type UpstreamDeletionReason = 'admin' | 'retention';
+/** `account`: an account erasure (UserService.erase, DELETE /admin/users/:id). */
+export type UpstreamDeletionReason = 'admin' | 'retention' | 'account';
 
 /**
  * Outbox of upstream erasures, written in the transaction that erases here so the upstream DELETE

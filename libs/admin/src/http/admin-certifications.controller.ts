@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponses, ForbiddenError, UnauthorizedError, apiValidationFailed } from '@app/common';
+import { ApiErrorResponses, ForbiddenError, UnauthorizedError, apiRateLimited, apiValidationFailed } from '@app/common';
 import { CertificationNotFoundError } from '../admin.errors';
 import { AdminAuthGuard } from '../admin-auth.guard';
 import { AdminCertificationsService, type CertificationPage } from '../admin-certifications.service';
@@ -24,6 +24,7 @@ const AUTH_ERRORS = (...scopes: string[]) => [
     error: new ForbiddenError('This key lacks the scope the route needs', { required_scopes: scopes }),
     description: 'the key lacks a scope the route needs; `details.required_scopes`',
   },
+  apiRateLimited('too many admin requests with this key (`ADMIN_RATE_LIMIT_PER_KEY` per 10 minutes, all admin routes together); `Retry-After`'),
 ];
 
 @ApiTags('admin')
@@ -42,7 +43,9 @@ export class AdminCertificationsController {
   @RequireScope('verifications:read')
   @ApiOperation({
     summary: 'List verifications (scope verifications:read)',
-    description: 'Newest first, keyset-paginated, personal data masked; no CI or DI. Filters combine with AND.',
+    description:
+      'Newest first, keyset-paginated, personal data masked (the birthday to its year); no CI or DI. Filters combine with AND. ' +
+      'A `phone` filter is written to the audit log in the same transaction (one row per verification found, or `not_found`).',
   })
   @ApiExtension('x-required-scopes', ['verifications:read'])
   @ApiResponse({ status: 200, description: 'A page of verifications', type: CertificationPageResponse })
@@ -53,8 +56,8 @@ export class AdminCertificationsController {
     ),
     ...AUTH_ERRORS('verifications:read'),
   )
-  list(@Query() query: ListCertificationsQueryDto): Promise<CertificationPage> {
-    return this.certifications.list({ ...query, limit: query.limit ?? DEFAULT_PAGE_SIZE });
+  list(@Query() query: ListCertificationsQueryDto, @AdminContext() ctx: AdminRequestContext): Promise<CertificationPage> {
+    return this.certifications.list({ ...query, limit: query.limit ?? DEFAULT_PAGE_SIZE }, ctx);
   }
 
   /** One verification, masked; `?reveal=true` (needs pii:reveal too, audited) shows everything. */

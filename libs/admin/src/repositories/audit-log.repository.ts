@@ -41,7 +41,7 @@ export interface AuditLogStore {
   /** One row per subject id, same key, action and result. */
   recordMany(entry: Omit<AuditEntry, 'subjectId'>, subjectIds: readonly string[], tx?: Transaction): Promise<void>;
   /** Newest first by (occurred_at, id). */
-  list(filter: AuditLogFilter): Promise<AuditRecord[]>;
+  list(filter: AuditLogFilter, tx?: Transaction): Promise<AuditRecord[]>;
 }
 
 interface AuditRow {
@@ -103,7 +103,7 @@ export class AuditLogRepository implements AuditLogStore {
     );
   }
 
-  async list(filter: AuditLogFilter): Promise<AuditRecord[]> {
+  async list(filter: AuditLogFilter, tx?: Transaction): Promise<AuditRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown): string => {
@@ -123,8 +123,42 @@ export class AuditLogRepository implements AuditLogStore {
         ORDER BY occurred_at DESC, id DESC
         LIMIT ${param(filter.limit)}`,
       params,
+      tx,
     );
     return rows.map(toAuditRecord);
+  }
+
+  // ---- retention (libs/admin RetentionService)
+
+  async countOlderThan(cutoff: Date): Promise<number> {
+    const rows = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM audit_log WHERE occurred_at < $1`, [cutoff]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Deletes up to `limit` of the oldest rows older than `cutoff`; answers how many. */
+  async deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
+    const rows = await this.db.query<{ n: string }>(
+      `WITH gone AS (
+         DELETE FROM audit_log WHERE id IN (
+           SELECT id FROM audit_log WHERE occurred_at < $1 ORDER BY occurred_at, id LIMIT $2)
+         RETURNING 1)
+       SELECT count(*)::text AS n FROM gone`,
+      [cutoff, limit],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Erasures recorded since `since` (accounts and verifications), oldest first: what `erasures:replay` re-applies. */
+  async listErasuresSince(since: Date): Promise<Array<{ action: string; subjectId: string; occurredAt: Date }>> {
+    const rows = await this.db.query<{ action: string; subject_id: string; occurred_at: Date }>(
+      `SELECT action, subject_id, occurred_at FROM audit_log
+        WHERE occurred_at >= $1 AND subject_id IS NOT NULL
+          AND ((action = 'user.erase' AND result IN ('ok', 'already_erased'))
+            OR action IN ('certification.erase', 'certification.retention_erase'))
+        ORDER BY occurred_at, id`,
+      [since],
+    );
+    return rows.map((r) => ({ action: r.action, subjectId: r.subject_id, occurredAt: r.occurred_at }));
   }
 }
 

@@ -91,4 +91,27 @@ export class UpstreamDeletionRepository implements UpstreamDeletionStore {
   async complete(id: string, at: Date, note: string | null): Promise<void> {
     await this.db.query(`UPDATE upstream_deletions SET completed_at = $2, last_error = $3 WHERE id = $1::bigint`, [id, at, note]);
   }
+
+  // ---- retention (libs/admin RetentionService)
+
+  async countFinishedBefore(cutoff: Date): Promise<number> {
+    const rows = await this.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM upstream_deletions WHERE completed_at < $1`,
+      [cutoff],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Deletes up to `limit` rows completed before `cutoff`; answers how many. */
+  async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    const rows = await this.db.query<{ n: string }>(
+      `WITH gone AS (
+         DELETE FROM upstream_deletions WHERE id IN (
+           SELECT id FROM upstream_deletions WHERE completed_at < $1 ORDER BY completed_at, id LIMIT $2)
+         RETURNING 1)
+       SELECT count(*)::text AS n FROM gone`,
+      [cutoff, limit],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
 }

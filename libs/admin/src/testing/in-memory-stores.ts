@@ -7,6 +7,8 @@ import type {
   CertificationListFilter,
   CertificationStore,
   ListedCertification,
+  RetentionCutoffs,
+  RetentionDueCounts,
   VerificationTokenStore,
 } from '@app/certification';
 import type { UserStore } from '@app/user';
@@ -73,11 +75,16 @@ export class InMemoryCertifications implements AdminCertificationReads {
   /** Transactions of the reads made by imp_uid (undefined: on the pool). */
   readonly reads: Array<Transaction | undefined> = [];
 
-  async list(filter: CertificationListFilter): Promise<ListedCertification[]> {
+  /** Transactions of the list reads (undefined: on the pool). */
+  readonly listTx: Array<Transaction | undefined> = [];
+
+  async list(filter: CertificationListFilter, tx?: Transaction): Promise<ListedCertification[]> {
     this.filters.push(filter);
+    this.listTx.push(tx);
     return this.rows
       .map((r) => ({ ...r, cursorT: r.createdAt.toISOString().replace('Z', '000Z') }))
       .filter((r) => filter.status === undefined || r.status === filter.status)
+      .filter((r) => filter.phoneBidx === undefined || r.phoneBidx === filter.phoneBidx)
       .filter((r) => !filter.before || r.cursorT < filter.before.t || (r.cursorT === filter.before.t && r.id < filter.before.id))
       .sort((a, b) => (a.cursorT === b.cursorT ? (a.id < b.id ? 1 : -1) : a.cursorT < b.cursorT ? 1 : -1))
       .slice(0, filter.limit);
@@ -120,6 +127,33 @@ export class InMemoryCertifications implements AdminCertificationReads {
   async lockUnusedCreatedBefore(cutoff: Date, limit: number, tx: Transaction): Promise<string[]> {
     this.writes.push({ op: 'lock-batch', tx });
     return this.eligible(cutoff)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit)
+      .map((r) => r.id);
+  }
+
+  /** The rules of CertificationRepository's retention statements. */
+  private dueRule(r: Certification, due: RetentionCutoffs): keyof RetentionDueCounts | null {
+    if (r.piiErasedAt !== null) return null;
+    if (['pending', 'expired', 'locked'].includes(r.status) && r.createdAt < due.unfinishedBefore) return 'unfinished';
+    if (r.status === 'verified' && r.createdAt < due.unusedBefore) return 'unused';
+    if (r.status === 'used' && r.nameEnc !== null && due.usedBefore !== null && r.usedAt !== null && r.usedAt < due.usedBefore) return 'used';
+    return null;
+  }
+
+  async countRetentionDue(due: RetentionCutoffs): Promise<RetentionDueCounts> {
+    const counts: RetentionDueCounts = { unfinished: 0, unused: 0, used: 0 };
+    for (const r of this.rows) {
+      const rule = this.dueRule(r, due);
+      if (rule) counts[rule]++;
+    }
+    return counts;
+  }
+
+  async lockRetentionDue(due: RetentionCutoffs, limit: number, tx: Transaction): Promise<string[]> {
+    this.writes.push({ op: 'lock-batch', tx });
+    return this.rows
+      .filter((r) => this.dueRule(r, due) !== null)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .slice(0, limit)
       .map((r) => r.id);
@@ -198,6 +232,16 @@ export class InMemoryUpstreamDeletions implements UpstreamDeletionStore {
   async complete(id: string, at: Date, note: string | null): Promise<void> {
     Object.assign(this.rows.find((r) => r.id === id)!, { completedAt: at, lastError: note });
   }
+
+  async countFinishedBefore(cutoff: Date): Promise<number> {
+    return this.rows.filter((r) => r.completedAt !== null && r.completedAt < cutoff).length;
+  }
+
+  async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    const gone = this.rows.filter((r) => r.completedAt !== null && r.completedAt < cutoff).slice(0, limit);
+    for (const row of gone) this.rows.splice(this.rows.indexOf(row), 1);
+    return gone.length;
+  }
 }
 
 export class InMemoryAuditLog implements AuditLogStore {
@@ -213,8 +257,22 @@ export class InMemoryAuditLog implements AuditLogStore {
     for (const subjectId of subjectIds) this.entries.push({ ...entry, subjectId, tx });
   }
 
-  async list(filter: AuditLogFilter): Promise<AuditRecord[]> {
+  /** Transactions of the list reads (undefined: on the pool). */
+  readonly listTx: Array<Transaction | undefined> = [];
+
+  async list(filter: AuditLogFilter, tx?: Transaction): Promise<AuditRecord[]> {
     this.filters.push(filter);
+    this.listTx.push(tx);
     return this.records.slice(0, filter.limit);
+  }
+
+  async countOlderThan(cutoff: Date): Promise<number> {
+    return this.entries.filter((e) => (e.occurredAt ?? new Date()) < cutoff).length;
+  }
+
+  async deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
+    const gone = this.entries.filter((e) => (e.occurredAt ?? new Date()) < cutoff).slice(0, limit);
+    for (const entry of gone) this.entries.splice(this.entries.indexOf(entry), 1);
+    return gone.length;
   }
 }

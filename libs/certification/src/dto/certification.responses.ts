@@ -53,3 +53,18 @@ export class VerificationViewResponse implements VerificationView {
   @ApiProperty({ format: 'date-time', example: '2026-11-23T07:20:36.347Z' })
   verification_expires_at: string;
 }
+
+/** 201 of POST /certifications/window: what the page passes to `IMP.init` and `IMP.certification`. */
+export class WindowStartedResponse {
+  @ApiProperty({ description: 'Pass as `merchant_uid` to `IMP.certification`: random, names this flow upstream', example: 'flow_3m9Qx1bV7tZk2LpR0aWcYe4N' })
+  merchant_uid: string;
+
+  @ApiProperty({ description: 'The merchant code for `IMP.init` (null when the api was not given one)', nullable: true, type: String, example: 'imp00000000' })
+  imp_code: string | null;
+
+  @ApiProperty({ description: 'Pass as `min_age`: the window refuses younger people (null: no minimum)', nullable: true, type: Number, example: 14 })
+  min_age: number | null;
+
+  @ApiProperty({ description: 'Until when the window may be completed (ISO 8601)', format: 'date-time', example: '2026-11-23T07:05:36.000Z' })
+  expires_at: string;
+}

@@ -2,7 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { IsBirthForm, IsCarrier, IsGenderDigit, IsKoreanMobile, IsPersonName } from '../input/validators';
 
-/** POST /certifications/otp/request. Checks of one field each; birth vs gender_digit in the service. */
+/**
+ * POST /certifications/otp/request. Checks of one field each; birth vs gender_digit in the service.
+ * No `company`: the SMS's service name is the operator's configuration, never the caller's text.
+ */
 export class RequestOtpDto {
   @ApiProperty({
     description: 'Full name as the carrier knows it: 1-50 Hangul or Latin letters, spaces or middle dots',
@@ -47,18 +50,6 @@ export class RequestOtpDto {
   @IsOptional()
   @IsBoolean({ message: 'is_mvno must be a boolean' })
   is_mvno?: boolean;
-
-  @ApiPropertyOptional({
-    description: 'Service name the carrier shows in the SMS (default: the configured one)',
-    minLength: 1,
-    maxLength: 50,
-    example: '길동마켓',
-  })
-  @IsOptional()
-  @IsString({ message: 'company must be a string' })
-  @Length(1, 50, { message: 'company must be 1-50 characters' })
-  @Matches(/^[^\p{Cc}]*$/u, { message: 'company must not contain control characters' })
-  company?: string;
 
   @ApiPropertyOptional({
     description: "Your own reference for this verification, passed to i'mport as merchant_uid",

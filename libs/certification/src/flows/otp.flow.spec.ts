@@ -28,7 +28,7 @@ describe('OtpFlow.requestOtp', () => {
     const row = t.certifications.byImpUid(impUid)!;
     expect(row).toMatchObject({ status: 'pending', flow: 'otp', birthday: '1990-01-01', carrier: 'SKT', otpAttempts: 0 });
     expect(row.phoneEnc).not.toContain('1234');
-    expect(t.cipher.decrypt(row.nameEnc!)).toBe('홍길동');
+    expect(t.cipher.decrypt(row.nameEnc!, 'name_enc')).toBe('홍길동');
     expect(row.phoneBidx).toBe(t.blindIndex.compute('phone', '01012345678'));
     expect(t.events.map((e) => e.type)).toEqual(['otp_requested']);
   });
@@ -119,5 +119,47 @@ describe('OtpFlow.confirmOtp', () => {
     await expect(t.flow.confirmOtp('imp_unknown', '123456')).rejects.toBeInstanceOf(CertificationNotFoundError);
     await expect(t.flow.confirmOtp('../etc', '123456')).rejects.toBeInstanceOf(CertificationNotFoundError);
     await expect(t.flow.confirmOtp('imp_unknown', '12345')).rejects.toBeInstanceOf(ValidationFailedError);
+  });
+});
+
+describe('OtpFlow limiter ports and the service name', () => {
+  class FakeLimiters {
+    readonly requests: string[] = [];
+    readonly mismatches: string[] = [];
+    refuseConfirm = false;
+    async beforeOtpRequest({ phoneBidx }: { phoneBidx: string }): Promise<void> {
+      this.requests.push(phoneBidx);
+    }
+    async beforeOtpConfirm(): Promise<void> {
+      if (this.refuseConfirm) throw new ValidationFailedError([{ field: 'limit', message: 'refused by the fake limiter' }]);
+    }
+    async afterOtpMismatch({ phoneBidx }: { phoneBidx: string }): Promise<void> {
+      this.mismatches.push(phoneBidx);
+    }
+  }
+
+  it('sends the configured service name only, and counts only valid requests against the phone', async () => {
+    const limiter = new FakeLimiters();
+    const t = setup({ company: '길동마켓', otpRequestLimiter: limiter });
+    await expect(t.flow.requestOtp({ ...PERSON, birth: '19901301' })).rejects.toBeInstanceOf(ValidationFailedError);
+    expect(limiter.requests).toEqual([]);
+    await t.flow.requestOtp(PERSON);
+    expect(limiter.requests).toEqual([t.blindIndex.compute('phone', '01012345678')]);
+    expect(t.provider.requests.map((r) => r.company)).toEqual(['길동마켓']);
+  });
+
+  it('records wrong OTPs per phone and, when the cap refuses, gives the attempt back without asking the provider', async () => {
+    const limiter = new FakeLimiters();
+    const t = setup({ otpConfirmLimiter: limiter });
+    const { impUid } = await t.flow.requestOtp(PERSON);
+    const wrong = t.provider.otpFor(impUid) === '000000' ? '111111' : '000000';
+    await expect(t.flow.confirmOtp(impUid, wrong)).rejects.toBeInstanceOf(OtpMismatchError);
+    expect(limiter.mismatches).toEqual([t.blindIndex.compute('phone', '01012345678')]);
+
+    limiter.refuseConfirm = true;
+    const calls = t.provider.calls.confirmOtp;
+    await expect(t.flow.confirmOtp(impUid, t.provider.otpFor(impUid))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(t.provider.calls.confirmOtp).toBe(calls);
+    expect(t.certifications.byImpUid(impUid)).toMatchObject({ status: 'pending', otpAttempts: 1 });
   });
 });

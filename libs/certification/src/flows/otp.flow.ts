@@ -49,7 +49,7 @@ export class OtpFlow {
    * refuses or fails, and the request is never retried (an SMS may have gone out).
    */
   async requestOtp(input: OtpRequestInput, context: { ip?: string | null } = {}): Promise<OtpRequested> {
-    const parsed = normalizeOtpRequest(input, { today: todayInSeoul(this.now()), defaultCompany: this.options.company });
+    const parsed = normalizeOtpRequest(input, { today: todayInSeoul(this.now()) });
     if (!parsed.ok) throw new ValidationFailedError(parsed.fields);
     const n = parsed.value;
     const phoneBidx = this.blindIndex.compute('phone', n.phone);
@@ -64,7 +64,8 @@ export class OtpFlow {
         genderDigit: n.genderDigit,
         carrier: n.carrier,
         isMvno: n.isMvno,
-        company: n.company ?? undefined,
+        // the operator's service name only: a caller's text in the carrier's SMS would be phishing
+        company: this.options.company ?? undefined,
         merchantUid: n.merchantUid ?? undefined,
       }));
     } catch (error) {
@@ -78,8 +79,8 @@ export class OtpFlow {
     const id = await this.certifications.insertPending({
       impUid,
       merchantUid: n.merchantUid,
-      nameEnc: this.cipher.encrypt(n.name),
-      phoneEnc: this.cipher.encrypt(n.phone),
+      nameEnc: this.cipher.encrypt(n.name, 'name_enc'),
+      phoneEnc: this.cipher.encrypt(n.phone, 'phone_enc'),
       phoneBidx,
       birthday: n.birth.iso,
       carrier: n.isMvno ? `${n.carrier}_MVNO` : n.carrier,
@@ -91,8 +92,8 @@ export class OtpFlow {
 
   /**
    * Confirms the OTP and issues the verification token. 404 unknown (or not an OTP
-   * verification), 409 confirmed already, 429 locked and 410 expired (the provider is not
-   * asked), 400 OtpMismatchError (details.attempts_left), 502/503 (the attempt is given back).
+   * verification), 409 confirmed already, 429 locked or the phone's daily cap of wrong OTPs
+   * reached, and 410 expired (the provider is not asked), 400 OtpMismatchError (details.attempts_left), 502/503 (the attempt is given back).
    */
   async confirmOtp(impUid: string, rawOtp: unknown): Promise<VerificationView> {
     const otp = normalizeOtp(rawOtp);
@@ -123,8 +124,17 @@ export class OtpFlow {
     return this.confirmReserved(row, otp);
   }
 
-  /** With an attempt reserved: asks the provider and records the result. */
+  /** With an attempt reserved: asks the provider (unless the phone's daily cap of wrong OTPs is reached) and records the result. */
   private async confirmReserved(row: Certification, otp: string): Promise<VerificationView> {
+    const limiter = this.options.otpConfirmLimiter;
+    if (limiter && row.phoneBidx) {
+      try {
+        await limiter.beforeOtpConfirm({ phoneBidx: row.phoneBidx });
+      } catch (error) {
+        await this.certifications.releaseAttempt(row.id);
+        throw error;
+      }
+    }
     let certification: IdentityCertification;
     try {
       certification = await this.provider.confirmOtp(row.impUid, otp);
@@ -187,6 +197,10 @@ export class OtpFlow {
     }
     const max = this.options.otpMaxAttempts;
     const state = await this.certifications.recordMismatch(row.id, max);
+    if (row.phoneBidx) {
+      // the counter failing must not turn a wrong OTP into an error: the check side still holds
+      await this.options.otpConfirmLimiter?.afterOtpMismatch({ phoneBidx: row.phoneBidx }).catch(() => undefined);
+    }
     this.reporter.emit({ type: 'otp_mismatch', flow: 'otp', certificationId: row.id });
     if (state?.locked) this.reporter.emit({ type: 'otp_locked', flow: 'otp', certificationId: row.id });
     throw new OtpMismatchError(state ? Math.max(0, max - state.attempts) : 0);

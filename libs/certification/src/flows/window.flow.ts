@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@app/common';
+import { FlowBinding, type StartedFlow } from '../binding/flow-binding';
+import type { FlowCredentials } from '../binding/flow-credentials';
 import { CERTIFICATION_RESOLVED_OPTIONS, IDENTITY_PROVIDER } from '../certification.constants';
 import {
   AlreadyConfirmedError,
@@ -17,7 +19,11 @@ import { CertificationRepository, type CertificationStore } from '../repositorie
 import { appendQuery } from '../redirect-url';
 import type { VerificationView } from '../verification-view';
 
-/** The provider's own window: the popup (`POST /certifications`) and the redirect (`GET /certifications/redirect`). */
+/**
+ * The provider's own window: the popup (`POST /certifications`) and the redirect (`GET
+ * /certifications/redirect`). A result is accepted only for a flow started here
+ * (`startWindow`) and from the browser holding that flow's secret (see FlowBinding).
+ */
 @Injectable()
 export class WindowFlow {
   private readonly logger = new Logger(CERTIFICATION_LOG_CONTEXT);
@@ -28,14 +34,21 @@ export class WindowFlow {
     @Inject(IDENTITY_PROVIDER) private readonly provider: IdentityProvider,
     private readonly recorder: CertificationRecorder,
     private readonly reporter: CertificationReporter,
+    private readonly binding: FlowBinding,
   ) {}
 
+  /** Starts a flow: its merchant_uid for `IMP.certification`, and the secret to bind the browser with. */
+  startWindow(clientSecret?: string | null): Promise<StartedFlow> {
+    return this.binding.start(clientSecret);
+  }
+
   /**
-   * The popup's result: checks the certification with the provider, records it and issues its
-   * token, once. 404 CertificationNotFoundError, 409 NotCertifiedError, 409 AlreadyConfirmedError, 502/503.
+   * The popup's result: checks the certification with the provider and the flow binding, records
+   * it and issues its token, once. 404 CertificationNotFoundError, 403 FlowMismatchError,
+   * 409 NotCertifiedError / FlowAlreadyClaimedError / AlreadyConfirmedError, 410 FlowExpiredError, 502/503.
    */
-  async verifyCertification(impUid: string): Promise<VerificationView> {
-    const view = await this.recordFromProvider(impUid, true);
+  async verifyCertification(impUid: string, credentials: FlowCredentials): Promise<VerificationView> {
+    const view = await this.recordFromProvider(impUid, true, credentials);
     return view!;
   }
 
@@ -43,8 +56,8 @@ export class WindowFlow {
    * The redirect's landing: records the certification WITHOUT a token (a token must not travel
    * in a URL); the front end then posts the imp_uid for it. Idempotent; throws like `verifyCertification`.
    */
-  async recordRedirect(impUid: string): Promise<void> {
-    await this.recordFromProvider(impUid, false);
+  async recordRedirect(impUid: string, credentials: FlowCredentials): Promise<void> {
+    await this.recordFromProvider(impUid, false, credentials);
   }
 
   /**
@@ -52,7 +65,7 @@ export class WindowFlow {
    * failure URL `?imp_uid=&error_code=`. Never throws; no personal data in either URL.
    * `success` is the provider's `success` (or legacy `imp_success`) query parameter.
    */
-  async redirectTarget(query: { impUid?: unknown; success?: unknown }): Promise<string> {
+  async redirectTarget(query: { impUid?: unknown; success?: unknown }, credentials: FlowCredentials): Promise<string> {
     const { successUrl, failureUrl } = this.options.redirect;
     const impUid = isImpUid(query.impUid) ? query.impUid : undefined;
     if (impUid === undefined) return appendQuery(failureUrl, { error_code: 'VALIDATION_FAILED' });
@@ -60,7 +73,7 @@ export class WindowFlow {
       return appendQuery(failureUrl, { imp_uid: impUid, error_code: 'NOT_CERTIFIED' });
     }
     try {
-      await this.recordRedirect(impUid);
+      await this.recordRedirect(impUid, credentials);
       return appendQuery(successUrl, { imp_uid: impUid });
     } catch (error) {
       let code = 'INTERNAL_ERROR';
@@ -70,14 +83,15 @@ export class WindowFlow {
     }
   }
 
-  private async recordFromProvider(impUid: string, issueToken: boolean): Promise<VerificationView | null> {
+  private async recordFromProvider(impUid: string, issueToken: boolean, credentials: FlowCredentials): Promise<VerificationView | null> {
     if (!isImpUid(impUid)) throw new CertificationNotFoundError();
     const existing = await this.certifications.findLiveByImpUid(impUid);
-    if (existing !== null) {
+    if (existing !== null && (existing.status === 'verified' || existing.status === 'used')) {
+      // Recorded already (by the redirect, or a concurrent post): the binding decides before anything is said about it.
+      const flow = await this.binding.authorize(existing.merchantUid, credentials);
+      await this.binding.claim(flow, impUid, existing.certifiedAt);
       if (existing.status === 'used') throw new AlreadyConfirmedError();
-      if (existing.status === 'verified') return issueToken ? this.recorder.issueForRecorded(existing) : null;
-      // An OTP verification that never succeeded here cannot be completed through this path.
-      if (existing.status === 'locked' || existing.status === 'expired') throw new NotCertifiedError();
+      return issueToken ? this.recorder.issueForRecorded(existing) : null;
     }
     let certification: IdentityCertification;
     try {
@@ -86,14 +100,17 @@ export class WindowFlow {
       if (error instanceof IdentityProviderError && error.kind === 'not_found') throw new CertificationNotFoundError();
       throw this.reporter.upstreamFailure(error, existing?.flow ?? 'popup', existing?.id);
     }
-    if (!certification.certified) throw new NotCertifiedError();
     if (certification.id && certification.id !== impUid) {
       throw new UpstreamError('The identity verification provider answered for another imp_uid');
     }
+    const flow = await this.binding.authorize(certification.merchantUid, credentials);
+    // An OTP verification that never succeeded here cannot be completed through this path.
+    if (!certification.certified || existing?.status === 'locked' || existing?.status === 'expired') throw new NotCertifiedError();
+    await this.binding.claim(flow, impUid, certification.certifiedAt);
     if (existing !== null) {
-      // A pending OTP verification the provider reports certified: recovered.
+      // A pending verification of this flow the provider reports certified: recovered.
       const view = await this.recorder.record(certification, existing, issueToken);
-      this.reporter.emit({ type: 'verification_recovered', flow: 'otp', certificationId: existing.id });
+      this.reporter.emit({ type: 'verification_recovered', flow: existing.flow, certificationId: existing.id });
       return view;
     }
     try {

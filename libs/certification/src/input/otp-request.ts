@@ -8,7 +8,6 @@ export interface OtpRequestInput {
   genderDigit: unknown;
   carrier: unknown;
   isMvno?: unknown;
-  company?: unknown;
   merchantUid?: unknown;
 }
 
@@ -20,7 +19,6 @@ export interface NormalizedOtpRequest {
   genderDigit: string;
   carrier: Carrier;
   isMvno: boolean | undefined;
-  company: string | null;
   merchantUid: string | null;
 }
 
@@ -35,12 +33,11 @@ const BIRTH_MESSAGES: Record<string, string> = {
 
 /**
  * Normalises and validates an OTP request; `today` (YYYY-MM-DD, Asia/Seoul) rules out future
- * births, `defaultCompany` applies when the request names none. Pure: the field errors are
- * answered, not thrown, and never echo the input.
+ * births. Pure: the field errors are answered, not thrown, and never echo the input.
  */
 export function normalizeOtpRequest(
   input: OtpRequestInput,
-  context: { today: string; defaultCompany: string | null },
+  context: { today: string },
 ): { ok: true; value: NormalizedOtpRequest } | { ok: false; fields: FieldError[] } {
   const fields: FieldError[] = [];
   const name = normalizeName(input.name);
@@ -78,7 +75,6 @@ export function normalizeOtpRequest(
     }
     return value;
   };
-  const company = text('company', input.company, 50) ?? context.defaultCompany;
   const merchantUid = text('merchant_uid', input.merchantUid, 80);
 
   if (fields.length || name === null || phone === null || genderDigit === null || carrier === null || birth === null) {
@@ -86,6 +82,6 @@ export function normalizeOtpRequest(
   }
   return {
     ok: true,
-    value: { name, phone, birth, genderDigit, carrier, isMvno: typeof isMvno === 'boolean' ? isMvno : undefined, company, merchantUid },
+    value: { name, phone, birth, genderDigit, carrier, isMvno: typeof isMvno === 'boolean' ? isMvno : undefined, merchantUid },
   };
 }

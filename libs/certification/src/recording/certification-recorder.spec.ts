@@ -15,8 +15,8 @@ describe('CertificationRecorder', () => {
     expect(view).toMatchObject({ imp_uid: 'imp_r1', certified_at: '2026-03-01T02:59:00.000Z', name: '홍*동' });
     const stored = t.certifications.rows.get(row.id)!;
     expect(stored.status).toBe('verified');
-    expect(t.cipher.decrypt(stored.phoneEnc!)).toBe('01012345678');
-    expect(t.cipher.decrypt(stored.diEnc!)).toBe('di-1');
+    expect(t.cipher.decrypt(stored.phoneEnc!, 'phone_enc')).toBe('01012345678');
+    expect(t.cipher.decrypt(stored.diEnc!, 'di_enc')).toBe('di-1');
     expect(t.transactions.transactions).toBe(0);
   });
 

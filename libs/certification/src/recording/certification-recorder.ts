@@ -49,7 +49,7 @@ export class CertificationRecorder {
           {
             impUid: updated.impUid,
             certifiedAt: values.certifiedAt,
-            name: certification.name ? certification.name.normalize('NFC') : this.cipher.decrypt(values.nameEnc),
+            name: certification.name ? certification.name.normalize('NFC') : this.cipher.decrypt(values.nameEnc, 'name_enc'),
             birthday: values.birthday,
             gender: values.gender,
             foreigner: values.foreigner,
@@ -120,7 +120,7 @@ export class CertificationRecorder {
       {
         impUid: row.impUid,
         certifiedAt: row.certifiedAt,
-        name: this.cipher.decrypt(row.nameEnc),
+        name: this.cipher.decrypt(row.nameEnc, 'name_enc'),
         birthday: row.birthday,
         gender: row.gender,
         foreigner: row.foreigner,
@@ -147,15 +147,15 @@ export class CertificationRecorder {
     if (!ci || !birthday || !/^\d{4}-\d{2}-\d{2}$/.test(birthday)) {
       throw new UpstreamError('The certification lacks the CI or the birthday');
     }
-    const nameEnc = c.name ? this.cipher.encrypt(c.name.normalize('NFC')) : row?.nameEnc;
+    const nameEnc = c.name ? this.cipher.encrypt(c.name.normalize('NFC'), 'name_enc') : row?.nameEnc;
     if (!nameEnc) throw new UpstreamError('The certification lacks the name');
     return {
       nameEnc,
-      phoneEnc: phone ? this.cipher.encrypt(phone) : (row?.phoneEnc ?? null),
+      phoneEnc: phone ? this.cipher.encrypt(phone, 'phone_enc') : (row?.phoneEnc ?? null),
       phoneBidx: phone ? this.blindIndex.compute('phone', phone) : (row?.phoneBidx ?? null),
-      ciEnc: this.cipher.encrypt(ci),
+      ciEnc: this.cipher.encrypt(ci, 'ci_enc'),
       ciBidx: this.blindIndex.compute('ci', ci),
-      diEnc: c.di ? this.cipher.encrypt(c.di) : null,
+      diEnc: c.di ? this.cipher.encrypt(c.di, 'di_enc') : null,
       birthday,
       gender: c.gender ?? null,
       foreigner: c.foreigner === true,

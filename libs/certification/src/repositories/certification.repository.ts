@@ -1,3 +1,4 @@
+import type { EncryptedColumns, EncryptedRow } from '@app/pii';
 import { Inject, Injectable } from '@nestjs/common';
 import { definePreparedStatement, isUniqueViolation, preparedStatementFor, type Database, type Transaction } from '@app/common';
 import { CERTIFICATION_DATABASE } from '../certification.constants';
@@ -67,8 +68,8 @@ export interface CertificationStore {
   findById(id: string): Promise<Certification | null>;
   /** By imp_uid, erased rows included. */
   findByImpUid(impUid: string, tx?: Transaction): Promise<Certification | null>;
-  /** Newest first by (created_at, id) (the admin list). */
-  list(filter: CertificationListFilter): Promise<ListedCertification[]>;
+  /** Newest first by (created_at, id) (the admin list; in `tx` when it is audited). */
+  list(filter: CertificationListFilter, tx?: Transaction): Promise<ListedCertification[]>;
   /** @throws DuplicateImpUidError */
   insertPending(values: PendingValues): Promise<string>;
   /** Reserves an attempt of a live, pending, unexpired OTP verification and answers it; else null. */
@@ -101,6 +102,28 @@ export interface CertificationStore {
   /** Locks up to `limit` of them, oldest first, skipping rows another transaction holds. */
   lockUnusedCreatedBefore(cutoff: Date, limit: number, tx: Transaction): Promise<string[]>;
 }
+
+/** Instants before which each retention rule erases a live verification (`usedBefore` null: rule off). */
+export interface RetentionCutoffs {
+  /** pending, expired, locked: by created_at. */
+  unfinishedBefore: Date;
+  /** verified, never used for a signup: by created_at. */
+  unusedBefore: Date;
+  /** used for a signup (a copy kept by `keepVerificationPiiHours`): by used_at. */
+  usedBefore: Date | null;
+}
+
+export interface RetentionDueCounts {
+  unfinished: number;
+  unused: number;
+  used: number;
+}
+
+// The retention rules over $1 unfinishedBefore, $2 unusedBefore, $3 usedBefore.
+const UNFINISHED_DUE = `status IN ('pending', 'expired', 'locked') AND created_at < $1`;
+const UNUSED_DUE = `status = 'verified' AND created_at < $2`;
+// A used row whose copy the signup cleared has no name: nothing to erase.
+const USED_DUE = `status = 'used' AND name_enc IS NOT NULL AND $3::timestamptz IS NOT NULL AND used_at < $3::timestamptz`;
 
 /** The one column list of a Certification. */
 const COLUMNS = `id, imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, ci_enc,
@@ -203,7 +226,7 @@ export class CertificationRepository implements CertificationStore {
     return rows[0] === undefined ? null : toCertification(rows[0]);
   }
 
-  list(filter: CertificationListFilter): Promise<ListedCertification[]> {
+  list(filter: CertificationListFilter, tx?: Transaction): Promise<ListedCertification[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown): string => {
@@ -226,7 +249,7 @@ export class CertificationRepository implements CertificationStore {
         ORDER BY c.created_at DESC, c.id DESC
         LIMIT ${param(filter.limit)}`;
     return this.db
-      .prepared<Record<string, any>>(preparedStatementFor('admin_list', text), params)
+      .prepared<Record<string, any>>(preparedStatementFor('admin_list', text), params, tx)
       .then((rows) => rows.map((r) => ({ ...toCertification(r), cursorT: r.cursor_t })));
   }
 
@@ -394,4 +417,77 @@ export class CertificationRepository implements CertificationStore {
     );
     return rows.map((r) => r.id);
   }
+
+  // ---- retention rules and the person's export (libs/admin)
+
+  /** Live verifications due for erasure under each retention rule, counted by rule. */
+  async countRetentionDue(due: RetentionCutoffs): Promise<RetentionDueCounts> {
+    const rows = await this.db.query<{ unfinished: string; unused: string; used: string }>(
+      `SELECT count(*) FILTER (WHERE ${UNFINISHED_DUE})::text AS unfinished,
+              count(*) FILTER (WHERE ${UNUSED_DUE})::text AS unused,
+              count(*) FILTER (WHERE ${USED_DUE})::text AS used
+         FROM certifications WHERE pii_erased_at IS NULL`,
+      [due.unfinishedBefore, due.unusedBefore, due.usedBefore],
+    );
+    const r = rows[0];
+    return { unfinished: Number(r?.unfinished ?? 0), unused: Number(r?.unused ?? 0), used: Number(r?.used ?? 0) };
+  }
+
+  /** Locks up to `limit` verifications due under any retention rule, oldest first, skipping rows another transaction holds. */
+  async lockRetentionDue(due: RetentionCutoffs, limit: number, tx: Transaction): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM certifications
+        WHERE pii_erased_at IS NULL AND ((${UNFINISHED_DUE}) OR (${UNUSED_DUE}) OR (${USED_DUE}))
+        ORDER BY created_at
+        LIMIT $4
+        FOR UPDATE SKIP LOCKED`,
+      [due.unfinishedBefore, due.unusedBefore, due.usedBefore, limit],
+      tx,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The verification an account was made with and every other one of the same person (CI blind index). */
+  async findForPerson(certificationId: string, ciBidx: string): Promise<Certification[]> {
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT ${COLUMNS} FROM certifications WHERE id = $1::uuid OR ci_bidx = $2::char(64) ORDER BY created_at, id`,
+      [certificationId, ciBidx],
+    );
+    return rows.map(toCertification);
+  }
+
+  /** pii:rotate: rows by id after `afterId` with a PII column not under `prefix` (the active key, current format). */
+  async pageEncryptedNotUnder(prefix: string, afterId: string | null, limit: number): Promise<EncryptedRow[]> {
+    const rows = await this.db.query<{ id: string } & EncryptedColumns>(
+      `SELECT id, name_enc, phone_enc, ci_enc, di_enc FROM certifications
+        WHERE ($2::uuid IS NULL OR id > $2::uuid)
+          AND (NOT starts_with(name_enc, $1) OR NOT starts_with(phone_enc, $1) OR NOT starts_with(ci_enc, $1) OR NOT starts_with(di_enc, $1))
+        ORDER BY id
+        LIMIT $3`,
+      [prefix, afterId, limit],
+    );
+    return rows.map(({ id, name_enc, phone_enc, ci_enc, di_enc }) => ({ id, columns: { name_enc, phone_enc, ci_enc, di_enc } }));
+  }
+
+  /** pii:rotate: one statement for a batch; a row whose ciphertexts changed since they were read is left alone. */
+  async replaceEncrypted(changes: ReadonlyArray<{ id: string; from: EncryptedColumns; to: EncryptedColumns }>): Promise<number> {
+    const col = (pick: (c: (typeof changes)[number]) => string | null) => changes.map(pick);
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE certifications t
+          SET name_enc = v.name_to, phone_enc = v.phone_to, ci_enc = v.ci_to, di_enc = v.di_to
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+              AS v(id, name_from, phone_from, ci_from, di_from, name_to, phone_to, ci_to, di_to)
+        WHERE t.id = v.id
+          AND t.name_enc IS NOT DISTINCT FROM v.name_from AND t.phone_enc IS NOT DISTINCT FROM v.phone_from
+          AND t.ci_enc IS NOT DISTINCT FROM v.ci_from AND t.di_enc IS NOT DISTINCT FROM v.di_from
+        RETURNING t.id`,
+      [
+        col((c) => c.id),
+        col((c) => c.from.name_enc), col((c) => c.from.phone_enc), col((c) => c.from.ci_enc), col((c) => c.from.di_enc),
+        col((c) => c.to.name_enc), col((c) => c.to.phone_enc), col((c) => c.to.ci_enc), col((c) => c.to.di_enc),
+      ],
+    );
+    return rows.length;
+  }
 }
+

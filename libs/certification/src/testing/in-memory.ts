@@ -22,6 +22,8 @@ import type {
   VerifiedValues,
 } from '../repositories/certification.repository';
 import type { VerificationTokenStore } from '../repositories/verification-token.repository';
+import type { CertificationFlowRow, CertificationFlowStore } from '../repositories/certification-flow.repository';
+import { FlowBinding } from '../binding/flow-binding';
 
 // In-memory stand-ins for the unit specs: same interfaces, same guards, no database or network.
 
@@ -228,6 +230,31 @@ export class FakeVerificationTokenRepository implements VerificationTokenStore {
   }
 }
 
+export class FakeCertificationFlowRepository implements CertificationFlowStore {
+  readonly rows = new Map<string, CertificationFlowRow>();
+  constructor(private readonly clock: () => Date = () => new Date()) {}
+
+  async insert(flow: { merchantUid: string; secretHash: string; minAge: number | null; expiresAt: Date }): Promise<CertificationFlowRow> {
+    if ([...this.rows.values()].some((r) => r.merchantUid === flow.merchantUid)) throw new Error('duplicate merchant_uid');
+    const row: CertificationFlowRow = { id: randomUUID(), ...flow, impUid: null, claimedAt: null, createdAt: this.clock() };
+    this.rows.set(row.id, row);
+    return { ...row };
+  }
+
+  async findByMerchantUid(merchantUid: string): Promise<CertificationFlowRow | null> {
+    const row = [...this.rows.values()].find((r) => r.merchantUid === merchantUid);
+    return row ? { ...row } : null;
+  }
+
+  async claim(id: string, impUid: string, at: Date): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (!row || (row.impUid !== null && row.impUid !== impUid)) return false;
+    row.impUid = impUid;
+    row.claimedAt = row.claimedAt ?? at;
+    return true;
+  }
+}
+
 /** A person the fake provider certifies. */
 export interface FakePerson {
   name: string;
@@ -243,7 +270,10 @@ export interface FakePerson {
  * it certifies. `failNext(operation, error)` makes the next call of that operation fail.
  */
 export class FakeIdentityProvider implements IdentityProvider {
-  readonly certifications = new Map<string, { person: FakePerson; otp: string | null; certified: boolean; confirmedAt: Date | null }>();
+  readonly certifications = new Map<
+    string,
+    { person: FakePerson; otp: string | null; certified: boolean; confirmedAt: Date | null; merchantUid?: string | null }
+  >();
   readonly calls: Record<'requestOtp' | 'confirmOtp' | 'getCertification' | 'deleteCertification', number> = {
     requestOtp: 0, confirmOtp: 0, getCertification: 0, deleteCertification: 0,
   };
@@ -257,10 +287,17 @@ export class FakeIdentityProvider implements IdentityProvider {
     this.failures.set(operation, [...(this.failures.get(operation) ?? []), error]);
   }
 
-  /** A certification completed in the provider's own window (popup / redirect). */
-  certify(person: FakePerson): string {
+  /** A certification completed in the provider's own window (popup / redirect), for the flow `merchantUid`. */
+  certify(person: FakePerson, merchantUid: string | null = null): string {
     const id = `imp_fake_${++this.seq}`;
-    this.certifications.set(id, { person, otp: null, certified: true, confirmedAt: this.clock() });
+    this.certifications.set(id, { person, otp: null, certified: true, confirmedAt: this.clock(), merchantUid });
+    return id;
+  }
+
+  /** A window opened for the flow but not completed. */
+  open(person: FakePerson, merchantUid: string): string {
+    const id = `imp_fake_${++this.seq}`;
+    this.certifications.set(id, { person, otp: null, certified: false, confirmedAt: null, merchantUid });
     return id;
   }
 
@@ -330,7 +367,7 @@ export class FakeIdentityProvider implements IdentityProvider {
       certifiedAt: c.confirmedAt,
       ci: c.certified ? c.person.ci : null,
       di: c.certified ? c.person.di : null,
-      merchantUid: null,
+      merchantUid: c.merchantUid ?? null,
     };
   }
 }
@@ -363,7 +400,11 @@ export function inMemoryCertification(options: CertificationModuleOptions = {}) 
   const provider = new FakeIdentityProvider(() => now);
   const reporter = new CertificationReporter(resolved);
   const recorder = new CertificationRecorder(resolved, certifications, tokens, transactions, cipher, blindIndex, reporter);
+  const flows = new FakeCertificationFlowRepository(() => now);
+  const binding = new FlowBinding(resolved, flows);
   return {
+    flows,
+    binding,
     options: resolved,
     events,
     cipher,

@@ -3,7 +3,7 @@ import { SetMetadata } from '@nestjs/common';
 export const RATE_LIMIT_METADATA = 'common:rate-limit';
 
 /** The limits a route can declare; the host decides what each one counts (the api: rate-limit.rules.ts). */
-export const RATE_LIMIT_NAMES = ['otp-request', 'confirm', 'signup'] as const;
+export const RATE_LIMIT_NAMES = ['otp-request', 'confirm', 'signup', 'window-start', 'redirect'] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
 
 /**

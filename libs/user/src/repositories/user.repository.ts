@@ -1,3 +1,4 @@
+import type { EncryptedColumns, EncryptedRow } from '@app/pii';
 import { definePreparedStatement, isUniqueViolation, type Database, type Transaction } from '@app/common';
 import type { UserEntity } from '../user.entity';
 import { AlreadyRegisteredError, VerificationUsedError } from '../user.errors';
@@ -25,6 +26,8 @@ export interface SignupRow {
   cutoff: string;
   nickname: string | null;
   marketingOptIn: boolean;
+  /** Keep the verification's own copy of the personal data (retention erases it later). */
+  keepVerificationPii?: boolean;
 }
 
 /** What the diagnosis of a signup that inserted nothing reads about its token. */
@@ -55,6 +58,23 @@ export interface UserStore {
   /** The account created from this verification, if any. */
   findIdByCertificationId(certificationId: string, tx?: Transaction): Promise<string | null>;
   findByCiBidxAudited(ciBidx: string, audit: CiLookupAudit): Promise<UserWithCertification | null>;
+  /** Erases the account into a tombstone, with its verifications, outbox rows and audit row (one statement). */
+  erase(row: EraseRow): Promise<ErasedAccount>;
+}
+
+/** An account erasure: who asked is written to its audit row. */
+export interface EraseRow {
+  userId: string;
+  now: Date;
+  reason: string;
+  audit: CiLookupAudit;
+}
+
+export interface ErasedAccount {
+  /** `erased` now, `already_erased` (a tombstone exists), or `not_found`. */
+  outcome: 'erased' | 'already_erased' | 'not_found';
+  /** The verifications whose upstream copies were queued for deletion (erased now). */
+  impUids: string[];
 }
 
 interface UserRow {
@@ -92,7 +112,9 @@ const WITH_CERTIFICATION = `SELECT ${USER_COLUMNS}, c.imp_uid, c.flow, c.status,
 /**
  * Data-modifying CTEs run once and to completion, and a unique violation of the INSERT fails all
  * of it; `candidate` locks the token and its verification. $1 token hash, $2 now, $3 age cutoff,
- * $4 nickname, $5 marketing opt-in.
+ * $4 nickname, $5 marketing opt-in, $6 keep the verification's copy of the personal data (else
+ * the account holds the only copy; the carrier, not in the account, stays; pii_erased_at stays
+ * null: the row is used, not erased).
  */
 const SIGNUP = definePreparedStatement(
   'user_signup',
@@ -108,7 +130,13 @@ const SIGNUP = definePreparedStatement(
    ), used_token AS (
      UPDATE verification_tokens SET used_at = $2 FROM candidate WHERE verification_tokens.id = candidate.token_id
    ), used_certification AS (
-     UPDATE certifications SET status = 'used', used_at = $2, updated_at = now() FROM candidate WHERE certifications.id = candidate.id
+     UPDATE certifications SET status = 'used', used_at = $2, updated_at = now(),
+            name_enc = CASE WHEN $6 THEN candidate.name_enc END, phone_enc = CASE WHEN $6 THEN candidate.phone_enc END,
+            phone_bidx = CASE WHEN $6 THEN candidate.phone_bidx END, ci_enc = CASE WHEN $6 THEN candidate.ci_enc END,
+            ci_bidx = CASE WHEN $6 THEN candidate.ci_bidx END, di_enc = CASE WHEN $6 THEN candidate.di_enc END,
+            birthday = CASE WHEN $6 THEN candidate.birthday END, gender = CASE WHEN $6 THEN candidate.gender END,
+            foreigner = CASE WHEN $6 THEN candidate.foreigner END
+       FROM candidate WHERE certifications.id = candidate.id
    )
    INSERT INTO users (ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, nickname, marketing_opt_in)
    SELECT ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, coalesce(foreigner, false), id, $4, $5
@@ -130,6 +158,48 @@ const CI_LOOKUP_AUDITED = definePreparedStatement(
    SELECT * FROM found`,
 );
 
+/**
+ * The account, its verification and the person's other verifications not in a signup right now
+ * (no live token) lose their personal data; the users row becomes a tombstone (its UNIQUE
+ * ci_bidx goes with it, so the person can sign up again); upstream copies are queued on the
+ * outbox; the audit row records it. $1 user id, $2 now, $3 reason, $4 key id, $5 client IP, $6
+ * request id.
+ */
+const ERASE = `WITH target AS (
+     SELECT id, ci_bidx, certification_id FROM users WHERE id = $1::uuid FOR UPDATE
+   ), certs AS (
+     SELECT c.id, c.imp_uid FROM certifications c, target
+      WHERE c.id = target.certification_id
+         OR (c.ci_bidx = target.ci_bidx AND NOT EXISTS (
+               SELECT 1 FROM verification_tokens t WHERE t.certification_id = c.id AND t.used_at IS NULL AND t.expires_at > $2))
+   ), erased AS (
+     UPDATE certifications
+        SET name_enc = NULL, phone_enc = NULL, phone_bidx = NULL, ci_enc = NULL, ci_bidx = NULL, di_enc = NULL,
+            birthday = NULL, gender = NULL, foreigner = NULL, carrier = NULL, pii_erased_at = $2, updated_at = $2
+       FROM certs WHERE certifications.id = certs.id AND certifications.pii_erased_at IS NULL
+   ), expired_tokens AS (
+     UPDATE verification_tokens SET expires_at = $2
+      WHERE certification_id IN (SELECT id FROM certs) AND used_at IS NULL AND expires_at > $2
+   ), queued AS (
+     INSERT INTO upstream_deletions (imp_uid, reason, next_attempt_at, created_at)
+     SELECT imp_uid, 'account', $2, $2 FROM certs
+     ON CONFLICT (imp_uid) DO NOTHING
+   ), gone AS (
+     DELETE FROM users USING target WHERE users.id = target.id RETURNING users.id
+   ), tombstone AS (
+     INSERT INTO user_tombstones (id, erased_at, reason) SELECT id, $2, $3 FROM gone
+   ), outcome AS (
+     SELECT CASE WHEN EXISTS (SELECT 1 FROM target) THEN 'erased'
+                 WHEN EXISTS (SELECT 1 FROM user_tombstones WHERE id = $1::uuid) THEN 'already_erased'
+                 ELSE 'not_found' END AS value
+   ), audit AS (
+     INSERT INTO audit_log (occurred_at, key_id, action, subject_type, subject_id, result, client_ip, request_id)
+     SELECT $2, $4, 'user.erase', 'user', $1::uuid::text,
+            CASE value WHEN 'erased' THEN 'ok' ELSE value END, $5::inet, $6
+       FROM outcome
+   )
+   SELECT (SELECT value FROM outcome) AS outcome, coalesce((SELECT array_agg(imp_uid) FROM certs), '{}') AS imp_uids`;
+
 /** The `users` table (owned by libs/user), and the signup statement that fills it. */
 export class UserRepository implements UserStore {
   constructor(private readonly db: Database) {}
@@ -138,7 +208,7 @@ export class UserRepository implements UserStore {
   async signup(row: SignupRow): Promise<{ id: string; createdAt: Date } | null> {
     try {
       const rows = await this.db.prepared<{ id: string; created_at: Date }>(SIGNUP, [
-        row.tokenHash, row.now, row.cutoff, row.nickname, row.marketingOptIn,
+        row.tokenHash, row.now, row.cutoff, row.nickname, row.marketingOptIn, row.keepVerificationPii === true,
       ]);
       return rows[0] ? { id: rows[0].id, createdAt: new Date(rows[0].created_at) } : null;
     } catch (error) {
@@ -193,7 +263,49 @@ export class UserRepository implements UserStore {
     ]);
     return rows[0] ? toUserWithCertification(rows[0]) : null;
   }
+
+  async erase(row: EraseRow): Promise<ErasedAccount> {
+    const rows = await this.db.query<{ outcome: ErasedAccount['outcome']; imp_uids: string[] }>(ERASE, [
+      row.userId, row.now, row.reason, row.audit.keyId, row.audit.clientIp, row.audit.requestId?.slice(0, 128) ?? null,
+    ]);
+    return { outcome: rows[0].outcome, impUids: rows[0].imp_uids };
+  }
+
+  /** pii:rotate: rows by id after `afterId` with a PII column not under `prefix` (the active key, current format). */
+  async pageEncryptedNotUnder(prefix: string, afterId: string | null, limit: number): Promise<EncryptedRow[]> {
+    const rows = await this.db.query<{ id: string } & EncryptedColumns>(
+      `SELECT id, name_enc, phone_enc, ci_enc, di_enc FROM users
+        WHERE ($2::uuid IS NULL OR id > $2::uuid)
+          AND (NOT starts_with(name_enc, $1) OR NOT starts_with(phone_enc, $1) OR NOT starts_with(ci_enc, $1) OR NOT starts_with(di_enc, $1))
+        ORDER BY id
+        LIMIT $3`,
+      [prefix, afterId, limit],
+    );
+    return rows.map(({ id, name_enc, phone_enc, ci_enc, di_enc }) => ({ id, columns: { name_enc, phone_enc, ci_enc, di_enc } }));
+  }
+
+  /** pii:rotate: one statement for a batch; a row whose ciphertexts changed since they were read is left alone. */
+  async replaceEncrypted(changes: ReadonlyArray<{ id: string; from: EncryptedColumns; to: EncryptedColumns }>): Promise<number> {
+    const col = (pick: (c: (typeof changes)[number]) => string | null) => changes.map(pick);
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE users t
+          SET name_enc = v.name_to, phone_enc = v.phone_to, ci_enc = v.ci_to, di_enc = v.di_to
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+              AS v(id, name_from, phone_from, ci_from, di_from, name_to, phone_to, ci_to, di_to)
+        WHERE t.id = v.id
+          AND t.name_enc IS NOT DISTINCT FROM v.name_from AND t.phone_enc IS NOT DISTINCT FROM v.phone_from
+          AND t.ci_enc IS NOT DISTINCT FROM v.ci_from AND t.di_enc IS NOT DISTINCT FROM v.di_from
+        RETURNING t.id`,
+      [
+        col((c) => c.id),
+        col((c) => c.from.name_enc), col((c) => c.from.phone_enc), col((c) => c.from.ci_enc), col((c) => c.from.di_enc),
+        col((c) => c.to.name_enc), col((c) => c.to.phone_enc), col((c) => c.to.ci_enc), col((c) => c.to.di_enc),
+      ],
+    );
+    return rows.length;
+  }
 }
+
 
 function toUser(row: UserRow): User {
   return {

@@ -1,0 +1,34 @@
+import { loadAppConfig } from '../config/app-config';
+
+const host = { stdoutIsTTY: false };
+const KEYS = { IAMPORT_IMP_KEY: 'key', IAMPORT_IMP_SECRET: 'secret' };
+
+describe('the window flows and the demo page in the configuration', () => {
+  it('with the local sandbox (no key): the demo page on, the sandbox merchant code and its iamport.js', () => {
+    expect(loadAppConfig({}, host).window).toEqual({
+      claimWindowSeconds: 600,
+      startLimitPerIp: 30,
+      redirectLimitPerIp: 60,
+      impCode: 'imp00000000',
+      scriptUrl: 'http://127.0.0.1:4010/v1/iamport.js',
+      demoPage: true,
+    });
+    expect(loadAppConfig({ SANDBOX_PORT: '4999' }, host).window.scriptUrl).toBe('http://127.0.0.1:4999/v1/iamport.js');
+  });
+
+  it('with real keys: no demo page unless DEMO_PAGE=true, the CDN script, no merchant code unless given', () => {
+    const real = loadAppConfig({ ...KEYS, NODE_ENV: 'production', PII_ENCRYPTION_KEYS: 'x', PII_HMAC_KEY: 'y' }, host).window;
+    expect(real).toMatchObject({ demoPage: false, impCode: null, scriptUrl: 'https://cdn.iamport.kr/v1/iamport.js' });
+    const enabled = loadAppConfig({ ...KEYS, DEMO_PAGE: 'true', IAMPORT_IMP_CODE: 'imp12345678' }, host).window;
+    expect(enabled).toMatchObject({ demoPage: true, impCode: 'imp12345678' });
+    // another upstream base URL (a sandbox elsewhere): its own iamport.js
+    expect(loadAppConfig({ ...KEYS, IAMPORT_BASE_URL: 'http://sandbox:4010/' }, host).window.scriptUrl).toBe('http://sandbox:4010/v1/iamport.js');
+    expect(loadAppConfig({ ...KEYS, IAMPORT_SCRIPT_URL: 'https://cdn.example/iamport.js' }, host).window.scriptUrl).toBe('https://cdn.example/iamport.js');
+  });
+
+  it('validates the claim window and the merchant code', () => {
+    expect(() => loadAppConfig({ CERTIFICATION_CLAIM_WINDOW_SECONDS: '0' }, host)).toThrow(/CERTIFICATION_CLAIM_WINDOW_SECONDS must be between 1 and 86400/);
+    expect(() => loadAppConfig({ IAMPORT_IMP_CODE: 'imp 1' }, host)).toThrow(/IAMPORT_IMP_CODE must be 1-40 letters/);
+    expect(loadAppConfig({ CERTIFICATION_CLAIM_WINDOW_SECONDS: '120' }, host).window.claimWindowSeconds).toBe(120);
+  });
+});
