@@ -2,7 +2,10 @@ import { ConfigError, loadAppConfig } from './app-config';
 import { parseTrustProxy } from './trust-proxy';
 
 const pipe = { stdoutIsTTY: false };
-const production = { NODE_ENV: 'production', IAMPORT_IMP_KEY: 'k', IAMPORT_IMP_SECRET: 's' };
+const production = {
+  NODE_ENV: 'production', IAMPORT_IMP_KEY: 'k', IAMPORT_IMP_SECRET: 's', IAMPORT_BASE_URL: 'https://api.iamport.kr', DATABASE_URL: 'postgres://db/x',
+  PII_ENCRYPTION_KEYS: 'k1:MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=', PII_HMAC_KEY: 'MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=',
+};
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

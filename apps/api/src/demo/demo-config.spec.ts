@@ -17,7 +17,11 @@ describe('the window flows and the demo page in the configuration', () => {
   });
 
   it('with real keys: no demo page unless DEMO_PAGE=true, the CDN script, no merchant code unless given', () => {
-    const real = loadAppConfig({ ...KEYS, NODE_ENV: 'production', PII_ENCRYPTION_KEYS: 'x', PII_HMAC_KEY: 'y' }, host).window;
+    const production = {
+      NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', IAMPORT_BASE_URL: 'https://api.iamport.kr',
+      PII_ENCRYPTION_KEYS: 'k1:MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=', PII_HMAC_KEY: 'MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=',
+    };
+    const real = loadAppConfig({ ...KEYS, ...production }, host).window;
     expect(real).toMatchObject({ demoPage: false, impCode: null, scriptUrl: 'https://cdn.iamport.kr/v1/iamport.js' });
     const enabled = loadAppConfig({ ...KEYS, DEMO_PAGE: 'true', IAMPORT_IMP_CODE: 'imp12345678' }, host).window;
     expect(enabled).toMatchObject({ demoPage: true, impCode: 'imp12345678' });
