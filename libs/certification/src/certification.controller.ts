@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post, Query, Redirect, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponses, API_JSON_BODY_ERRORS, apiRateLimited, apiValidationFailed } from '@app/common';
+import { ApiErrorResponses, API_JSON_BODY_ERRORS, apiRateLimited, apiValidationFailed, NoBody } from '@app/common';
 import { JsonEndpoints, RateLimit } from '@app/common';
 import {
   AlreadyConfirmedError,
@@ -115,6 +115,7 @@ export class CertificationController {
 
   /** 201: a browser flow started and bound to this browser by an HttpOnly cookie (or the client's header secret). */
   @Post('window')
+  @NoBody()
   @RateLimit('window-start')
   @ApiOperation({
     summary: 'Start a browser verification flow (popup or redirect)',

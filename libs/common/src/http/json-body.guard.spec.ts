@@ -1,14 +1,27 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { UnsupportedMediaTypeError } from './error-codes';
-import { JsonBodyGuard, isJsonContentType } from './json-body.guard';
+import { JsonBodyGuard, NoBody, isJsonContentType } from './json-body.guard';
 
-function http(method: string, headers: Record<string, string | undefined>): ExecutionContext {
+class Routes {
+  withBody(): void {}
+  @NoBody()
+  start(): void {}
+}
+
+function http(method: string, headers: Record<string, string | undefined>, handler: () => void = Routes.prototype.withBody): ExecutionContext {
   const request = { method, headers };
-  return { getType: () => 'http', switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
+  return { getType: () => 'http', getHandler: () => handler, switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
 }
 
 describe('JsonBodyGuard', () => {
   const guard = new JsonBodyGuard();
+
+  it('lets a @NoBody() handler through without a body, and still refuses a body that is not JSON there', () => {
+    expect(guard.canActivate(http('POST', {}, Routes.prototype.start))).toBe(true);
+    expect(guard.canActivate(http('POST', { 'content-length': '0' }, Routes.prototype.start))).toBe(true);
+    expect(() => guard.canActivate(http('POST', { 'content-length': '3', 'content-type': 'text/plain' }, Routes.prototype.start))).toThrow(UnsupportedMediaTypeError);
+    expect(() => guard.canActivate(http('POST', {}))).toThrow(UnsupportedMediaTypeError);
+  });
 
   it('lets application/json through, with parameters and in any case', () => {
     for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON ;charset=UTF-8']) {

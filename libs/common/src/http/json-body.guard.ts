@@ -1,5 +1,11 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { UnsupportedMediaTypeError } from './error-codes';
+
+const NO_BODY = 'identity:no-body';
+
+/** A POST handler that takes no body (e.g. starting a flow): a request without one passes the guard. */
+export const NoBody = (): MethodDecorator => SetMetadata(NO_BODY, true);
 
 /** Methods whose routes take a body. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -19,13 +25,21 @@ export function isJsonContentType(value: string | string[] | undefined): boolean
  */
 @Injectable()
 export class JsonBodyGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector = new Reflector()) {}
+
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<{ method?: string; headers?: Record<string, string | string[] | undefined> }>();
     if (!BODY_METHODS.has(String(request.method).toUpperCase())) return true;
+    if (this.reflector.get<boolean>(NO_BODY, context.getHandler()) && !hasBody(request.headers)) return true;
     if (!isJsonContentType(request.headers?.['content-type'])) {
       throw new UnsupportedMediaTypeError('Unsupported content type; send application/json');
     }
     return true;
   }
+}
+
+function hasBody(headers: Record<string, string | string[] | undefined> | undefined): boolean {
+  const length = headers?.['content-length'];
+  return headers?.['transfer-encoding'] !== undefined || (length !== undefined && String(length) !== '0');
 }
