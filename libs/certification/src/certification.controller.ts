@@ -5,6 +5,7 @@ import { RateLimit } from '@app/common';
 import {
   AlreadyConfirmedError,
   CertificationNotFoundError,
+  IdentityKeyMissingError,
   IdentityRejectedError,
   NotCertifiedError,
   OtpAttemptsExceededError,
@@ -60,7 +61,7 @@ export class CertificationController {
     },
     ...API_JSON_BODY_ERRORS,
   )
-  async requestOtp(@Body() body: RequestOtpDto, @Ip() ip: string | undefined): Promise<{ imp_uid: string; expires_at: string }> {
+  async requestOtp(@Body() body: RequestOtpDto, @Ip() ip: string | undefined): Promise<{ imp_uid: string; expires_at: string; provider?: string }> {
     const { impUid, expiresAt } = await this.certifications.requestOtp(
       {
         name: body.name,
@@ -74,7 +75,42 @@ export class CertificationController {
       },
       { ip: ip ?? null },
     );
-    return { imp_uid: impUid, expires_at: expiresAt.toISOString() };
+    return this.named({ imp_uid: impUid, expires_at: expiresAt.toISOString() });
+  }
+
+  /** 201 `{imp_uid, expires_at}`: a new OTP was sent (V2: the same imp_uid; V1: a new one, the old one expired). */
+  @Post('otp/resend/:imp_uid')
+  @RateLimit('otp-request')
+  @ApiOperation({
+    summary: 'Send a new OTP for a pending OTP verification',
+    description:
+      'Within the OTP request\'s send limits. On PortOne V2 the provider resends for the same imp_uid and its window starts ' +
+      "again; on i'mport V1 (no resend upstream) a new request is made from the stored data and the answer names a new imp_uid. " +
+      'Wrong attempts already used stay used.',
+  })
+  @ApiResponse({ status: 201, description: 'A new OTP was sent', type: OtpRequestedResponse })
+  @ApiErrorResponses(
+    apiValidationFailed([{ field: 'imp_uid', message: 'imp_uid must be an imp_uid (letters, digits, _ and -)' }], 'the imp_uid is malformed'),
+    { error: new CertificationNotFoundError(), description: 'no OTP verification with this imp_uid' },
+    { error: new OtpExpiredError(), description: 'the verification is no longer pending (expired, verified, used): request a new OTP' },
+    { error: new OtpAttemptsExceededError(5), description: 'the verification is locked' },
+    { error: new IdentityRejectedError('본인인증 정보가 일치하지 않습니다.'), description: 'the provider refused the resend' },
+    apiRateLimited('the OTP request\'s limits (per client IP and per phone); `Retry-After`'),
+    { error: new UpstreamError(), description: 'the provider answered with an error' },
+    { error: new UpstreamUnavailableError(5, 'timeout'), description: 'the provider is unavailable; `Retry-After`' },
+  )
+  async resendOtp(@Param() params: ImpUidParams, @Ip() ip: string | undefined): Promise<{ imp_uid: string; expires_at: string; provider?: string }> {
+    const { impUid, expiresAt } = await this.certifications.resendOtp(params.imp_uid, { ip: ip ?? null });
+    return this.named({ imp_uid: impUid, expires_at: expiresAt.toISOString() });
+  }
+
+  /**
+   * Answers name the provider when it is not i'mport V1, the default: a V1 deployment answers
+   * exactly as before (its clients match the bodies field for field).
+   */
+  private named<T extends object>(answer: T): T & { provider?: string } {
+    const provider = this.certifications.providerName;
+    return provider === 'iamport' ? answer : { ...answer, provider };
   }
 
   /** 200 verification view (with the verification token, shown this once). */
@@ -95,13 +131,14 @@ export class CertificationController {
     { error: new AlreadyConfirmedError(), description: 'confirmed already and its token issued, or used for a signup' },
     { error: new OtpExpiredError(), description: 'the OTP window passed (`expires_at`), or the OTP expired upstream: request a new OTP' },
     { error: new OtpAttemptsExceededError(5), description: '5 wrong OTPs used up: the verification is locked; `details.max_attempts`' },
+    { error: new IdentityKeyMissingError(), description: 'the provider gave neither a CI nor a DI (its contract): this verification cannot serve a signup' },
     apiRateLimited('too many confirmations from this client IP; `Retry-After`'),
     { error: new UpstreamError(), description: "i'mport answered with an error; the attempt is given back" },
     { error: new UpstreamUnavailableError(5, 'timeout'), description: "i'mport is unavailable; the attempt is given back; `Retry-After`" },
     ...API_JSON_BODY_ERRORS,
   )
-  confirmOtp(@Param() params: ImpUidParams, @Body() body: ConfirmOtpDto): Promise<VerificationView> {
-    return this.certifications.confirmOtp(params.imp_uid, body.otp);
+  async confirmOtp(@Param() params: ImpUidParams, @Body() body: ConfirmOtpDto): Promise<VerificationView> {
+    return this.named(await this.certifications.confirmOtp(params.imp_uid, body.otp));
   }
 
   /** The popup flow's result: 200 verification view (the token is issued once). */
@@ -121,13 +158,14 @@ export class CertificationController {
     { error: new CertificationNotFoundError(), description: "unknown to i'mport (or erased here)" },
     { error: new NotCertifiedError(), description: 'not completed upstream (or an OTP verification that expired or locked here)' },
     { error: new AlreadyConfirmedError(), description: 'its token was issued already (also under concurrent posts)' },
+    { error: new IdentityKeyMissingError(), description: 'the provider gave neither a CI nor a DI: this verification cannot serve a signup' },
     apiRateLimited('too many confirmations from this client IP; `Retry-After`'),
     { error: new UpstreamError(), description: "i'mport answered with an error" },
     { error: new UpstreamUnavailableError(5, 'timeout'), description: "i'mport is unavailable; `Retry-After`" },
     ...API_JSON_BODY_ERRORS,
   )
-  verify(@Body() body: VerifyCertificationDto): Promise<VerificationView> {
-    return this.certifications.verifyCertification(body.imp_uid);
+  async verify(@Body() body: VerifyCertificationDto): Promise<VerificationView> {
+    return this.named(await this.certifications.verifyCertification(body.imp_uid));
   }
 
   /**

@@ -28,6 +28,13 @@ export interface CertificationModuleOptions {
   recovery?: { intervalSeconds: number; batchSize?: number; minAgeSeconds?: number } | null;
   /** Source of "now" (tests). Default `() => new Date()`. */
   clock?: () => Date;
+  /**
+   * The identity provider: `iamport` (V1, default; needs `IamportClient` from IamportModule) or
+   * `portone` (V2; needs `PortOneClient` from PortOneModule and `portone.channelKey`).
+   */
+  provider?: 'iamport' | 'portone';
+  /** PortOne V2: the channel (PG) key the OTP is sent through. */
+  portone?: { channelKey: string } | null;
 }
 
 export interface CertificationModuleExtras {
@@ -52,6 +59,8 @@ export interface ResolvedCertificationOptions {
   otpRequestLimiter: OtpRequestLimiter | null;
   recovery: { intervalSeconds: number; batchSize: number; minAgeSeconds: number } | null;
   clock: () => Date;
+  provider: 'iamport' | 'portone';
+  portone: { channelKey: string } | null;
 }
 
 export const CERTIFICATION_DEFAULTS = Object.freeze({
@@ -91,6 +100,11 @@ export function resolveCertificationOptions(options: CertificationModuleOptions 
   if (o.company !== undefined && o.company !== null && (typeof o.company !== 'string' || o.company.length > 50)) {
     throw new TypeError('CertificationModule options: company must be a string of at most 50 characters');
   }
+  const provider = o.provider ?? 'iamport';
+  if (provider !== 'iamport' && provider !== 'portone') throw new TypeError('CertificationModule options: provider must be iamport or portone');
+  if (provider === 'portone' && !(typeof o.portone?.channelKey === 'string' && o.portone.channelKey.length > 0)) {
+    throw new TypeError('CertificationModule options: portone.channelKey is required with provider portone');
+  }
   const recovery = o.recovery
     ? {
         intervalSeconds: int('recovery.intervalSeconds', o.recovery.intervalSeconds, 60, 1, 86400),
@@ -117,5 +131,7 @@ export function resolveCertificationOptions(options: CertificationModuleOptions 
     otpRequestLimiter: o.otpRequestLimiter ?? null,
     recovery,
     clock: o.clock ?? (() => new Date()),
+    provider,
+    portone: provider === 'portone' ? { channelKey: o.portone!.channelKey } : null,
   };
 }

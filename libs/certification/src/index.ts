@@ -17,6 +17,7 @@ export type {
 export {
   AlreadyConfirmedError,
   CertificationNotFoundError,
+  IdentityKeyMissingError,
   IdentityRejectedError,
   NotCertifiedError,
   OtpAttemptsExceededError,
@@ -44,6 +45,7 @@ export {
   type ConfirmRefusal,
 } from './providers/identity-provider';
 export { IamportIdentityProvider } from './providers/iamport.provider';
+export { PortOneIdentityProvider } from './providers/portone.provider';
 export type { VerificationView } from './verification-view';
 export { hashVerificationToken, isVerificationTokenFormat } from './verification-token';
 export { IsVerificationToken } from './input/validators';

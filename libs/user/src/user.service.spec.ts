@@ -64,6 +64,8 @@ class InMemoryUserStore implements UserStore {
       ciBidx: v.ciBidx,
       ciEnc: 'ci',
       diEnc: null,
+      diBidx: null,
+      provider: 'iamport',
       nameEnc: 'name',
       phoneEnc: null,
       phoneBidx: null,
@@ -99,6 +101,11 @@ class InMemoryUserStore implements UserStore {
 
   async findByCiBidxAudited(ciBidx: string, _audit: CiLookupAudit): Promise<UserWithCertification | null> {
     const user = [...this.users.values()].find((u) => u.ciBidx === ciBidx);
+    return user ? { user, certification: null } : null;
+  }
+
+  async findByDiBidxAudited(diBidx: string, _audit: CiLookupAudit): Promise<UserWithCertification | null> {
+    const user = [...this.users.values()].find((u) => u.diBidx === diBidx);
     return user ? { user, certification: null } : null;
   }
 }

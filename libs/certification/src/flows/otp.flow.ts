@@ -6,6 +6,7 @@ import { CERTIFICATION_RESOLVED_OPTIONS, IDENTITY_PROVIDER } from '../certificat
 import {
   AlreadyConfirmedError,
   CertificationNotFoundError,
+  IdentityKeyMissingError,
   IdentityRejectedError,
   OtpAttemptsExceededError,
   OtpExpiredError,
@@ -66,6 +67,7 @@ export class OtpFlow {
         isMvno: n.isMvno,
         company: n.company ?? undefined,
         merchantUid: n.merchantUid ?? undefined,
+        clientIp: context.ip ?? undefined,
       }));
     } catch (error) {
       if (error instanceof IdentityProviderError && error.kind === 'refused') {
@@ -84,6 +86,9 @@ export class OtpFlow {
       birthday: n.birth.iso,
       carrier: n.isMvno ? `${n.carrier}_MVNO` : n.carrier,
       otpExpiresAt: expiresAt,
+      provider: this.provider.name,
+      gender: Number(n.genderDigit) % 2 === 1 ? 'male' : 'female',
+      foreigner: Number(n.genderDigit) >= 5,
     });
     this.reporter.emit({ type: 'otp_requested', flow: 'otp', certificationId: id });
     return { impUid, expiresAt };
@@ -144,8 +149,8 @@ export class OtpFlow {
     try {
       view = await this.recorder.record(certification, row, true);
     } catch (error) {
-      // e.g. a certification without a CI (502): the OTP was right, do not count it as an attempt
-      if (error instanceof UpstreamError) await this.certifications.releaseAttempt(row.id);
+      // e.g. a certification without a CI (502) or without any key (422): the OTP was right, do not count it as an attempt
+      if (error instanceof UpstreamError || error instanceof IdentityKeyMissingError) await this.certifications.releaseAttempt(row.id);
       throw error;
     }
     this.reporter.emit({ type: 'otp_confirmed', flow: 'otp', certificationId: row.id });

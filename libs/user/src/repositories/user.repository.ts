@@ -33,7 +33,7 @@ export interface SignupState {
   usedAt: Date | null;
   status: string;
   piiErasedAt: Date | null;
-  /** CI, its blind index and the name are all present. */
+  /** A person's key (the CI or the DI, with its blind index) and the name are present. */
   complete: boolean;
   birthday: string | null;
 }
@@ -55,13 +55,17 @@ export interface UserStore {
   /** The account created from this verification, if any. */
   findIdByCertificationId(certificationId: string, tx?: Transaction): Promise<string | null>;
   findByCiBidxAudited(ciBidx: string, audit: CiLookupAudit): Promise<UserWithCertification | null>;
+  /** By the DI's blind index; writes a `user.di_lookup` audit row. */
+  findByDiBidxAudited(diBidx: string, audit: CiLookupAudit): Promise<UserWithCertification | null>;
 }
 
 interface UserRow {
   id: string;
-  ci_bidx: string;
-  ci_enc: string;
+  ci_bidx: string | null;
+  ci_enc: string | null;
   di_enc: string | null;
+  di_bidx: string | null;
+  provider: string;
   name_enc: string;
   phone_enc: string | null;
   phone_bidx: string | null;
@@ -82,7 +86,7 @@ interface UserWithCertificationRow extends UserRow {
   pii_erased_at: Date | null;
 }
 
-const USER_COLUMNS = `u.id, u.ci_bidx, u.ci_enc, u.di_enc, u.name_enc, u.phone_enc, u.phone_bidx, u.birthday::text AS birthday,
+const USER_COLUMNS = `u.id, u.ci_bidx, u.ci_enc, u.di_enc, u.di_bidx, u.provider, u.name_enc, u.phone_enc, u.phone_bidx, u.birthday::text AS birthday,
        u.gender, u.foreigner, u.certification_id, u.nickname, u.marketing_opt_in, u.created_at`;
 
 const WITH_CERTIFICATION = `SELECT ${USER_COLUMNS}, c.imp_uid, c.flow, c.status, c.certified_at, c.pii_erased_at
@@ -97,12 +101,12 @@ const WITH_CERTIFICATION = `SELECT ${USER_COLUMNS}, c.imp_uid, c.flow, c.status,
 const SIGNUP = definePreparedStatement(
   'user_signup',
   `WITH candidate AS (
-     SELECT t.id AS token_id, c.id, c.ci_bidx, c.ci_enc, c.di_enc, c.name_enc, c.phone_enc, c.phone_bidx,
+     SELECT t.id AS token_id, c.id, c.ci_bidx, c.ci_enc, c.di_enc, c.di_bidx, c.provider, c.name_enc, c.phone_enc, c.phone_bidx,
             c.birthday, c.gender, c.foreigner
        FROM verification_tokens t JOIN certifications c ON c.id = t.certification_id
       WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2
         AND c.status = 'verified' AND c.pii_erased_at IS NULL
-        AND c.ci_bidx IS NOT NULL AND c.ci_enc IS NOT NULL AND c.name_enc IS NOT NULL
+        AND (c.ci_bidx IS NOT NULL OR c.di_bidx IS NOT NULL) AND c.name_enc IS NOT NULL
         AND c.birthday IS NOT NULL AND c.birthday <= $3::date
         FOR UPDATE
    ), used_token AS (
@@ -110,25 +114,29 @@ const SIGNUP = definePreparedStatement(
    ), used_certification AS (
      UPDATE certifications SET status = 'used', used_at = $2, updated_at = now() FROM candidate WHERE certifications.id = candidate.id
    )
-   INSERT INTO users (ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, nickname, marketing_opt_in)
-   SELECT ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, coalesce(foreigner, false), id, $4, $5
+   INSERT INTO users (ci_bidx, ci_enc, di_enc, di_bidx, provider, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, nickname, marketing_opt_in)
+   SELECT ci_bidx, ci_enc, di_enc, di_bidx, provider, name_enc, phone_enc, phone_bidx, birthday, gender, coalesce(foreigner, false), id, $4, $5
      FROM candidate
    RETURNING id, created_at`,
 );
 
 /** The lookup and its audit row in one statement: one round trip, one commit. */
-const CI_LOOKUP_AUDITED = definePreparedStatement(
-  'user_ci_lookup_audited',
-  `WITH found AS (
-     ${WITH_CERTIFICATION}
-      WHERE u.ci_bidx = $1::char(64)
-   ), audit AS (
-     INSERT INTO audit_log (key_id, action, subject_type, subject_id, result, client_ip, request_id)
-     SELECT $2, 'user.ci_lookup', 'user', (SELECT id::text FROM found),
-            CASE WHEN EXISTS (SELECT 1 FROM found) THEN 'ok' ELSE 'not_found' END, $3::inet, $4
-   )
-   SELECT * FROM found`,
-);
+function keyLookupAudited(key: 'ci' | 'di') {
+  return definePreparedStatement(
+    `user_${key}_lookup_audited`,
+    `WITH found AS (
+       ${WITH_CERTIFICATION}
+        WHERE u.${key}_bidx = $1::char(64)
+     ), audit AS (
+       INSERT INTO audit_log (key_id, action, subject_type, subject_id, result, client_ip, request_id)
+       SELECT $2, 'user.${key}_lookup', 'user', (SELECT id::text FROM found),
+              CASE WHEN EXISTS (SELECT 1 FROM found) THEN 'ok' ELSE 'not_found' END, $3::inet, $4
+     )
+     SELECT * FROM found`,
+  );
+}
+const CI_LOOKUP_AUDITED = keyLookupAudited('ci');
+const DI_LOOKUP_AUDITED = keyLookupAudited('di');
 
 /** The `users` table (owned by libs/user), and the signup statement that fills it. */
 export class UserRepository implements UserStore {
@@ -142,7 +150,8 @@ export class UserRepository implements UserStore {
       ]);
       return rows[0] ? { id: rows[0].id, createdAt: new Date(rows[0].created_at) } : null;
     } catch (error) {
-      if (isUniqueViolation(error, 'uq_users_ci_bidx')) throw new AlreadyRegisteredError();
+      // One account per person: the same CI, or the same DI (either partial unique index).
+      if (isUniqueViolation(error, 'uq_users_ci_bidx') || isUniqueViolation(error, 'uq_users_di_bidx')) throw new AlreadyRegisteredError();
       // Another signup consumed this verification (through another token) first.
       if (isUniqueViolation(error, 'uq_users_certification')) throw new VerificationUsedError();
       throw error;
@@ -153,7 +162,7 @@ export class UserRepository implements UserStore {
     const rows = await this.db.query<{
       expires_at: Date; used_at: Date | null; status: string; pii_erased_at: Date | null; complete: boolean; birthday: string | null;
     }>(
-      `SELECT t.expires_at, t.used_at, c.status, c.pii_erased_at, c.ci_bidx IS NOT NULL AND c.ci_enc IS NOT NULL AND c.name_enc IS NOT NULL AS complete,
+      `SELECT t.expires_at, t.used_at, c.status, c.pii_erased_at, (c.ci_bidx IS NOT NULL OR c.di_bidx IS NOT NULL) AND c.name_enc IS NOT NULL AS complete,
               to_char(c.birthday, 'YYYY-MM-DD') AS birthday
          FROM verification_tokens t JOIN certifications c ON c.id = t.certification_id
         WHERE t.token_hash = $1`,
@@ -193,6 +202,13 @@ export class UserRepository implements UserStore {
     ]);
     return rows[0] ? toUserWithCertification(rows[0]) : null;
   }
+
+  async findByDiBidxAudited(diBidx: string, audit: CiLookupAudit): Promise<UserWithCertification | null> {
+    const rows = await this.db.prepared<UserWithCertificationRow>(DI_LOOKUP_AUDITED, [
+      diBidx, audit.keyId, audit.clientIp, audit.requestId?.slice(0, 128) ?? null,
+    ]);
+    return rows[0] ? toUserWithCertification(rows[0]) : null;
+  }
 }
 
 function toUser(row: UserRow): User {
@@ -201,6 +217,8 @@ function toUser(row: UserRow): User {
     ciBidx: row.ci_bidx,
     ciEnc: row.ci_enc,
     diEnc: row.di_enc,
+    diBidx: row.di_bidx,
+    provider: row.provider,
     nameEnc: row.name_enc,
     phoneEnc: row.phone_enc,
     phoneBidx: row.phone_bidx,
