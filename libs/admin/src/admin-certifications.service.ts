@@ -19,6 +19,7 @@ import { toDetail, toListItem, type CertificationDetail, type CertificationListI
 export interface ListCertificationsQuery {
   status?: CertificationStatus;
   flow?: CertificationFlow;
+  provider?: 'iamport' | 'portone';
   /** Inclusive lower bound on created_at (ISO 8601; a date alone is 00:00 Asia/Seoul). */
   from?: string;
   /** Exclusive upper bound on created_at. */
@@ -62,6 +63,7 @@ export class AdminCertificationsService {
     const rows = await this.certifications.list({
       status: query.status,
       flow: query.flow,
+      provider: query.provider,
       from,
       to,
       phoneBidx,
