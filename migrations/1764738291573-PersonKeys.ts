@@ -4,7 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * One account per person for every provider (docs/architecture.md, "The person's key"): the DI's
  * blind index beside the CI's, each under a partial UNIQUE index on users; CI or DI is enough, one
  * of them is required. The provider of each verification and account. Rows from before keep
- * di_bidx NULL (computing it needs the HMAC key): UserDiBackfill fills it at boot.
+ * di_bidx NULL (computing it needs the HMAC key): UserDiBackfill fills it after boot.
  */
 export class PersonKeys1764738291573 implements MigrationInterface {
   name = 'PersonKeys1764738291573';

@@ -139,7 +139,7 @@ const CI_LOOKUP_AUDITED = keyLookupAudited('ci');
 const DI_LOOKUP_AUDITED = keyLookupAudited('di');
 
 /** The `users` table (owned by libs/user), and the signup statement that fills it. */
-export class UserRepository implements UserStore {
+export class UserRepository implements UserStore, DiBackfillStore {
   constructor(private readonly db: Database) {}
 
   /** One statement that also marks the token and its verification used. */
@@ -209,6 +209,34 @@ export class UserRepository implements UserStore {
     ]);
     return rows[0] ? toUserWithCertification(rows[0]) : null;
   }
+  async findWithoutDiBidx(afterId: string | null, limit: number): Promise<Array<{ id: string; diEnc: string }>> {
+    const rows = await this.db.query<{ id: string; di_enc: string }>(
+      `SELECT id, di_enc FROM users
+        WHERE di_bidx IS NULL AND di_enc IS NOT NULL AND ($1::uuid IS NULL OR id > $1::uuid)
+        ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+    return rows.map((r) => ({ id: r.id, diEnc: r.di_enc }));
+  }
+
+  async setDiBidx(id: string, diBidx: string): Promise<boolean> {
+    try {
+      await this.db.query(`UPDATE users SET di_bidx = $2 WHERE id = $1::uuid AND di_bidx IS NULL`, [id, diBidx]);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_users_di_bidx')) return false;
+      throw error;
+    }
+  }
+
+}
+
+/** What the DI backfill needs of the users table. */
+export interface DiBackfillStore {
+  /** Accounts with a DI but no DI blind index (created before migration PersonKeys), by id after `afterId`. */
+  findWithoutDiBidx(afterId: string | null, limit: number): Promise<Array<{ id: string; diEnc: string }>>;
+  /** false when another account holds this DI already (the unique index decided). */
+  setDiBidx(id: string, diBidx: string): Promise<boolean>;
 }
 
 function toUser(row: UserRow): User {
