@@ -1,14 +1,22 @@
 import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { UnsupportedMediaTypeError } from './error-codes';
 import { JsonBodyGuard, isJsonContentType } from './json-body.guard';
+import { NoBody } from './no-body.decorator';
 
-function http(method: string, headers: Record<string, string | undefined>): ExecutionContext {
+class Routes {
+  withBody(): void {}
+  @NoBody()
+  withoutBody(): void {}
+}
+
+function http(method: string, headers: Record<string, string | undefined>, handler: () => void = Routes.prototype.withBody): ExecutionContext {
   const request = { method, headers };
-  return { getType: () => 'http', switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
+  return { getType: () => 'http', getHandler: () => handler, switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
 }
 
 describe('JsonBodyGuard', () => {
-  const guard = new JsonBodyGuard();
+  const guard = new JsonBodyGuard(new Reflector());
 
   it('lets application/json through, with parameters and in any case', () => {
     for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON ;charset=UTF-8']) {
@@ -36,6 +44,17 @@ describe('JsonBodyGuard', () => {
 
   it('leaves methods without a body alone (GET, DELETE, HEAD)', () => {
     for (const method of ['GET', 'DELETE', 'HEAD']) expect(guard.canActivate(http(method, {}))).toBe(true);
+  });
+
+  it('lets a @NoBody() route take a request without Content-Type and body; a body there must still be JSON', () => {
+    const bare = Routes.prototype.withoutBody;
+    expect(guard.canActivate(http('POST', {}, bare))).toBe(true);
+    expect(guard.canActivate(http('POST', { 'content-length': '0' }, bare))).toBe(true);
+    expect(guard.canActivate(http('POST', { 'content-type': 'application/json', 'content-length': '2' }, bare))).toBe(true);
+    for (const headers of [{ 'content-type': 'text/plain' }, { 'content-length': '12' }, { 'transfer-encoding': 'chunked' }]) {
+      expect(() => guard.canActivate(http('POST', headers, bare))).toThrow(UnsupportedMediaTypeError);
+    }
+    expect(() => guard.canActivate(http('POST', {}))).toThrow(UnsupportedMediaTypeError);
   });
 
   it('reads the first of repeated headers', () => {
