@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGE = join(ROOT, 'packages', 'identity');
-const LIBS = ['iamport', 'certification', 'user', 'age-policy', 'admin', 'pii', 'common'];
+const LIBS = ['iamport', 'portone', 'certification', 'user', 'age-policy', 'admin', 'pii', 'common'];
 // The api's no-database dev mode (PGlite, 27 MB): a host brings its own PostgreSQL.
 const LEFT_OUT = new Set(['common/database/embedded-postgres.ts']);
 

@@ -41,9 +41,12 @@ process.on('SIGTERM', () => stop(0));
 
 const env = { ...process.env };
 if (!env.LOG_PRETTY && process.stdout.isTTY) env.LOG_PRETTY = 'true';
-if (!env.IAMPORT_IMP_KEY) {
+// The sandbox serves V1 and V2: it runs when the chosen provider has no credentials.
+const portone = env.IDENTITY_PROVIDER?.trim().toLowerCase() === 'portone';
+if (portone ? !env.PORTONE_API_SECRET : !env.IAMPORT_IMP_KEY) {
   const port = env.SANDBOX_PORT ?? '4010';
   run('sandbox', 'apps/iamport-sandbox/src/main.js', { ...env, SANDBOX_PORT: port });
-  env.IAMPORT_BASE_URL ??= `http://127.0.0.1:${port}`;
+  if (portone) env.PORTONE_BASE_URL ??= `http://127.0.0.1:${port}`;
+  else env.IAMPORT_BASE_URL ??= `http://127.0.0.1:${port}`;
 }
 run('api', 'apps/api/src/main.js', env);

@@ -171,7 +171,7 @@ describe('filters and masking', () => {
       erased: false,
     });
     expect(Object.keys(item).sort()).toEqual(
-      ['birthday', 'carrier', 'certified_at', 'created_at', 'erased', 'flow', 'foreigner', 'gender', 'imp_uid', 'name', 'phone', 'status', 'used'].sort(),
+      ['birthday', 'carrier', 'certified_at', 'created_at', 'erased', 'flow', 'foreigner', 'gender', 'imp_uid', 'name', 'phone', 'provider', 'status', 'used'].sort(),
     );
     const text = JSON.stringify(res.body);
     expect(text).not.toContain('홍길동');

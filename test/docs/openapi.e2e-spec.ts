@@ -112,10 +112,10 @@ describe('/docs-json', () => {
     expect(params('POST /certifications/otp/confirm/{imp_uid}')).toEqual(['path:imp_uid!']);
     expect(params('GET /certifications/redirect')).toEqual(['query:imp_success', 'query:imp_uid', 'query:success']);
     expect(params('GET /admin/certifications')).toEqual(
-      ['query:cursor', 'query:flow', 'query:from', 'query:limit', 'query:phone', 'query:status', 'query:to'].sort(),
+      ['query:cursor', 'query:flow', 'query:from', 'query:limit', 'query:phone', 'query:provider', 'query:status', 'query:to'].sort(),
     );
     expect(params('GET /admin/certifications/{imp_uid}')).toEqual(['path:imp_uid!', 'query:reveal']);
-    expect(params('GET /admin/users')).toEqual(['query:ci!']);
+    expect(params('GET /admin/users')).toEqual(['query:ci', 'query:di']);
     expect(params('GET /admin/users/{id}')).toEqual(['path:id!']);
     // The verification view: what the person sees (no CI, DI or phone).
     const view = Object.keys(doc.components.schemas.VerificationViewResponse.properties ?? {}).sort();

@@ -139,10 +139,10 @@ describeIf('the package in a host outside the repository', serverDatabaseMissing
       dependencies: Record<string, string>;
     };
     expect(Object.keys(pkg.exports).sort()).toEqual(
-      ['./admin', './age-policy', './certification', './common', './iamport', './migrations', './package.json', './pii', './user'],
+      ['./admin', './age-policy', './certification', './common', './iamport', './migrations', './package.json', './pii', './portone', './user'],
     );
     for (const name of PEERS.filter((p) => p !== '@nestjs/config')) expect(pkg.peerDependencies[name]).toBe(`^${repoVersion(name)}`);
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@nestjs/axios', 'axios', 'cockatiel']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@nestjs/axios', '@portone/server-sdk', 'axios', 'cockatiel']);
 
     // the path aliases are rewritten, and every package the JavaScript requires is declared
     const unpacked = join(work, 'unpacked');

@@ -4,6 +4,7 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminModule } from '@app/admin';
 import { AgePolicyModule } from '@app/age-policy';
 import { CertificationEntity, CertificationModule, VerificationTokenEntity } from '@app/certification';
 import { DomainExceptionFilter, createValidationPipe } from '@app/common';
@@ -27,6 +28,7 @@ export async function createExpressHost(o: ExpressHostOptions): Promise<INestApp
         type: 'postgres',
         url: o.databaseUrl,
         entities: [CertificationEntity, VerificationTokenEntity, UserEntity],
+        autoLoadEntities: true,
         migrations: MIGRATIONS,
         migrationsRun: true,
         synchronize: false,
@@ -37,6 +39,7 @@ export async function createExpressHost(o: ExpressHostOptions): Promise<INestApp
       AgePolicyModule.forRoot({ minAge: 19, mode: 'international', isGlobal: true }),
       CertificationModule.forRoot({ company: '호스트 서비스' }),
       UserModule.forRoot({}),
+      AdminModule.forRoot({ apiKeys: '' }),
     ],
     providers: [
       { provide: APP_FILTER, useClass: DomainExceptionFilter },

@@ -11,6 +11,7 @@ import { CertificationModule } from '@app/certification';
 import { DomainExceptionFilter, createValidationPipe, disablePreparedStatements, runMigrationsWithLock } from '@app/common';
 import { IamportModule } from '@app/iamport';
 import { PiiModule } from '@app/pii';
+import { PortOneModule } from '@app/portone';
 import { UserModule } from '@app/user';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
@@ -83,6 +84,22 @@ export class AppModule {
             onCall: (event) => metrics.recordUpstreamCall(event),
           }),
         }),
+        // IDENTITY_PROVIDER=portone: the V2 client the certification flows use instead.
+        ...(config.identityProvider === 'portone'
+          ? [
+              PortOneModule.forRootAsync({
+                isGlobal: true,
+                inject: [APP_CONFIG],
+                useFactory: (config: AppConfig) => ({
+                  baseUrl: config.portone.baseUrl,
+                  apiSecret: config.portone.apiSecret,
+                  storeId: config.portone.storeId ?? undefined,
+                  timeoutMs: config.iamport.timeoutMs,
+                  callDeadlineMs: config.iamport.callDeadlineMs,
+                }),
+              }),
+            ]
+          : []),
         HealthModule.forRoot({ url: config.redisUrl, rateLimitOnRedisFailure: config.rateLimitOnRedisFailure }),
         CertificationModule.forRootAsync({
           imports: [MetricsModule],
@@ -92,6 +109,8 @@ export class AppModule {
             otpMaxAttempts: config.otp.maxAttempts,
             verificationTokenTtlSeconds: config.verificationTokenTtlSeconds,
             company: config.iamport.company,
+            provider: config.identityProvider,
+            portone: { channelKey: config.portone.channelKey },
             redirect: { successUrl: config.redirect.successUrl, failureUrl: config.redirect.failureUrl },
             window: { claimWindowSeconds: config.window.claimWindowSeconds, impCode: config.window.impCode, minAge: config.agePolicy.minAge },
             // Records confirmations that succeeded upstream but not here (crash, lost answer), once

@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   }
   // Lines written before the application exists are pino lines too (LOG_FORMAT: pretty or JSON).
   Logger.overrideLogger(new BootLogger(createRootPino({ level: config.logLevel, format: config.logFormat })));
-  if (config.iamport.usingSandbox) {
+  if (config.identityProvider === 'portone') {
+    if (config.portone.usingSandbox) logger.warn(`No PORTONE_API_SECRET: using the local sandbox's V2 at ${config.portone.baseUrl} as upstream`);
+  } else if (config.iamport.usingSandbox) {
     logger.warn(`No IAMPORT_IMP_KEY: using the local sandbox at ${config.iamport.baseUrl} as upstream`);
   }
   const runtime = await prepareRuntime(config);

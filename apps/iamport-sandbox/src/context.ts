@@ -5,6 +5,7 @@ import type { SandboxReply } from './envelope';
 import type { FaultRegistry } from './faults';
 import type { SandboxStore } from './store';
 import type { TokenStore } from './tokens';
+import type { V2State } from './v2/state';
 
 /** What the route handlers share: the state of one sandbox instance and its settings. */
 export interface SandboxContext {
@@ -12,6 +13,8 @@ export interface SandboxContext {
   readonly tokens: TokenStore;
   readonly faults: FaultRegistry;
   readonly clock: SandboxClock;
+  /** PortOne V2: verifications, tokens, the CI/DI switches (v2/). */
+  readonly v2: V2State;
   readonly settings: {
     readonly impKey: string;
     readonly impSecret: string;

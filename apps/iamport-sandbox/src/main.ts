@@ -1,5 +1,6 @@
 import { stdoutLogger, silentLogger } from './logger';
 import { IamportSandbox, sandboxOptionsFromEnv } from './sandbox';
+import { portoneOptionsFromEnv } from './v2/state';
 
 /**
  * Runs the sandbox on SANDBOX_PORT (default 4010) and SANDBOX_HOST (default 127.0.0.1).
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const host = process.env.SANDBOX_HOST?.trim() || '127.0.0.1';
   const logger = process.env.SANDBOX_LOG === 'off' ? silentLogger : stdoutLogger;
 
-  const sandbox = new IamportSandbox({ ...sandboxOptionsFromEnv(), logger });
+  const sandbox = new IamportSandbox({ ...sandboxOptionsFromEnv(), ...portoneOptionsFromEnv(), logger });
   const url = await sandbox.listen(port, host);
   stdoutLogger.log(`listening on ${url} (host ${host})`);
 

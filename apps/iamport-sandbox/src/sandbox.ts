@@ -13,6 +13,9 @@ import { SandboxStore } from './store';
 import { TokenStore } from './tokens';
 import { handleWindow, isWindowPath, type WindowReply } from './window/window-routes';
 import { WindowSessions } from './window/window-session';
+import { isV2Path, v2ErrorBody } from './v2/errors';
+import { matchV2 } from './v2/routes';
+import { DEFAULT_V2_SETTINGS, V2State } from './v2/state';
 
 export interface SandboxOptions {
   /** REST API key accepted by POST /users/getToken */
@@ -23,6 +26,10 @@ export interface SandboxOptions {
   otpTtlSeconds: number;
   /** the merchant id the DI (unique_in_site) is derived for (default imp00000000) */
   merchantId: string;
+  /** PortOne V2: the API secret (`Authorization: PortOne <secret>`, /login/api-secret), store id and channel key. */
+  portoneApiSecret?: string;
+  portoneStoreId?: string;
+  portoneChannelKey?: string;
   /** receives one line per request: method, path (no query string), status. Silent by default. */
   logger?: SandboxLogger;
 }
@@ -77,6 +84,7 @@ export class IamportSandbox {
   private readonly tokens = new TokenStore(this.clock);
   private readonly faults = new FaultRegistry();
   private readonly windows = new WindowSessions();
+  private readonly v2: V2State;
   private readonly logger: SandboxLogger;
   private readonly context: SandboxContext;
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: (elapsed: boolean) => void }>();
@@ -94,7 +102,13 @@ export class IamportSandbox {
       throw new Error('otpTtlSeconds must be a positive number');
     }
     this.logger = options.logger ?? silentLogger;
+    this.v2 = new V2State({
+      apiSecret: options.portoneApiSecret ?? DEFAULT_V2_SETTINGS.apiSecret,
+      storeId: options.portoneStoreId ?? DEFAULT_V2_SETTINGS.storeId,
+      channelKey: options.portoneChannelKey ?? DEFAULT_V2_SETTINGS.channelKey,
+    });
     this.context = {
+      v2: this.v2,
       store: this.store,
       tokens: this.tokens,
       faults: this.faults,
@@ -161,6 +175,7 @@ export class IamportSandbox {
     this.faults.reset();
     this.clock.reset();
     this.windows.reset();
+    this.v2.reset();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -233,8 +248,9 @@ export class IamportSandbox {
     path: string,
     query: URLSearchParams,
   ): Promise<void> {
-    const route = matchUpstream(method, path);
-    if (route !== null) this.store.countCall(route.operation);
+    const v1 = matchUpstream(method, path);
+    if (v1 !== null) this.store.countCall(v1.operation);
+    const route = v1 ?? matchV2(method, path);
     const fault = this.faults.take(method, path);
     const replaces = fault !== null && (fault.drop || fault.status !== null);
 
@@ -258,6 +274,7 @@ export class IamportSandbox {
       }
     } catch (err) {
       reply = this.errorToReply(err);
+      if (v1 === null && isV2Path(path)) reply = v2ErrorBody(reply);
     }
 
     if (fault !== null) {
@@ -276,7 +293,9 @@ export class IamportSandbox {
       this.logger.log(`${req.method ?? '?'} ${this.logPath(req)} dropped`);
       return;
     }
-    this.send(req, res, errorReply(fault.status ?? 500, fault.message, fault.code));
+    const status = fault.status ?? 500;
+    const path = this.logPath(req);
+    this.send(req, res, isV2Path(path) ? { status, body: { type: 'INTERNAL_SERVER_ERROR', message: fault.message } } : errorReply(status, fault.message, fault.code));
   }
 
   private errorToReply(err: unknown): SandboxReply {

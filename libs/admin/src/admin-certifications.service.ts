@@ -19,6 +19,7 @@ import { toDetail, toListItem, type CertificationDetail, type CertificationListI
 export interface ListCertificationsQuery {
   status?: CertificationStatus;
   flow?: CertificationFlow;
+  provider?: 'iamport' | 'portone';
   /** Inclusive lower bound on created_at (ISO 8601; a date alone is 00:00 Asia/Seoul). */
   from?: string;
   /** Exclusive upper bound on created_at. */
@@ -63,7 +64,7 @@ export class AdminCertificationsService {
       phoneBidx = this.blindIndex.compute('phone', phone);
     }
     const before = query.cursor !== undefined ? decodeCursor('certifications', query.cursor) : undefined;
-    const filter = { status: query.status, flow: query.flow, from, to, phoneBidx, before, limit: query.limit + 1 };
+    const filter = { status: query.status, flow: query.flow, provider: query.provider, from, to, phoneBidx, before, limit: query.limit + 1 };
     const rows =
       phoneBidx === undefined
         ? await this.certifications.list(filter)

@@ -85,7 +85,7 @@ export class AdminUserExportService {
       occurredAt: now,
     });
     const open = (token: string | null, column: PiiColumn) => decryptForDisplay(this.cipher, token, column, `user ${id}`, this.logger);
-    const verifications = await this.certifications.findForPerson(user.certificationId, user.ciBidx);
+    const verifications = await this.certifications.findForPerson(user.certificationId, user.ciBidx, user.diBidx);
     const audit: AuditRecord[] = [];
     for (const subject of [id, ...verifications.map((v) => v.impUid)]) {
       audit.push(...(await this.audit.list({ subjectId: subject, limit: AUDIT_ROWS_PER_SUBJECT })));

@@ -40,6 +40,9 @@ class InMemoryUsers implements UserStore {
   async erase(_row: EraseRow): Promise<ErasedAccount> {
     return { outcome: 'not_found', impUids: [] };
   }
+  async findByDiBidxAudited(diBidx: string, _audit: CiLookupAudit): Promise<UserWithCertification | null> {
+    return this.accounts.find((a) => a.user.diBidx === diBidx) ?? null;
+  }
 }
 
 describe('AdminUsersService', () => {
@@ -51,7 +54,7 @@ describe('AdminUsersService', () => {
   const id = '81ee3c14-33af-45e5-8c09-784388873751';
   users.accounts.push({
     user: {
-      id, ciBidx: blindIndex.compute('ci', 'CI+/=='), ciEnc: cipher.encrypt('CI+/==', 'ci_enc'), diEnc: null, nameEnc: cipher.encrypt('홍길동', 'name_enc'),
+      id, ciBidx: blindIndex.compute('ci', 'CI+/=='), ciEnc: cipher.encrypt('CI+/==', 'ci_enc'), diEnc: null, diBidx: null, provider: 'iamport', nameEnc: cipher.encrypt('홍길동', 'name_enc'),
       phoneEnc: cipher.encrypt('01012345678', 'phone_enc'), phoneBidx: null, birthday: '1990-01-01', gender: 'male', foreigner: false,
       certificationId: 'c1', nickname: '길동', marketingOptIn: true, createdAt: new Date('2026-01-01T00:00:00Z'),
     },

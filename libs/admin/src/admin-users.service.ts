@@ -15,6 +15,7 @@ import { decryptForDisplay } from './views';
 /** `GET /admin/users/:id` and `GET /admin/users?ci=`: the account, masked. No CI, no DI. */
 export interface AdminUserView {
   id: string;
+  provider: string;
   created_at: string;
   name: string | null;
   phone: string | null;
@@ -73,11 +74,23 @@ export class AdminUsersService {
     return this.toView(found);
   }
 
+  /** The same by the DI (`users.di_bidx`, merchant-scoped), audited as `user.di_lookup`. @throws UserNotFoundError */
+  async findByDi(di: string, ctx: AdminRequestContext): Promise<AdminUserView> {
+    const found = await this.users.findByDiBidxAudited(this.blindIndex.compute('di', di), {
+      keyId: ctx.principal.keyId,
+      clientIp: ctx.clientIp,
+      requestId: ctx.requestId,
+    });
+    if (!found) throw new UserNotFoundError();
+    return this.toView(found);
+  }
+
   private toView({ user, certification }: UserWithCertification): AdminUserView {
     const name = decryptForDisplay(this.cipher, user.nameEnc, 'name_enc', `user ${user.id}`, this.logger);
     const phone = decryptForDisplay(this.cipher, user.phoneEnc, 'phone_enc', `user ${user.id}`, this.logger);
     return {
       id: user.id,
+      provider: user.provider,
       created_at: user.createdAt.toISOString(),
       name: name === null ? null : maskName(name),
       phone: phone === null ? null : maskPhone(phone),

@@ -8,6 +8,8 @@ export interface CertificationListItem {
   imp_uid: string;
   flow: CertificationFlow;
   status: CertificationStatus;
+  /** The identity provider that verified it: `iamport` (V1) or `portone` (V2). */
+  provider: string;
   name: string | null;
   phone: string | null;
   birthday: string | null;
@@ -62,6 +64,7 @@ export function toListItem(row: Certification, cipher: PiiCipher, logger: Logger
     imp_uid: row.impUid,
     flow: row.flow,
     status: row.status,
+    provider: row.provider,
     name: name === null ? null : maskName(name),
     phone: phone === null ? null : maskPhone(phone),
     birthday: maskBirthday(row.birthday),

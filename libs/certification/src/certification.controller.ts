@@ -1,13 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post, Query, Redirect, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponses, API_JSON_BODY_ERRORS, apiRateLimited, apiValidationFailed, NoBody } from '@app/common';
-import { JsonEndpoints, RateLimit } from '@app/common';
+import { ApiErrorResponses, API_JSON_BODY_ERRORS, apiRateLimited, apiValidationFailed } from '@app/common';
+import { JsonEndpoints, NoBody, RateLimit } from '@app/common';
 import {
   AlreadyConfirmedError,
   CertificationNotFoundError,
   FlowAlreadyClaimedError,
   FlowExpiredError,
   FlowMismatchError,
+  IdentityKeyMissingError,
   IdentityRejectedError,
   NotCertifiedError,
   OtpAttemptsExceededError,
@@ -67,7 +68,7 @@ export class CertificationController {
     },
     ...API_JSON_BODY_ERRORS,
   )
-  async requestOtp(@Body() body: RequestOtpDto, @Ip() ip: string | undefined): Promise<{ imp_uid: string; expires_at: string }> {
+  async requestOtp(@Body() body: RequestOtpDto, @Ip() ip: string | undefined): Promise<{ imp_uid: string; expires_at: string; provider?: string }> {
     const { impUid, expiresAt } = await this.certifications.requestOtp(
       {
         name: body.name,
@@ -80,7 +81,44 @@ export class CertificationController {
       },
       { ip: ip ?? null },
     );
-    return { imp_uid: impUid, expires_at: expiresAt.toISOString() };
+    return this.named({ imp_uid: impUid, expires_at: expiresAt.toISOString() });
+  }
+
+  /** 201 `{imp_uid, expires_at}`: a new OTP was sent (V2: the same imp_uid; V1: a new one, the old one expired). */
+  @Post('otp/resend/:imp_uid')
+  @NoBody()
+  @RateLimit('otp-request')
+  @ApiOperation({
+    summary: 'Send a new OTP for a pending OTP verification',
+    description:
+      'Within the OTP request\'s send limits. On PortOne V2 the provider resends for the same imp_uid and its window starts ' +
+      "again; on i'mport V1 (no resend upstream) a new request is made from the stored data and the answer names a new imp_uid. " +
+      'Wrong attempts already used stay used.',
+  })
+  @ApiResponse({ status: 201, description: 'A new OTP was sent', type: OtpRequestedResponse })
+  @ApiErrorResponses(
+    apiValidationFailed([{ field: 'imp_uid', message: 'imp_uid must be an imp_uid (letters, digits, _ and -)' }], 'the imp_uid is malformed'),
+    { error: new CertificationNotFoundError(), description: 'no OTP verification with this imp_uid' },
+    { error: new OtpExpiredError(), description: 'the verification is no longer pending (expired, verified, used): request a new OTP' },
+    { error: new OtpAttemptsExceededError(5), description: 'the verification is locked' },
+    { error: new IdentityRejectedError('본인인증 정보가 일치하지 않습니다.'), description: 'the provider refused the resend' },
+    apiRateLimited('the OTP request\'s limits (per client IP and per phone); `Retry-After`'),
+    { error: new UpstreamError(), description: 'the provider answered with an error' },
+    { error: new UpstreamUnavailableError(5, 'timeout'), description: 'the provider is unavailable; `Retry-After`' },
+    ...API_JSON_BODY_ERRORS,
+  )
+  async resendOtp(@Param() params: ImpUidParams, @Ip() ip: string | undefined): Promise<{ imp_uid: string; expires_at: string; provider?: string }> {
+    const { impUid, expiresAt } = await this.certifications.resendOtp(params.imp_uid, { ip: ip ?? null });
+    return this.named({ imp_uid: impUid, expires_at: expiresAt.toISOString() });
+  }
+
+  /**
+   * Answers name the provider when it is not i'mport V1, the default: a V1 deployment answers
+   * exactly as before (its clients match the bodies field for field).
+   */
+  private named<T extends object>(answer: T): T & { provider?: string } {
+    const provider = this.certifications.providerName;
+    return provider === 'iamport' ? answer : { ...answer, provider };
   }
 
   /** 200 verification view (with the verification token, shown this once). */
@@ -101,6 +139,7 @@ export class CertificationController {
     { error: new AlreadyConfirmedError(), description: 'confirmed already and its token issued, or used for a signup' },
     { error: new OtpExpiredError(), description: 'the OTP window passed (`expires_at`), or the OTP expired upstream: request a new OTP' },
     { error: new OtpAttemptsExceededError(5), description: '5 wrong OTPs used up: the verification is locked; `details.max_attempts`' },
+    { error: new IdentityKeyMissingError(), description: 'the provider gave neither a CI nor a DI (its contract): this verification cannot serve a signup' },
     apiRateLimited(
       'too many confirmations from this client IP, or too many wrong OTPs for this phone today (`details.counts: failed_confirmations`, ' +
         '20 per 24 hours by default); `Retry-After`',
@@ -109,8 +148,8 @@ export class CertificationController {
     { error: new UpstreamUnavailableError(5, 'timeout'), description: "i'mport is unavailable; the attempt is given back; `Retry-After`" },
     ...API_JSON_BODY_ERRORS,
   )
-  confirmOtp(@Param() params: ImpUidParams, @Body() body: ConfirmOtpDto): Promise<VerificationView> {
-    return this.certifications.confirmOtp(params.imp_uid, body.otp);
+  async confirmOtp(@Param() params: ImpUidParams, @Body() body: ConfirmOtpDto): Promise<VerificationView> {
+    return this.named(await this.certifications.confirmOtp(params.imp_uid, body.otp));
   }
 
   /** 201: a browser flow started and bound to this browser by an HttpOnly cookie (or the client's header secret). */
@@ -168,13 +207,14 @@ export class CertificationController {
     { error: new FlowMismatchError(), description: 'not a flow this service started, or this browser does not hold its secret' },
     { error: new FlowAlreadyClaimedError(), description: 'another certification was already accepted for this flow' },
     { error: new FlowExpiredError(), description: 'certified longer ago than the claim window, or after the flow expired' },
+    { error: new IdentityKeyMissingError(), description: 'the provider gave neither a CI nor a DI: this verification cannot serve a signup' },
     apiRateLimited('too many confirmations from this client IP; `Retry-After`'),
     { error: new UpstreamError(), description: "i'mport answered with an error" },
     { error: new UpstreamUnavailableError(5, 'timeout'), description: "i'mport is unavailable; `Retry-After`" },
     ...API_JSON_BODY_ERRORS,
   )
-  verify(@Body() body: VerifyCertificationDto, @Req() req: WithHeaders): Promise<VerificationView> {
-    return this.certifications.verifyCertification(body.imp_uid, credentialsOf(req));
+  async verify(@Body() body: VerifyCertificationDto, @Req() req: WithHeaders): Promise<VerificationView> {
+    return this.named(await this.certifications.verifyCertification(body.imp_uid, credentialsOf(req)));
   }
 
   /**

@@ -134,3 +134,15 @@ export class FlowExpiredError extends DomainError {
     super('The verification flow has expired; start a new one');
   }
 }
+
+/**
+ * The verification gave neither a CI nor a DI (a provider contract without either): it cannot
+ * identify the person, so it cannot serve a signup (one account per person needs one of them).
+ */
+export class IdentityKeyMissingError extends DomainError {
+  readonly code = 'IDENTITY_KEY_MISSING';
+  readonly status = 422;
+  constructor() {
+    super('The identity verification provider gave neither a CI nor a DI; this verification cannot be used for a signup');
+  }
+}

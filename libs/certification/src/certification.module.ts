@@ -7,7 +7,6 @@ import {
   CERTIFICATION_DATA_SOURCE,
   CERTIFICATION_MODULE_OPTIONS,
   CERTIFICATION_RESOLVED_OPTIONS,
-  IDENTITY_PROVIDER,
 } from './certification.constants';
 import { FlowBinding } from './binding/flow-binding';
 import { RedirectRateLimitFilter } from './binding/redirect-rate-limit.filter';
@@ -22,9 +21,10 @@ import { CertificationReporter } from './certification.reporter';
 import { CertificationService } from './certification.service';
 import { CertificationEntity } from './entities/certification.entity';
 import { VerificationTokenEntity } from './entities/verification-token.entity';
+import { OtpResendFlow } from './flows/otp-resend.flow';
 import { OtpFlow } from './flows/otp.flow';
 import { WindowFlow } from './flows/window.flow';
-import { IamportIdentityProvider } from './providers/iamport.provider';
+import { identityProvider } from './providers/provider.factory';
 import { CertificationRecorder } from './recording/certification-recorder';
 import { CertificationRecovery } from './recovery/certification-recovery';
 import { CertificationRecoveryJob } from './recovery/recovery.job';
@@ -38,7 +38,7 @@ import { VerificationTokenRepository } from './repositories/verification-token.r
  *   CertificationModule.forRoot({ otpTtlSeconds, otpMaxAttempts, verificationTokenTtlSeconds, company, redirect, recovery })
  *   CertificationModule.forRootAsync({ imports, inject, useFactory, isGlobal?, dataSource?, controller? })
  *
- * Needs from the host: `IamportClient` (IamportModule), `PiiCipher` and `BlindIndex` (PiiModule),
+ * Needs from the host: `IamportClient` (IamportModule), or `PortOneClient` (PortOneModule) with `provider: 'portone'`, `PiiCipher` and `BlindIndex` (PiiModule),
  * a TypeORM DataSource (default, or `dataSource: 'name'`) with the certifications and
  * verification_tokens and certification_flows tables (migrations/), and `ScheduleModule.forRoot()` for `recovery`.
  * Exports `CertificationService` and the repositories of its two tables.
@@ -55,7 +55,7 @@ import { VerificationTokenRepository } from './repositories/verification-token.r
       inject: [CERTIFICATION_DATA_SOURCE],
       useFactory: (dataSource: DataSource) => new Database(dataSource),
     },
-    { provide: IDENTITY_PROVIDER, useClass: IamportIdentityProvider },
+    identityProvider,
     CertificationRepository,
     VerificationTokenRepository,
     CertificationFlowRepository,
@@ -64,6 +64,7 @@ import { VerificationTokenRepository } from './repositories/verification-token.r
     CertificationReporter,
     CertificationRecorder,
     OtpFlow,
+    OtpResendFlow,
     WindowFlow,
     CertificationRecovery,
     CertificationRecoveryJob,

@@ -30,6 +30,13 @@ export interface CertificationModuleOptions {
   recovery?: { intervalSeconds: number; batchSize?: number; minAgeSeconds?: number } | null;
   /** Source of "now" (tests). Default `() => new Date()`. */
   clock?: () => Date;
+  /**
+   * The identity provider: `iamport` (V1, default; needs `IamportClient` from IamportModule) or
+   * `portone` (V2; needs `PortOneClient` from PortOneModule and `portone.channelKey`).
+   */
+  provider?: 'iamport' | 'portone';
+  /** PortOne V2: the channel (PG) key the OTP is sent through. */
+  portone?: { channelKey: string } | null;
   /** The browser window flows (`POST /certifications/window`) and the binding of their results. */
   window?: WindowFlowOptions;
 }
@@ -71,6 +78,8 @@ export interface ResolvedCertificationOptions {
   otpConfirmLimiter: OtpConfirmLimiter | null;
   recovery: { intervalSeconds: number; batchSize: number; minAgeSeconds: number } | null;
   clock: () => Date;
+  provider: 'iamport' | 'portone';
+  portone: { channelKey: string } | null;
   window: {
     claimWindowSeconds: number;
     flowTtlSeconds: number;
@@ -122,6 +131,11 @@ export function resolveCertificationOptions(options: CertificationModuleOptions 
   if (o.company !== undefined && o.company !== null && (typeof o.company !== 'string' || o.company.length > 50)) {
     throw new TypeError('CertificationModule options: company must be a string of at most 50 characters');
   }
+  const provider = o.provider ?? 'iamport';
+  if (provider !== 'iamport' && provider !== 'portone') throw new TypeError('CertificationModule options: provider must be iamport or portone');
+  if (provider === 'portone' && !(typeof o.portone?.channelKey === 'string' && o.portone.channelKey.length > 0)) {
+    throw new TypeError('CertificationModule options: portone.channelKey is required with provider portone');
+  }
   const recovery = o.recovery
     ? {
         intervalSeconds: int('recovery.intervalSeconds', o.recovery.intervalSeconds, 60, 1, 86400),
@@ -149,6 +163,8 @@ export function resolveCertificationOptions(options: CertificationModuleOptions 
     otpConfirmLimiter: o.otpConfirmLimiter ?? null,
     recovery,
     clock: o.clock ?? (() => new Date()),
+    provider,
+    portone: provider === 'portone' ? { channelKey: o.portone!.channelKey } : null,
     window: resolveWindow(o.window ?? {}, int),
   };
 }

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CERTIFICATION_RESOLVED_OPTIONS } from './certification.constants';
+import { CERTIFICATION_RESOLVED_OPTIONS, IDENTITY_PROVIDER } from './certification.constants';
 import type { ResolvedCertificationOptions } from './certification.options';
 import type { StartedFlow } from './binding/flow-binding';
 import type { FlowCredentials } from './binding/flow-credentials';
+import { OtpResendFlow } from './flows/otp-resend.flow';
 import { OtpFlow, type OtpRequested } from './flows/otp.flow';
+import type { IdentityProvider } from './providers/identity-provider';
 import { WindowFlow } from './flows/window.flow';
 import { isImpUid } from './input/normalize';
 import type { OtpRequestInput } from './input/otp-request';
@@ -29,7 +31,19 @@ export class CertificationService {
     private readonly window: WindowFlow,
     private readonly recovery: CertificationRecovery,
     @Inject(CertificationRepository) private readonly certifications: CertificationStore,
+    private readonly resend: OtpResendFlow,
+    @Inject(IDENTITY_PROVIDER) private readonly provider: IdentityProvider,
   ) {}
+
+  /** The configured identity provider's name (`iamport`, `portone`). */
+  get providerName(): string {
+    return this.provider.name;
+  }
+
+  /** See `OtpResendFlow.resendOtp`. */
+  resendOtp(impUid: string, context: { ip?: string | null } = {}): Promise<OtpRequested> {
+    return this.resend.resendOtp(impUid, context);
+  }
 
   /** See `OtpFlow.requestOtp`. */
   requestOtp(input: OtpRequestInput, context: { ip?: string | null } = {}): Promise<OtpRequested> {

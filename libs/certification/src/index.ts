@@ -27,6 +27,7 @@ export type {
 export {
   AlreadyConfirmedError,
   CertificationNotFoundError,
+  IdentityKeyMissingError,
   IdentityRejectedError,
   NotCertifiedError,
   OtpAttemptsExceededError,
@@ -57,6 +58,7 @@ export {
   type ConfirmRefusal,
 } from './providers/identity-provider';
 export { IamportIdentityProvider } from './providers/iamport.provider';
+export { PortOneIdentityProvider } from './providers/portone.provider';
 export type { VerificationView } from './verification-view';
 export { hashVerificationToken, isVerificationTokenFormat } from './verification-token';
 export { IsVerificationToken } from './input/validators';

@@ -12,9 +12,10 @@ export {
 export { DomainExceptionFilter, type ErrorBody, type ErrorMapper } from './http/domain-exception.filter';
 export { createValidationPipe, flattenValidationErrors, MAX_DEPTH } from './http/validation';
 export { requestIdOf } from './http/request-id';
-export { JsonBodyGuard, NoBody, isJsonContentType } from './http/json-body.guard';
+export { JsonBodyGuard, isJsonContentType } from './http/json-body.guard';
 export { NoStoreInterceptor, NO_STORE } from './http/no-store';
 export { JsonEndpoints } from './http/json-endpoints.decorator';
+export { NoBody } from './http/no-body.decorator';
 export { RateLimit, RATE_LIMIT_METADATA, RATE_LIMIT_NAMES, type RateLimitName } from './http/rate-limit.decorator';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
 export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './database/pg-errors';

@@ -25,3 +25,5 @@ export {
   VerificationUsedError,
 } from './user.errors';
 export { UserEntity } from './user.entity';
+export { UserDiBackfill } from './di-backfill';
+export type { DiBackfillStore } from './repositories/user.repository';

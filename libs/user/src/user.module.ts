@@ -3,6 +3,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CertificationEntity, VerificationTokenEntity } from '@app/certification';
 import { Database } from '@app/common';
+import { UserDiBackfill } from './di-backfill';
 import { UserTombstoneRepository } from './repositories/user-tombstone.repository';
 import { UserRepository } from './repositories/user.repository';
 import { USER_DATABASE, USER_DATA_SOURCE } from './user.constants';
@@ -18,7 +19,7 @@ import type { UserModuleExtras } from './user.options';
 import { UserService } from './user.service';
 
 /**
- * Accounts keyed by CI and `POST /users`. The host provides AgePolicyService and a DataSource
+ * Accounts keyed by CI or DI and `POST /users` (and the backfill of old accounts' DI index). The host provides AgePolicyService and a DataSource
  * (default, or `dataSource: 'name'`) holding users, certifications and verification_tokens.
  */
 @Module({
@@ -27,8 +28,9 @@ import { UserService } from './user.service';
     { provide: UserRepository, useFactory: (db: Database) => new UserRepository(db), inject: [USER_DATABASE] },
     { provide: UserTombstoneRepository, useFactory: (db: Database) => new UserTombstoneRepository(db), inject: [USER_DATABASE] },
     UserService,
+    UserDiBackfill,
   ],
-  exports: [UserService, UserRepository, UserTombstoneRepository],
+  exports: [UserService, UserRepository, UserTombstoneRepository, UserDiBackfill],
 })
 export class UserModule extends UserConfigurableModuleClass {
   static forRoot(options: UserModuleForRootOptions): DynamicModule {

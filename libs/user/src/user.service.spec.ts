@@ -66,6 +66,8 @@ class InMemoryUserStore implements UserStore {
       ciBidx: v.ciBidx,
       ciEnc: 'ci',
       diEnc: null,
+      diBidx: null,
+      provider: 'iamport',
       nameEnc: 'name',
       phoneEnc: null,
       phoneBidx: null,
@@ -115,6 +117,11 @@ class InMemoryUserStore implements UserStore {
       return { outcome: 'erased', impUids: ['imp_1'] };
     }
     return { outcome: this.tombstones.has(row.userId) ? 'already_erased' : 'not_found', impUids: [] };
+  }
+
+  async findByDiBidxAudited(diBidx: string, _audit: CiLookupAudit): Promise<UserWithCertification | null> {
+    const user = [...this.users.values()].find((u) => u.diBidx === diBidx);
+    return user ? { user, certification: null } : null;
   }
 }
 

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { productionProblems } from './production-rules';
-import { EnvironmentVariables, type AGE_MODES, type LOG_FORMATS, type LOG_LEVELS, type REDIS_FAILURE_MODES } from './env.schema';
+import { EnvironmentVariables, type AGE_MODES, type IDENTITY_PROVIDERS, type LOG_FORMATS, type LOG_LEVELS, type REDIS_FAILURE_MODES } from './env.schema';
 import type { TrustProxy } from './trust-proxy';
 
 export type AgeMode = (typeof AGE_MODES)[number];
@@ -49,6 +49,16 @@ export interface AppConfig {
     /** True when no IAMPORT_IMP_KEY was given and the local sandbox's credentials are used. */
     usingSandbox: boolean;
     company: string | null;
+  };
+  /** IDENTITY_PROVIDER: i'mport / PortOne V1 (default) or PortOne V2. */
+  identityProvider: (typeof IDENTITY_PROVIDERS)[number];
+  portone: {
+    baseUrl: string;
+    apiSecret: string;
+    storeId: string | null;
+    channelKey: string;
+    /** True when no PORTONE_API_SECRET was given and the local sandbox's V2 is used. */
+    usingSandbox: boolean;
   };
   pii: {
     /** Unset in embedded mode: generated once into `dataDir`. */
@@ -147,6 +157,8 @@ export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdou
       usingSandbox,
       company: vars.IAMPORT_COMPANY ?? null,
     },
+    identityProvider: vars.IDENTITY_PROVIDER,
+    portone: portoneConfig(vars),
     pii: { encryptionKeys: vars.PII_ENCRYPTION_KEYS ?? null, hmacKey: vars.PII_HMAC_KEY ?? null },
     otp: {
       ttlSeconds: vars.OTP_TTL_SECONDS,
@@ -206,6 +218,18 @@ function declaredOnly(env: Env): Env {
 }
 
 /** Rules across variables, checked on values the schema accepted (`invalid`: the others). */
+/** PortOne V2: the sandbox's V2 (its default secret, store and channel) when no secret is set, as for V1. */
+function portoneConfig(vars: EnvironmentVariables): AppConfig['portone'] {
+  const usingSandbox = vars.PORTONE_API_SECRET === undefined;
+  return {
+    baseUrl: vars.PORTONE_BASE_URL ?? (usingSandbox ? `http://127.0.0.1:${vars.SANDBOX_PORT}` : 'https://api.portone.io'),
+    apiSecret: vars.PORTONE_API_SECRET ?? 'sandbox_portone_api_secret',
+    storeId: vars.PORTONE_STORE_ID ?? (usingSandbox ? 'store-sandbox' : null),
+    channelKey: vars.PORTONE_CHANNEL_KEY ?? 'channel-key-sandbox',
+    usingSandbox,
+  };
+}
+
 function crossChecks(vars: EnvironmentVariables, invalid: Set<string>): string[] {
   const problems: string[] = [];
   const hasKey = vars.IAMPORT_IMP_KEY !== undefined;

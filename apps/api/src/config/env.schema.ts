@@ -16,6 +16,7 @@ export const LOG_FORMATS = ['pretty', 'json'] as const;
 export const AGE_MODES = ['international', 'calendar-year'] as const;
 /** What the rate limiter does while Redis does not answer (see rate-limit/redis-failure.ts). */
 export const REDIS_FAILURE_MODES = ['fail-closed', 'local'] as const;
+export const IDENTITY_PROVIDERS = ['iamport', 'portone'] as const;
 
 const TRUE = /^(1|true|yes|on)$/i;
 const FALSE = /^(0|false|no|off)$/i;
@@ -168,6 +169,12 @@ export class EnvironmentVariables {
   @Int(100, 60000) IAMPORT_TIMEOUT_MS: number = 5000;
   @Int(1000, 60000) IAMPORT_CALL_DEADLINE_MS: number = 12000;
   @Text() IAMPORT_COMPANY?: string = undefined;
+
+  @OneOf(IDENTITY_PROVIDERS, { lowercase: true }) IDENTITY_PROVIDER: (typeof IDENTITY_PROVIDERS)[number] = 'iamport';
+  @Text() PORTONE_API_SECRET?: string = undefined;
+  @Text() PORTONE_STORE_ID?: string = undefined;
+  @Text() PORTONE_CHANNEL_KEY?: string = undefined;
+  @Url(['http:', 'https:']) PORTONE_BASE_URL?: string = undefined;
 
   @Text() PII_ENCRYPTION_KEYS?: string = undefined;
   @Text() PII_HMAC_KEY?: string = undefined;

@@ -50,6 +50,32 @@ describe('NODE_ENV=production refuses development settings', () => {
     expect(problemsOf({ ...PRODUCTION, IAMPORT_BASE_URL: 'https://upstream.internal' })).toEqual([]);
   });
 
+  describe('with IDENTITY_PROVIDER=portone (PortOne V2)', () => {
+    const V2 = {
+      NODE_ENV: 'production', IDENTITY_PROVIDER: 'portone', PORTONE_API_SECRET: 'live_v2_secret', PORTONE_CHANNEL_KEY: 'channel-key-live',
+      DATABASE_URL: PRODUCTION.DATABASE_URL, ...KEYS,
+    };
+
+    it('boots without the V1 keys; refuses a missing secret or channel key, and the sandbox secret', () => {
+      expect(problemsOf(V2)).toEqual([]);
+      const required = 'PORTONE_API_SECRET and PORTONE_CHANNEL_KEY are required with IDENTITY_PROVIDER=portone when NODE_ENV=production';
+      expect(problemsOf({ ...V2, PORTONE_API_SECRET: undefined })).toEqual([required]);
+      expect(problemsOf({ ...V2, PORTONE_CHANNEL_KEY: undefined })).toEqual([required]);
+      expect(problemsOf({ ...V2, PORTONE_API_SECRET: 'sandbox_portone_api_secret' })).toEqual([
+        "PORTONE_API_SECRET is the sandbox's secret: not allowed when NODE_ENV=production",
+      ]);
+    });
+
+    it('refuses an http: PORTONE_BASE_URL unless ALLOW_INSECURE_UPSTREAM=true, without showing the URL', () => {
+      const env = { ...V2, PORTONE_BASE_URL: 'http://v2.internal:8080/secret-path' };
+      const problems = problemsOf(env);
+      expect(problems).toEqual([expect.stringMatching(/^PORTONE_BASE_URL must be an https: URL when NODE_ENV=production/)]);
+      expect(problems.join()).not.toContain('secret-path');
+      expect(problemsOf({ ...env, ALLOW_INSECURE_UPSTREAM: 'true' })).toEqual([]);
+      expect(problemsOf({ ...V2, PORTONE_BASE_URL: 'https://v2.internal' })).toEqual([]);
+    });
+  });
+
   it('refuses the embedded database and generated PII keys', () => {
     expect(problemsOf({ ...PRODUCTION, DATABASE_URL: undefined })).toEqual([
       'DATABASE_URL is required when NODE_ENV=production (the embedded database is for development)',

@@ -30,6 +30,7 @@ describe('the public routes of the libs', () => {
     const controllers = [CertificationModule.forRoot({}), UserModule.forRoot({})].flatMap((m) => m.controllers ?? []);
     expect(declaredLimits(controllers)).toEqual({
       'POST /certifications/otp/request': 'otp-request',
+      'POST /certifications/otp/resend/:imp_uid': 'otp-request',
       'POST /certifications/otp/confirm/:imp_uid': 'confirm',
       'POST /certifications': 'confirm',
       'POST /certifications/window': 'window-start',

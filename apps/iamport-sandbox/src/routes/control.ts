@@ -5,6 +5,7 @@ import { digitsOnly, parseBooleanish } from '../identity';
 import { MESSAGES } from '../messages';
 import { parsePersonInput } from '../person';
 import { certify, newPgTid, type CertificationRecord } from '../store';
+import { V2_CONTROL_ROUTES } from '../v2/control';
 
 /**
  * The sandbox's own control paths, under /__sandbox/. They answer plain JSON on success and the
@@ -115,6 +116,7 @@ const routes: Record<string, RouteHandler> = {
   'GET /__sandbox/stats': stats,
   'POST /__sandbox/reset': reset,
   'POST /__sandbox/tokens/expire': expireTokens,
+  ...V2_CONTROL_ROUTES,
 };
 
 export function matchControl(method: string, path: string): ControlRoute | null {

@@ -4,12 +4,14 @@ import { FaultRegistry } from '../faults';
 import { SandboxStore, toView } from '../store';
 import { TokenStore } from '../tokens';
 import { handleWindow } from './window-routes';
+import { DEFAULT_V2_SETTINGS, V2State } from '../v2/state';
 import { WindowSessions, WINDOW_SESSION_TTL_SECONDS } from './window-session';
 
 function setup() {
   const clock = new SandboxClock();
   const store = new SandboxStore();
   const ctx: SandboxContext = {
+    v2: new V2State(DEFAULT_V2_SETTINGS),
     store,
     tokens: new TokenStore(clock),
     faults: new FaultRegistry(),

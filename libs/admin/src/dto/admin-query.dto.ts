@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmpty, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsEmpty, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import type { CertificationFlow, CertificationStatus } from '@app/certification';
 
 /**
@@ -40,6 +40,11 @@ export class ListCertificationsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(CERTIFICATION_FLOWS, { message: `flow must be one of ${CERTIFICATION_FLOWS.join(', ')}` })
   flow?: CertificationFlow;
+
+  @ApiPropertyOptional({ enum: ['iamport', 'portone'], description: 'Only verifications of this identity provider' })
+  @IsOptional()
+  @IsIn(['iamport', 'portone'], { message: 'provider must be one of iamport, portone' })
+  provider?: 'iamport' | 'portone';
 
   @ApiPropertyOptional({
     description: 'Created at or after: ISO 8601 with an offset, or a date (00:00 Asia/Seoul)',
@@ -110,11 +115,19 @@ export class NoQueryDto {
 }
 
 export class UserLookupQueryDto {
-  @ApiProperty({ description: 'The CI (base64, 88 characters; URL-encode `+`, `/` and `=`). Audited, also when nobody is found', maxLength: 200 })
+  @ApiPropertyOptional({ description: 'The CI (base64, 88 characters; URL-encode `+`, `/` and `=`). Audited, also when nobody is found', maxLength: 200 })
+  @ValidateIf((q: UserLookupQueryDto) => q.di === undefined)
   @IsString({ message: 'ci is required' })
   @MinLength(1, { message: 'ci is required' })
   @MaxLength(200, { message: 'ci must be at most 200 characters' })
-  ci: string;
+  ci?: string;
+
+  @ApiPropertyOptional({ description: 'Or the DI (merchant-scoped; PortOne V2 with Danal or KCP). Audited, also when nobody is found', maxLength: 200 })
+  @IsOptional()
+  @IsString({ message: 'di must be a string' })
+  @MinLength(1, { message: 'di must not be empty' })
+  @MaxLength(200, { message: 'di must be at most 200 characters' })
+  di?: string;
 }
 
 export class ImpUidParamDto {

@@ -19,6 +19,9 @@ export class CertificationListItemResponse implements CertificationListItem {
   @ApiProperty({ enum: CERTIFICATION_STATUSES, example: 'verified' })
   status: CertificationListItem['status'];
 
+  @ApiProperty({ enum: ['iamport', 'portone'], description: "The identity provider: i'mport / PortOne V1 or PortOne V2", example: 'iamport' })
+  provider: string;
+
   @ApiProperty({ type: String, nullable: true, description: 'Masked (full with `?reveal=true`); null once erased', example: '홍*동' })
   name: string | null;
 
@@ -127,6 +130,9 @@ export class AdminUserCertificationResponse {
 export class AdminUserResponse implements AdminUserView {
   @ApiProperty({ format: 'uuid', example: '6a81872a-0b14-43ed-a1be-b99600021d3b' })
   id: string;
+
+  @ApiProperty({ enum: ['iamport', 'portone'], description: 'The identity provider of the verification the account was made with', example: 'iamport' })
+  provider: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-11-23T06:43:10.120Z' })
   created_at: string;

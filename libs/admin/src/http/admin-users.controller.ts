@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponses, ForbiddenError, UnauthorizedError, apiRateLimited, apiValidationFailed } from '@app/common';
+import { ApiErrorResponses, ForbiddenError, UnauthorizedError, ValidationFailedError, apiRateLimited, apiValidationFailed } from '@app/common';
 import { AccountErasedError } from '@app/user';
 import { UserNotFoundError } from '../admin.errors';
 import { AdminAuthGuard } from '../admin-auth.guard';
@@ -40,19 +40,25 @@ export class AdminUsersController {
    */
   @Get()
   @ApiOperation({
-    summary: 'Find the account of a person by CI (scope verifications:read; audited)',
-    description: 'Looked up through the blind index of the CI. Audited, also when nobody is found. The answer is masked (no CI, no DI).',
+    summary: 'Find the account of a person by CI or DI (scope verifications:read; audited)',
+    description:
+      'Looked up through the blind index of the CI (`?ci=`) or of the DI (`?di=`, merchant-scoped: PortOne V2 channels that ' +
+      'give no CI). Audited, also when nobody is found. The answer is masked (no CI, no DI).',
   })
   @ApiExtension('x-required-scopes', ['verifications:read'])
   @ApiResponse({ status: 200, description: 'The account, masked', type: AdminUserResponse })
   @ApiErrorResponses(
     apiValidationFailed([{ field: 'ci', message: 'ci is required' }], 'ci is missing or too long, or an unknown query parameter was sent'),
     ...AUTH_ERRORS,
-    { error: new UserNotFoundError(), description: 'nobody has an account with this CI' },
+    { error: new UserNotFoundError(), description: 'nobody has an account with this CI (or DI)' },
   )
   findByCi(@Query() query: UserLookupQueryDto, @AdminContext() ctx: AdminRequestContext): Promise<AdminUserView> {
-    // A CI is base64: it never contains a space, so a space is a `+` that was not URL-encoded.
-    return this.users.findByCi(query.ci.replace(/ /g, '+').trim(), ctx);
+    if (query.ci !== undefined && query.di !== undefined) {
+      throw new ValidationFailedError([{ field: 'di', message: 'give ci or di, not both' }]);
+    }
+    // CI and DI are base64: they never contain a space, so a space is a `+` that was not URL-encoded.
+    if (query.di !== undefined) return this.users.findByDi(query.di.replace(/ /g, '+').trim(), ctx);
+    return this.users.findByCi(query.ci!.replace(/ /g, '+').trim(), ctx);
   }
 
   @Get(':id')

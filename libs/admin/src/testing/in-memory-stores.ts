@@ -49,6 +49,8 @@ export function certificationRow(overrides: Partial<Certification> = {}): Certif
     ciEnc: null,
     ciBidx: null,
     diEnc: null,
+    diBidx: null,
+    provider: 'iamport',
     birthday: '1990-01-01',
     gender: 'male',
     foreigner: false,
@@ -108,7 +110,7 @@ export class InMemoryCertifications implements AdminCertificationReads {
     for (const row of this.rows) {
       if (!ids.includes(row.id) || row.piiErasedAt !== null) continue;
       Object.assign(row, {
-        nameEnc: null, phoneEnc: null, phoneBidx: null, ciEnc: null, ciBidx: null, diEnc: null, birthday: null, gender: null,
+        nameEnc: null, phoneEnc: null, phoneBidx: null, ciEnc: null, ciBidx: null, diEnc: null, diBidx: null, provider: 'iamport', birthday: null, gender: null,
         foreigner: null, carrier: null, piiErasedAt: at, updatedAt: at,
       });
       erased.push(row.impUid);

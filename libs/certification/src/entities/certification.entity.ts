@@ -23,6 +23,8 @@ export type CertificationStatus = 'pending' | 'locked' | 'expired' | 'verified' 
 @Index('ix_certifications_status_created', ['status', 'createdAt', 'id'])
 @Index('ix_certifications_phone_created', ['phoneBidx', 'createdAt', 'id'])
 @Index('ix_certifications_ci', ['ciBidx'])
+@Index('ix_certifications_di', ['diBidx'])
+@Index('ix_certifications_provider_created', ['provider', 'createdAt', 'id'])
 export class CertificationEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -63,6 +65,13 @@ export class CertificationEntity {
 
   @Column({ name: 'di_enc', type: 'text', nullable: true })
   diEnc: string | null;
+
+  @Column({ name: 'di_bidx', type: 'char', length: 64, nullable: true })
+  diBidx: string | null;
+
+  /** The identity provider that verified it: `iamport` (V1) or `portone` (V2). */
+  @Column({ type: 'varchar', length: 16, default: 'iamport' })
+  provider: string;
 
   @Column({ type: 'date', nullable: true })
   birthday: string | null;

@@ -6,6 +6,7 @@ import { CERTIFICATION_RESOLVED_OPTIONS, IDENTITY_PROVIDER } from '../certificat
 import {
   AlreadyConfirmedError,
   CertificationNotFoundError,
+  IdentityKeyMissingError,
   IdentityRejectedError,
   OtpAttemptsExceededError,
   OtpExpiredError,
@@ -67,6 +68,7 @@ export class OtpFlow {
         // the operator's service name only: a caller's text in the carrier's SMS would be phishing
         company: this.options.company ?? undefined,
         merchantUid: n.merchantUid ?? undefined,
+        clientIp: context.ip ?? undefined,
       }));
     } catch (error) {
       if (error instanceof IdentityProviderError && error.kind === 'refused') {
@@ -85,6 +87,9 @@ export class OtpFlow {
       birthday: n.birth.iso,
       carrier: n.isMvno ? `${n.carrier}_MVNO` : n.carrier,
       otpExpiresAt: expiresAt,
+      provider: this.provider.name,
+      gender: Number(n.genderDigit) % 2 === 1 ? 'male' : 'female',
+      foreigner: Number(n.genderDigit) >= 5,
     });
     this.reporter.emit({ type: 'otp_requested', flow: 'otp', certificationId: id });
     return { impUid, expiresAt };
@@ -154,8 +159,8 @@ export class OtpFlow {
     try {
       view = await this.recorder.record(certification, row, true);
     } catch (error) {
-      // e.g. a certification without a CI (502): the OTP was right, do not count it as an attempt
-      if (error instanceof UpstreamError) await this.certifications.releaseAttempt(row.id);
+      // e.g. a certification without a CI (502) or without any key (422): the OTP was right, do not count it as an attempt
+      if (error instanceof UpstreamError || error instanceof IdentityKeyMissingError) await this.certifications.releaseAttempt(row.id);
       throw error;
     }
     this.reporter.emit({ type: 'otp_confirmed', flow: 'otp', certificationId: row.id });

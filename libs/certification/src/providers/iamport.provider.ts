@@ -14,7 +14,15 @@ export type IamportCalls = Pick<IamportClient, 'requestOtp' | 'confirmOtp' | 'ge
 /** `IdentityProvider` on i'mport (PortOne V1) through `IamportClient`. */
 @Injectable()
 export class IamportIdentityProvider implements IdentityProvider {
+  readonly name = 'iamport';
+  readonly personKeys = 'ci' as const;
+
   constructor(@Inject(IamportClient) private readonly client: IamportCalls) {}
+
+  /** V1 has no resend: a new OTP request with the same data, under a new imp_uid. */
+  resendOtp(_id: string, request: IdentityOtpRequest): Promise<{ id: string }> {
+    return this.requestOtp(request);
+  }
 
   async requestOtp(request: IdentityOtpRequest): Promise<{ id: string }> {
     try {

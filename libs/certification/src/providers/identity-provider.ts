@@ -14,6 +14,8 @@ export interface IdentityOtpRequest {
   /** Service name the carrier shows in the SMS. */
   company?: string;
   merchantUid?: string;
+  /** The person's client IP (PortOne V2 requires it on a send). */
+  clientIp?: string;
 }
 
 /** A certification as the provider reports it; a field it omits is null. */
@@ -72,8 +74,20 @@ export class IdentityProviderError extends Error {
  * `IdentityProviderError` for a provider failure; anything else (a bug) passes through.
  */
 export interface IdentityProvider {
+  /** Stored with each verification and account, and named in answers: `iamport`, `portone`. */
+  readonly name: string;
+  /**
+   * The person's key the provider guarantees: `ci` (a certification without a CI is broken: 502)
+   * or `ci_or_di` (either may be missing by contract; one of them is required).
+   */
+  readonly personKeys: 'ci' | 'ci_or_di';
   /** Sends the OTP; answers the id of the new certification. Never retried (an SMS may have gone out). */
   requestOtp(request: IdentityOtpRequest): Promise<{ id: string }>;
+  /**
+   * Sends a new OTP for a pending certification; answers its id: the same one (PortOne V2 resend)
+   * or a new one (i'mport V1 has no resend: a new request from the same data). Never retried.
+   */
+  resendOtp(id: string, request: IdentityOtpRequest): Promise<{ id: string }>;
   confirmOtp(id: string, otp: string): Promise<IdentityCertification>;
   getCertification(id: string): Promise<IdentityCertification>;
   deleteCertification(id: string): Promise<void>;

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database, Transaction } from '@app/common';
 import { BlindIndex, PiiCipher } from '@app/pii';
-import { CERTIFICATION_DATABASE, CERTIFICATION_RESOLVED_OPTIONS } from '../certification.constants';
-import { AlreadyConfirmedError, CertificationNotFoundError, UpstreamError } from '../certification.errors';
+import { CERTIFICATION_DATABASE, CERTIFICATION_RESOLVED_OPTIONS, IDENTITY_PROVIDER } from '../certification.constants';
+import { AlreadyConfirmedError, CertificationNotFoundError, IdentityKeyMissingError, UpstreamError } from '../certification.errors';
 import type { ResolvedCertificationOptions } from '../certification.options';
 import { CertificationReporter } from '../certification.reporter';
 import { normalizePhone } from '../input/normalize';
-import type { IdentityCertification } from '../providers/identity-provider';
+import type { IdentityCertification, IdentityProvider } from '../providers/identity-provider';
 import { CertificationRepository, type Certification, type CertificationStore, type VerifiedValues } from '../repositories/certification.repository';
 import { VerificationTokenRepository, type VerificationTokenStore } from '../repositories/verification-token.repository';
 import { generateVerificationToken } from '../verification-token';
@@ -29,6 +29,7 @@ export class CertificationRecorder {
     private readonly cipher: PiiCipher,
     private readonly blindIndex: BlindIndex,
     private readonly reporter: CertificationReporter,
+    @Inject(IDENTITY_PROVIDER) private readonly provider: Pick<IdentityProvider, 'name' | 'personKeys'> = { name: 'iamport', personKeys: 'ci' },
   ) {}
 
   /**
@@ -137,25 +138,29 @@ export class CertificationRecorder {
 
   /**
    * The columns of a certified verification from the provider's answer, falling back to what
-   * the OTP request stored when the provider omits a field. Without a CI or a birthday it cannot
-   * serve a signup: 502.
+   * the OTP request stored when the provider omits a field. Without a birthday, or without the
+   * CI a `ci` provider guarantees, it cannot serve a signup: 502; without CI and DI: 422.
    */
   private verifiedValues(c: IdentityCertification, row: Certification | null): VerifiedValues {
-    const ci = c.ci;
+    const ci = c.ci || null;
+    const di = c.di || null;
     const birthday = c.birthday ?? row?.birthday ?? null;
     const phone = c.phone ? normalizePhone(c.phone) ?? c.phone.replace(/\D/g, '') : null;
-    if (!ci || !birthday || !/^\d{4}-\d{2}-\d{2}$/.test(birthday)) {
+    if ((!ci && this.provider.personKeys === 'ci') || !birthday || !/^\d{4}-\d{2}-\d{2}$/.test(birthday)) {
       throw new UpstreamError('The certification lacks the CI or the birthday');
     }
+    if (!ci && !di) throw new IdentityKeyMissingError();
     const nameEnc = c.name ? this.cipher.encrypt(c.name.normalize('NFC'), 'name_enc') : row?.nameEnc;
     if (!nameEnc) throw new UpstreamError('The certification lacks the name');
     return {
       nameEnc,
       phoneEnc: phone ? this.cipher.encrypt(phone, 'phone_enc') : (row?.phoneEnc ?? null),
       phoneBidx: phone ? this.blindIndex.compute('phone', phone) : (row?.phoneBidx ?? null),
-      ciEnc: this.cipher.encrypt(ci, 'ci_enc'),
-      ciBidx: this.blindIndex.compute('ci', ci),
-      diEnc: c.di ? this.cipher.encrypt(c.di, 'di_enc') : null,
+      ciEnc: ci ? this.cipher.encrypt(ci, 'ci_enc') : null,
+      ciBidx: ci ? this.blindIndex.compute('ci', ci) : null,
+      diEnc: di ? this.cipher.encrypt(di, 'di_enc') : null,
+      diBidx: di ? this.blindIndex.compute('di', di) : null,
+      provider: this.provider.name,
       birthday,
       gender: c.gender ?? null,
       foreigner: c.foreigner === true,

@@ -13,15 +13,19 @@ export interface VerifiedValues {
   nameEnc: string;
   phoneEnc: string | null;
   phoneBidx: string | null;
-  ciEnc: string;
-  ciBidx: string;
+  /** CI and DI where the provider gave them; at least one of the two (the recorder checks). */
+  ciEnc: string | null;
+  ciBidx: string | null;
   diEnc: string | null;
+  diBidx?: string | null;
   birthday: string;
   gender: 'male' | 'female' | null;
   foreigner: boolean;
   carrier: string | null;
   certifiedAt: Date;
   merchantUid: string | null;
+  /** The identity provider that verified it (`iamport`, `portone`); unset keeps the row's. */
+  provider?: string;
 }
 
 /** A pending OTP verification to store (encrypted where personal). */
@@ -34,6 +38,11 @@ export interface PendingValues {
   birthday: string;
   carrier: string;
   otpExpiresAt: Date;
+  /** Default `iamport`. */
+  provider?: string;
+  /** From the request's gender digit; the provider's answer replaces them (a resend rebuilds the request from them). */
+  gender?: 'male' | 'female';
+  foreigner?: boolean;
 }
 
 /** A listed Certification with its keyset cursor. */
@@ -46,6 +55,10 @@ export interface ListedCertification extends Certification {
 export interface CertificationListFilter {
   status?: CertificationStatus;
   flow?: CertificationFlow;
+  /** The identity provider (`iamport`, `portone`). */
+  provider?: string;
+  /** Blind index of the DI. */
+  diBidx?: string;
   /** Inclusive lower bound on created_at. */
   from?: Date;
   /** Exclusive upper bound on created_at. */
@@ -82,6 +95,8 @@ export interface CertificationStore {
   recordMismatch(id: string, max: number): Promise<{ attempts: number; locked: boolean } | null>;
   /** pending -> expired; true when this call changed it. */
   markExpired(id: string): Promise<boolean>;
+  /** A pending OTP verification's window starts again (a resend); false when it is not pending any more. */
+  extendPending(id: string, otpExpiresAt: Date): Promise<boolean>;
   /** Pending, live OTP verifications created at or before `createdBefore`, oldest first. */
   findPendingForRecovery(createdBefore: Date, limit: number): Promise<Certification[]>;
   /** pending/locked/expired -> verified AND its token, in one statement; null when nothing matched. */
@@ -127,8 +142,8 @@ const USED_DUE = `status = 'used' AND name_enc IS NOT NULL AND $3::timestamptz I
 
 /** The one column list of a Certification. */
 const COLUMNS = `id, imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, ci_enc,
-  ci_bidx, di_enc, to_char(birthday, 'YYYY-MM-DD') AS birthday, gender, foreigner, carrier, certified_at, used_at,
-  pii_erased_at, created_at, updated_at`;
+  ci_bidx, di_enc, di_bidx, to_char(birthday, 'YYYY-MM-DD') AS birthday, gender, foreigner, carrier, certified_at, used_at,
+  pii_erased_at, created_at, updated_at, provider`;
 
 /** A `COLUMNS` row as a Certification. */
 export function toCertification(r: Record<string, any>): Certification {
@@ -146,6 +161,8 @@ export function toCertification(r: Record<string, any>): Certification {
     ciEnc: r.ci_enc,
     ciBidx: r.ci_bidx,
     diEnc: r.di_enc,
+    diBidx: r.di_bidx,
+    provider: r.provider,
     birthday: r.birthday,
     gender: r.gender,
     foreigner: r.foreigner,
@@ -163,7 +180,8 @@ const CURSOR_T = `to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI
 
 /** The parameters $n.. of VERIFIED_SET, in its order. */
 function verifiedParams(v: VerifiedValues): unknown[] {
-  return [v.nameEnc, v.phoneEnc, v.phoneBidx, v.ciEnc, v.ciBidx, v.diEnc, v.birthday, v.gender, v.foreigner, v.carrier, v.certifiedAt, v.merchantUid];
+  return [v.nameEnc, v.phoneEnc, v.phoneBidx, v.ciEnc, v.ciBidx, v.diEnc, v.birthday, v.gender, v.foreigner, v.carrier, v.certifiedAt, v.merchantUid,
+    v.diBidx ?? null, v.provider ?? null];
 }
 
 /** States a verification may leave for `verified`: the provider's word wins over a parallel wrong guess or our clock. */
@@ -172,8 +190,9 @@ const RECORDABLE = `status IN ('pending', 'locked', 'expired')`;
 // Hot statements of a signup's OTP request and confirmation: prepared (planning dominates them).
 const INSERT_PENDING = definePreparedStatement(
   'certification_insert_pending',
-  `INSERT INTO certifications (imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, birthday, carrier)
-   VALUES ($1, $2, 'otp', 'pending', 0, $3, $4, $5, $6, $7, $8) RETURNING id`,
+  `INSERT INTO certifications (imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, birthday, carrier,
+                               provider, gender, foreigner)
+   VALUES ($1, $2, 'otp', 'pending', 0, $3, $4, $5, $6, $7, $8, coalesce($9, 'iamport'), $10, $11) RETURNING id`,
 );
 
 const RESERVE_ATTEMPT_BY_IMP_UID = definePreparedStatement(
@@ -191,13 +210,13 @@ const MARK_VERIFIED_WITH_TOKEN = definePreparedStatement(
   `WITH verified AS (
      UPDATE certifications
         SET name_enc = $2, phone_enc = $3, phone_bidx = $4, ci_enc = $5, ci_bidx = $6, di_enc = $7, birthday = $8,
-            gender = $9, foreigner = $10, carrier = $11, certified_at = $12, merchant_uid = $13,
+            gender = $9, foreigner = $10, carrier = $11, certified_at = $12, merchant_uid = $13, di_bidx = $14, provider = coalesce($15, provider),
             status = 'verified', updated_at = now()
       WHERE id = $1 AND status IN ('pending', 'locked', 'expired') AND pii_erased_at IS NULL
       RETURNING id, imp_uid, flow
    ), token AS (
      INSERT INTO verification_tokens (certification_id, token_hash, expires_at)
-     SELECT id, $14, $15 FROM verified
+     SELECT id, $16, $17 FROM verified
      RETURNING certification_id
    )
    SELECT v.imp_uid, v.flow FROM verified v JOIN token t ON t.certification_id = v.id`,
@@ -235,6 +254,8 @@ export class CertificationRepository implements CertificationStore {
     };
     if (filter.status !== undefined) where.push(`c.status = ${param(filter.status)}`);
     if (filter.flow !== undefined) where.push(`c.flow = ${param(filter.flow)}`);
+    if (filter.provider !== undefined) where.push(`c.provider = ${param(filter.provider)}`);
+    if (filter.diBidx !== undefined) where.push(`c.di_bidx = ${param(filter.diBidx)}::char(64)`);
     if (filter.from) where.push(`c.created_at >= ${param(filter.from.toISOString())}::timestamptz`);
     if (filter.to) where.push(`c.created_at < ${param(filter.to.toISOString())}::timestamptz`);
     // char(64) on both sides, or PostgreSQL compares as text and cannot use the index.
@@ -256,7 +277,7 @@ export class CertificationRepository implements CertificationStore {
   async insertPending(v: PendingValues): Promise<string> {
     try {
       const rows = await this.db.prepared<{ id: string }>(INSERT_PENDING, [
-        v.impUid, v.merchantUid, v.otpExpiresAt, v.nameEnc, v.phoneEnc, v.phoneBidx, v.birthday, v.carrier,
+        v.impUid, v.merchantUid, v.otpExpiresAt, v.nameEnc, v.phoneEnc, v.phoneBidx, v.birthday, v.carrier, v.provider ?? null, v.gender ?? null, v.foreigner ?? null,
       ]);
       return rows[0].id;
     } catch (error) {
@@ -297,6 +318,16 @@ export class CertificationRepository implements CertificationStore {
       [id, max],
     );
     return rows.length ? { attempts: Number(rows[0].otp_attempts), locked: rows[0].status === 'locked' } : null;
+  }
+
+  async extendPending(id: string, otpExpiresAt: Date): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE certifications SET otp_expires_at = $2, updated_at = now()
+        WHERE id = $1 AND flow = 'otp' AND status = 'pending' AND pii_erased_at IS NULL
+        RETURNING id`,
+      [id, otpExpiresAt],
+    );
+    return rows.length === 1;
   }
 
   async markExpired(id: string): Promise<boolean> {
@@ -348,7 +379,7 @@ export class CertificationRepository implements CertificationStore {
     const rows = await this.db.query<{ id: string }>(
       `UPDATE certifications
           SET name_enc = $2, phone_enc = $3, phone_bidx = $4, ci_enc = $5, ci_bidx = $6, di_enc = $7, birthday = $8,
-              gender = $9, foreigner = $10, carrier = $11, certified_at = $12, merchant_uid = $13,
+              gender = $9, foreigner = $10, carrier = $11, certified_at = $12, merchant_uid = $13, di_bidx = $14, provider = coalesce($15, provider),
               status = 'verified', updated_at = now()
         WHERE id = $1 AND ${RECORDABLE}
         RETURNING id`,
@@ -362,8 +393,8 @@ export class CertificationRepository implements CertificationStore {
     try {
       const rows = await this.db.query<{ id: string }>(
         `INSERT INTO certifications (imp_uid, flow, status, otp_attempts, name_enc, phone_enc, phone_bidx, ci_enc, ci_bidx, di_enc,
-                                     birthday, gender, foreigner, carrier, certified_at, merchant_uid)
-         VALUES ($1, 'popup', 'verified', 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                     birthday, gender, foreigner, carrier, certified_at, merchant_uid, di_bidx, provider)
+         VALUES ($1, 'popup', 'verified', 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, coalesce($15, 'iamport'))
          RETURNING id`,
         [impUid, ...verifiedParams(values)],
         tx,
@@ -385,7 +416,7 @@ export class CertificationRepository implements CertificationStore {
     if (ids.length === 0) return [];
     const rows = await this.db.query<{ imp_uid: string }>(
       `UPDATE certifications
-          SET name_enc = NULL, phone_enc = NULL, phone_bidx = NULL, ci_enc = NULL, ci_bidx = NULL, di_enc = NULL,
+          SET name_enc = NULL, phone_enc = NULL, phone_bidx = NULL, ci_enc = NULL, ci_bidx = NULL, di_enc = NULL, di_bidx = NULL,
               birthday = NULL, gender = NULL, foreigner = NULL, carrier = NULL,
               pii_erased_at = $2, updated_at = $2
         WHERE id = ANY($1::uuid[]) AND pii_erased_at IS NULL
@@ -447,11 +478,12 @@ export class CertificationRepository implements CertificationStore {
     return rows.map((r) => r.id);
   }
 
-  /** The verification an account was made with and every other one of the same person (CI blind index). */
-  async findForPerson(certificationId: string, ciBidx: string): Promise<Certification[]> {
+  /** The verification an account was made with and every other one of the same person (CI or DI blind index). */
+  async findForPerson(certificationId: string, ciBidx: string | null, diBidx: string | null = null): Promise<Certification[]> {
     const rows = await this.db.query<Record<string, any>>(
-      `SELECT ${COLUMNS} FROM certifications WHERE id = $1::uuid OR ci_bidx = $2::char(64) ORDER BY created_at, id`,
-      [certificationId, ciBidx],
+      `SELECT ${COLUMNS} FROM certifications
+        WHERE id = $1::uuid OR ci_bidx = $2::char(64) OR di_bidx = $3::char(64) ORDER BY created_at, id`,
+      [certificationId, ciBidx, diBidx],
     );
     return rows.map(toCertification);
   }

@@ -47,7 +47,7 @@ export class FakeCertificationRepository implements CertificationStore {
     const now = this.clock();
     const row: Certification = {
       id: randomUUID(), merchantUid: null, flow: 'otp', status: 'pending', otpAttempts: 0, otpExpiresAt: null, nameEnc: null,
-      phoneEnc: null, phoneBidx: null, ciEnc: null, ciBidx: null, diEnc: null, birthday: null, gender: null, foreigner: null,
+      phoneEnc: null, phoneBidx: null, ciEnc: null, ciBidx: null, diEnc: null, diBidx: null, provider: 'iamport', birthday: null, gender: null, foreigner: null,
       carrier: null, certifiedAt: null, usedAt: null, piiErasedAt: null, createdAt: now, updatedAt: now, ...fields,
     };
     this.rows.set(row.id, row);
@@ -79,7 +79,7 @@ export class FakeCertificationRepository implements CertificationStore {
 
   async insertPending(v: PendingValues): Promise<string> {
     if (this.byImpUid(v.impUid)) throw new DuplicateImpUidError();
-    return this.seed({ ...v, flow: 'otp', status: 'pending' }).id;
+    return this.seed({ ...v, provider: v.provider ?? 'iamport', gender: v.gender ?? null, foreigner: v.foreigner ?? null, flow: 'otp', status: 'pending' }).id;
   }
 
   async reserveAttemptByImpUid(impUid: string, max: number, now: Date): Promise<Certification | null> {
@@ -108,6 +108,13 @@ export class FakeCertificationRepository implements CertificationStore {
     return { attempts: row.otpAttempts, locked: row.status === 'locked' };
   }
 
+  async extendPending(id: string, otpExpiresAt: Date): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (!row || row.flow !== 'otp' || row.status !== 'pending' || row.piiErasedAt !== null) return false;
+    row.otpExpiresAt = otpExpiresAt;
+    return true;
+  }
+
   async markExpired(id: string): Promise<boolean> {
     const row = this.rows.get(id);
     if (!row || row.status !== 'pending') return false;
@@ -126,7 +133,7 @@ export class FakeCertificationRepository implements CertificationStore {
   async markVerifiedWithToken(id: string, values: VerifiedValues, tokenHash: string, tokenExpiresAt: Date): Promise<{ impUid: string; flow: string } | null> {
     const row = this.rows.get(id);
     if (!row || !RECORDABLE.has(row.status) || row.piiErasedAt !== null) return null;
-    Object.assign(row, values, { status: 'verified' });
+    Object.assign(row, values, { provider: values.provider ?? row.provider, diBidx: values.diBidx ?? null, status: 'verified' });
     await this.tokens?.insert(id, tokenHash, tokenExpiresAt);
     return { impUid: row.impUid, flow: row.flow };
   }
@@ -143,13 +150,13 @@ export class FakeCertificationRepository implements CertificationStore {
   async markVerified(id: string, values: VerifiedValues): Promise<boolean> {
     const row = this.rows.get(id);
     if (!row || !RECORDABLE.has(row.status)) return false;
-    Object.assign(row, values, { status: 'verified' });
+    Object.assign(row, values, { provider: values.provider ?? row.provider, diBidx: values.diBidx ?? null, status: 'verified' });
     return true;
   }
 
   async insertVerified(impUid: string, values: VerifiedValues): Promise<string> {
     if (this.byImpUid(impUid)) throw new DuplicateImpUidError();
-    return this.seed({ ...values, impUid, flow: 'popup', status: 'verified' }).id;
+    return this.seed({ ...values, provider: values.provider ?? 'iamport', diBidx: values.diBidx ?? null, impUid, flow: 'popup', status: 'verified' }).id;
   }
 
   async getById(id: string): Promise<Certification> {
@@ -164,7 +171,7 @@ export class FakeCertificationRepository implements CertificationStore {
       const row = this.rows.get(id);
       if (!row || row.piiErasedAt !== null) continue;
       Object.assign(row, {
-        nameEnc: null, phoneEnc: null, phoneBidx: null, ciEnc: null, ciBidx: null, diEnc: null, birthday: null, gender: null,
+        nameEnc: null, phoneEnc: null, phoneBidx: null, ciEnc: null, ciBidx: null, diEnc: null, diBidx: null, birthday: null, gender: null,
         foreigner: null, carrier: null, piiErasedAt: at,
       });
       erased.push(row.impUid);
@@ -196,6 +203,8 @@ export function listCertifications(rows: readonly Certification[], filter: Certi
     .map((r) => ({ ...r, cursorT: r.createdAt.toISOString().replace('Z', '000Z') }))
     .filter((r) => filter.status === undefined || r.status === filter.status)
     .filter((r) => filter.flow === undefined || r.flow === filter.flow)
+    .filter((r) => filter.provider === undefined || r.provider === filter.provider)
+    .filter((r) => filter.diBidx === undefined || r.diBidx === filter.diBidx)
     .filter((r) => !filter.from || r.createdAt.getTime() >= filter.from.getTime())
     .filter((r) => !filter.to || r.createdAt.getTime() < filter.to.getTime())
     .filter((r) => filter.phoneBidx === undefined || r.phoneBidx === filter.phoneBidx)
@@ -270,6 +279,8 @@ export interface FakePerson {
  * it certifies. `failNext(operation, error)` makes the next call of that operation fail.
  */
 export class FakeIdentityProvider implements IdentityProvider {
+  name = 'iamport';
+  personKeys: IdentityProvider['personKeys'] = 'ci';
   readonly certifications = new Map<
     string,
     { person: FakePerson; otp: string | null; certified: boolean; confirmedAt: Date | null; merchantUid?: string | null }
@@ -319,6 +330,17 @@ export class FakeIdentityProvider implements IdentityProvider {
       certified: false,
       confirmedAt: null,
     });
+    return { id };
+  }
+
+  /** Resends as V1 does (a new request) unless `resendKeepsId`, as V2 does (a new OTP for the same id). */
+  resendKeepsId = false;
+
+  async resendOtp(id: string, request: IdentityOtpRequest): Promise<{ id: string }> {
+    if (!this.resendKeepsId) return this.requestOtp(request);
+    const c = this.certifications.get(id);
+    if (!c || c.certified) throw fakeProviderError(c ? 'refused' : 'not_found', 'resendOtp');
+    c.otp = String(100000 + ++this.seq).slice(-6);
     return { id };
   }
 

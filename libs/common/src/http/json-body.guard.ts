@@ -1,11 +1,7 @@
-import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { UnsupportedMediaTypeError } from './error-codes';
-
-const NO_BODY = 'identity:no-body';
-
-/** A POST handler that takes no body (e.g. starting a flow): a request without one passes the guard. */
-export const NoBody = (): MethodDecorator => SetMetadata(NO_BODY, true);
+import { NO_BODY } from './no-body.decorator';
 
 /** Methods whose routes take a body. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -21,17 +17,18 @@ export function isJsonContentType(value: string | string[] | undefined): boolean
  * Refuses a POST, PUT or PATCH whose body is not declared `application/json` (form-urlencoded,
  * text/plain, multipart or no Content-Type): 415 UNSUPPORTED_MEDIA_TYPE. A web page can send
  * those cross-site without a CORS preflight; `application/json` it cannot. Lives on the libs'
- * controllers, so it holds on any host adapter (Fastify or Express).
+ * controllers, so it holds on any host adapter (Fastify or Express). A `@NoBody()` route also
+ * takes a request without Content-Type and without a body.
  */
 @Injectable()
 export class JsonBodyGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector = new Reflector()) {}
+  constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<{ method?: string; headers?: Record<string, string | string[] | undefined> }>();
     if (!BODY_METHODS.has(String(request.method).toUpperCase())) return true;
-    if (this.reflector.get<boolean>(NO_BODY, context.getHandler()) && !hasBody(request.headers)) return true;
+    if (this.reflector.get<boolean>(NO_BODY, context.getHandler()) === true && !announcesBody(request.headers ?? {})) return true;
     if (!isJsonContentType(request.headers?.['content-type'])) {
       throw new UnsupportedMediaTypeError('Unsupported content type; send application/json');
     }
@@ -39,7 +36,9 @@ export class JsonBodyGuard implements CanActivate {
   }
 }
 
-function hasBody(headers: Record<string, string | string[] | undefined> | undefined): boolean {
-  const length = headers?.['content-length'];
-  return headers?.['transfer-encoding'] !== undefined || (length !== undefined && String(length) !== '0');
+/** Whether the request says it carries a body: a Content-Type, a non-zero Content-Length or a Transfer-Encoding. */
+function announcesBody(headers: Record<string, string | string[] | undefined>): boolean {
+  if (headers['content-type'] !== undefined || headers['transfer-encoding'] !== undefined) return true;
+  const length = headers['content-length'];
+  return length !== undefined && String(length).trim() !== '0';
 }

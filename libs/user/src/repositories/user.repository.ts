@@ -36,7 +36,7 @@ export interface SignupState {
   usedAt: Date | null;
   status: string;
   piiErasedAt: Date | null;
-  /** CI, its blind index and the name are all present. */
+  /** A person's key (the CI or the DI, with its blind index) and the name are present. */
   complete: boolean;
   birthday: string | null;
 }
@@ -60,6 +60,8 @@ export interface UserStore {
   findByCiBidxAudited(ciBidx: string, audit: CiLookupAudit): Promise<UserWithCertification | null>;
   /** Erases the account into a tombstone, with its verifications, outbox rows and audit row (one statement). */
   erase(row: EraseRow): Promise<ErasedAccount>;
+  /** By the DI's blind index; writes a `user.di_lookup` audit row. */
+  findByDiBidxAudited(diBidx: string, audit: CiLookupAudit): Promise<UserWithCertification | null>;
 }
 
 /** An account erasure: who asked is written to its audit row. */
@@ -79,9 +81,11 @@ export interface ErasedAccount {
 
 interface UserRow {
   id: string;
-  ci_bidx: string;
-  ci_enc: string;
+  ci_bidx: string | null;
+  ci_enc: string | null;
   di_enc: string | null;
+  di_bidx: string | null;
+  provider: string;
   name_enc: string;
   phone_enc: string | null;
   phone_bidx: string | null;
@@ -102,7 +106,7 @@ interface UserWithCertificationRow extends UserRow {
   pii_erased_at: Date | null;
 }
 
-const USER_COLUMNS = `u.id, u.ci_bidx, u.ci_enc, u.di_enc, u.name_enc, u.phone_enc, u.phone_bidx, u.birthday::text AS birthday,
+const USER_COLUMNS = `u.id, u.ci_bidx, u.ci_enc, u.di_enc, u.di_bidx, u.provider, u.name_enc, u.phone_enc, u.phone_bidx, u.birthday::text AS birthday,
        u.gender, u.foreigner, u.certification_id, u.nickname, u.marketing_opt_in, u.created_at`;
 
 const WITH_CERTIFICATION = `SELECT ${USER_COLUMNS}, c.imp_uid, c.flow, c.status, c.certified_at, c.pii_erased_at
@@ -119,12 +123,12 @@ const WITH_CERTIFICATION = `SELECT ${USER_COLUMNS}, c.imp_uid, c.flow, c.status,
 const SIGNUP = definePreparedStatement(
   'user_signup',
   `WITH candidate AS (
-     SELECT t.id AS token_id, c.id, c.ci_bidx, c.ci_enc, c.di_enc, c.name_enc, c.phone_enc, c.phone_bidx,
+     SELECT t.id AS token_id, c.id, c.ci_bidx, c.ci_enc, c.di_enc, c.di_bidx, c.provider, c.name_enc, c.phone_enc, c.phone_bidx,
             c.birthday, c.gender, c.foreigner
        FROM verification_tokens t JOIN certifications c ON c.id = t.certification_id
       WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2
         AND c.status = 'verified' AND c.pii_erased_at IS NULL
-        AND c.ci_bidx IS NOT NULL AND c.ci_enc IS NOT NULL AND c.name_enc IS NOT NULL
+        AND (c.ci_bidx IS NOT NULL OR c.di_bidx IS NOT NULL) AND c.name_enc IS NOT NULL
         AND c.birthday IS NOT NULL AND c.birthday <= $3::date
         FOR UPDATE
    ), used_token AS (
@@ -134,47 +138,52 @@ const SIGNUP = definePreparedStatement(
             name_enc = CASE WHEN $6 THEN candidate.name_enc END, phone_enc = CASE WHEN $6 THEN candidate.phone_enc END,
             phone_bidx = CASE WHEN $6 THEN candidate.phone_bidx END, ci_enc = CASE WHEN $6 THEN candidate.ci_enc END,
             ci_bidx = CASE WHEN $6 THEN candidate.ci_bidx END, di_enc = CASE WHEN $6 THEN candidate.di_enc END,
+            di_bidx = CASE WHEN $6 THEN candidate.di_bidx END,
             birthday = CASE WHEN $6 THEN candidate.birthday END, gender = CASE WHEN $6 THEN candidate.gender END,
             foreigner = CASE WHEN $6 THEN candidate.foreigner END
        FROM candidate WHERE certifications.id = candidate.id
    )
-   INSERT INTO users (ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, nickname, marketing_opt_in)
-   SELECT ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, coalesce(foreigner, false), id, $4, $5
+   INSERT INTO users (ci_bidx, ci_enc, di_enc, di_bidx, provider, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, nickname, marketing_opt_in)
+   SELECT ci_bidx, ci_enc, di_enc, di_bidx, provider, name_enc, phone_enc, phone_bidx, birthday, gender, coalesce(foreigner, false), id, $4, $5
      FROM candidate
    RETURNING id, created_at`,
 );
 
 /** The lookup and its audit row in one statement: one round trip, one commit. */
-const CI_LOOKUP_AUDITED = definePreparedStatement(
-  'user_ci_lookup_audited',
-  `WITH found AS (
-     ${WITH_CERTIFICATION}
-      WHERE u.ci_bidx = $1::char(64)
-   ), audit AS (
-     INSERT INTO audit_log (key_id, action, subject_type, subject_id, result, client_ip, request_id)
-     SELECT $2, 'user.ci_lookup', 'user', (SELECT id::text FROM found),
-            CASE WHEN EXISTS (SELECT 1 FROM found) THEN 'ok' ELSE 'not_found' END, $3::inet, $4
-   )
-   SELECT * FROM found`,
-);
+function keyLookupAudited(key: 'ci' | 'di') {
+  return definePreparedStatement(
+    `user_${key}_lookup_audited`,
+    `WITH found AS (
+       ${WITH_CERTIFICATION}
+        WHERE u.${key}_bidx = $1::char(64)
+     ), audit AS (
+       INSERT INTO audit_log (key_id, action, subject_type, subject_id, result, client_ip, request_id)
+       SELECT $2, 'user.${key}_lookup', 'user', (SELECT id::text FROM found),
+              CASE WHEN EXISTS (SELECT 1 FROM found) THEN 'ok' ELSE 'not_found' END, $3::inet, $4
+     )
+     SELECT * FROM found`,
+  );
+}
+const CI_LOOKUP_AUDITED = keyLookupAudited('ci');
+const DI_LOOKUP_AUDITED = keyLookupAudited('di');
 
 /**
  * The account, its verification and the person's other verifications not in a signup right now
  * (no live token) lose their personal data; the users row becomes a tombstone (its UNIQUE
- * ci_bidx goes with it, so the person can sign up again); upstream copies are queued on the
+ * ci_bidx and di_bidx go with it, so the person can sign up again); upstream copies are queued on the
  * outbox; the audit row records it. $1 user id, $2 now, $3 reason, $4 key id, $5 client IP, $6
  * request id.
  */
 const ERASE = `WITH target AS (
-     SELECT id, ci_bidx, certification_id FROM users WHERE id = $1::uuid FOR UPDATE
+     SELECT id, ci_bidx, di_bidx, certification_id FROM users WHERE id = $1::uuid FOR UPDATE
    ), certs AS (
      SELECT c.id, c.imp_uid FROM certifications c, target
       WHERE c.id = target.certification_id
-         OR (c.ci_bidx = target.ci_bidx AND NOT EXISTS (
+         OR ((c.ci_bidx = target.ci_bidx OR c.di_bidx = target.di_bidx) AND NOT EXISTS (
                SELECT 1 FROM verification_tokens t WHERE t.certification_id = c.id AND t.used_at IS NULL AND t.expires_at > $2))
    ), erased AS (
      UPDATE certifications
-        SET name_enc = NULL, phone_enc = NULL, phone_bidx = NULL, ci_enc = NULL, ci_bidx = NULL, di_enc = NULL,
+        SET name_enc = NULL, phone_enc = NULL, phone_bidx = NULL, ci_enc = NULL, ci_bidx = NULL, di_enc = NULL, di_bidx = NULL,
             birthday = NULL, gender = NULL, foreigner = NULL, carrier = NULL, pii_erased_at = $2, updated_at = $2
        FROM certs WHERE certifications.id = certs.id AND certifications.pii_erased_at IS NULL
    ), expired_tokens AS (
@@ -201,7 +210,7 @@ const ERASE = `WITH target AS (
    SELECT (SELECT value FROM outcome) AS outcome, coalesce((SELECT array_agg(imp_uid) FROM certs), '{}') AS imp_uids`;
 
 /** The `users` table (owned by libs/user), and the signup statement that fills it. */
-export class UserRepository implements UserStore {
+export class UserRepository implements UserStore, DiBackfillStore {
   constructor(private readonly db: Database) {}
 
   /** One statement that also marks the token and its verification used. */
@@ -212,7 +221,8 @@ export class UserRepository implements UserStore {
       ]);
       return rows[0] ? { id: rows[0].id, createdAt: new Date(rows[0].created_at) } : null;
     } catch (error) {
-      if (isUniqueViolation(error, 'uq_users_ci_bidx')) throw new AlreadyRegisteredError();
+      // One account per person: the same CI, or the same DI (either partial unique index).
+      if (isUniqueViolation(error, 'uq_users_ci_bidx') || isUniqueViolation(error, 'uq_users_di_bidx')) throw new AlreadyRegisteredError();
       // Another signup consumed this verification (through another token) first.
       if (isUniqueViolation(error, 'uq_users_certification')) throw new VerificationUsedError();
       throw error;
@@ -223,7 +233,7 @@ export class UserRepository implements UserStore {
     const rows = await this.db.query<{
       expires_at: Date; used_at: Date | null; status: string; pii_erased_at: Date | null; complete: boolean; birthday: string | null;
     }>(
-      `SELECT t.expires_at, t.used_at, c.status, c.pii_erased_at, c.ci_bidx IS NOT NULL AND c.ci_enc IS NOT NULL AND c.name_enc IS NOT NULL AS complete,
+      `SELECT t.expires_at, t.used_at, c.status, c.pii_erased_at, (c.ci_bidx IS NOT NULL OR c.di_bidx IS NOT NULL) AND c.name_enc IS NOT NULL AS complete,
               to_char(c.birthday, 'YYYY-MM-DD') AS birthday
          FROM verification_tokens t JOIN certifications c ON c.id = t.certification_id
         WHERE t.token_hash = $1`,
@@ -304,8 +314,42 @@ export class UserRepository implements UserStore {
     );
     return rows.length;
   }
+
+  async findByDiBidxAudited(diBidx: string, audit: CiLookupAudit): Promise<UserWithCertification | null> {
+    const rows = await this.db.prepared<UserWithCertificationRow>(DI_LOOKUP_AUDITED, [
+      diBidx, audit.keyId, audit.clientIp, audit.requestId?.slice(0, 128) ?? null,
+    ]);
+    return rows[0] ? toUserWithCertification(rows[0]) : null;
+  }
+
+  async findWithoutDiBidx(afterId: string | null, limit: number): Promise<Array<{ id: string; diEnc: string }>> {
+    const rows = await this.db.query<{ id: string; di_enc: string }>(
+      `SELECT id, di_enc FROM users
+        WHERE di_bidx IS NULL AND di_enc IS NOT NULL AND ($1::uuid IS NULL OR id > $1::uuid)
+        ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+    return rows.map((r) => ({ id: r.id, diEnc: r.di_enc }));
+  }
+
+  async setDiBidx(id: string, diBidx: string): Promise<boolean> {
+    try {
+      await this.db.query(`UPDATE users SET di_bidx = $2 WHERE id = $1::uuid AND di_bidx IS NULL`, [id, diBidx]);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_users_di_bidx')) return false;
+      throw error;
+    }
+  }
 }
 
+/** What the DI backfill needs of the users table. */
+export interface DiBackfillStore {
+  /** Accounts with a DI but no DI blind index (created before migration PersonKeys), by id after `afterId`. */
+  findWithoutDiBidx(afterId: string | null, limit: number): Promise<Array<{ id: string; diEnc: string }>>;
+  /** false when another account holds this DI already (the unique index decided). */
+  setDiBidx(id: string, diBidx: string): Promise<boolean>;
+}
 
 function toUser(row: UserRow): User {
   return {
@@ -313,6 +357,8 @@ function toUser(row: UserRow): User {
     ciBidx: row.ci_bidx,
     ciEnc: row.ci_enc,
     diEnc: row.di_enc,
+    diBidx: row.di_bidx,
+    provider: row.provider,
     nameEnc: row.name_enc,
     phoneEnc: row.phone_enc,
     phoneBidx: row.phone_bidx,

@@ -1,0 +1,150 @@
+import type { Logger } from '@nestjs/common';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  IsolatedCircuitError,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  halfJitterGenerator,
+  handleWhen,
+  retry,
+  timeout,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import { RestError } from '@portone/server-sdk';
+import {
+  PortOneApiError,
+  PortOneCallError,
+  PortOneCircuitOpenError,
+  PortOneNetworkError,
+  PortOneTimeoutError,
+  apiErrorFrom,
+  type PortOneOperation,
+} from './portone.errors';
+import type { PortOneCallOutcome, ResolvedPortOneOptions } from './portone.options';
+import type { PortOneRedactor } from './portone-redactor';
+
+/** A retry needs at least this much time left (or timeoutMs, if smaller). */
+const MIN_RETRY_BUDGET_MS = 1000;
+
+type Settled<T> = { value: T } | { error: PortOneApiError };
+
+/**
+ * How one call of PortOneClient reaches the API, on cockatiel as libs/iamport does: a breaker
+ * (only failures that show the API down count: timeouts, network errors, unrecognised answers),
+ * a per-attempt timeout within the call's deadline, and retries for idempotent calls only.
+ */
+export class PortOneCallPolicy {
+  private readonly breaker: CircuitBreakerPolicy;
+  private openedAt = 0;
+
+  constructor(
+    private readonly options: ResolvedPortOneOptions,
+    private readonly redactor: PortOneRedactor,
+    private readonly logger: Logger,
+  ) {
+    this.breaker = circuitBreaker(handleWhen((error) => error instanceof PortOneCallError), {
+      breaker: new ConsecutiveBreaker(options.failureThreshold),
+      halfOpenAfter: options.resetTimeoutMs,
+    });
+    this.breaker.onBreak(() => {
+      this.openedAt = Date.now();
+      this.logger.warn('PortOne breaker opened');
+    });
+    this.breaker.onReset(() => this.logger.log('PortOne breaker closed'));
+  }
+
+  state(): 'closed' | 'open' | 'half-open' {
+    const state = this.breaker.state;
+    if (state === CircuitState.Closed) return 'closed';
+    return state === CircuitState.HalfOpen ? 'half-open' : 'open';
+  }
+
+  /** `idempotent` calls (get, list) are retried; the others get exactly one attempt. */
+  async run<T>(operation: PortOneOperation, idempotent: boolean, call: () => Promise<T>): Promise<T> {
+    const deadline = performance.now() + this.options.callDeadlineMs;
+    const attempts = idempotent ? this.options.retryAttempts : 1;
+    let attempt = 0;
+    const policy = retry(
+      handleWhen((error) => {
+        if (!(error instanceof PortOneCallError) || !error.retryable || attempt >= attempts) return false;
+        const left = deadline - performance.now();
+        const retrying = left > Math.min(this.options.timeoutMs, MIN_RETRY_BUDGET_MS) + this.options.retryBaseDelayMs * 2 ** attempt;
+        this.logger.warn(`PortOne ${operation} attempt ${attempt}/${attempts} failed (${error.name})${retrying ? '; retrying' : ''}`);
+        return retrying;
+      }),
+      {
+        maxAttempts: Math.max(0, attempts - 1),
+        backoff: new ExponentialBackoff({ initialDelay: this.options.retryBaseDelayMs, maxDelay: 5000, generator: halfJitterGenerator }),
+      },
+    );
+    return policy.execute(() => {
+      attempt += 1;
+      return this.attempt(operation, call, deadline);
+    });
+  }
+
+  private async attempt<T>(operation: PortOneOperation, call: () => Promise<T>, deadline: number): Promise<T> {
+    const left = Math.ceil(deadline - performance.now());
+    if (left <= 0) throw new PortOneTimeoutError(operation, this.options.callDeadlineMs, true);
+    const attemptMs = Math.min(this.options.timeoutMs, left);
+    const started = performance.now();
+    let settled: Settled<T>;
+    try {
+      settled = await this.breaker.execute(async (): Promise<Settled<T>> => {
+        try {
+          return { value: await timeout(attemptMs, TimeoutStrategy.Aggressive).execute(() => call()) };
+        } catch (raw) {
+          const error = this.classify(operation, raw, attemptMs);
+          // A typed answer shows the API up: it does not count against the breaker.
+          if (error instanceof PortOneApiError && !error.retryable) return { error };
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+        this.emit(operation, 'circuit_open', 0);
+        throw new PortOneCircuitOpenError(operation, this.retryAfterMs());
+      }
+      this.emit(operation, outcomeOf(error), performance.now() - started);
+      throw error;
+    }
+    this.emit(operation, 'error' in settled ? 'client_error' : 'success', performance.now() - started);
+    if ('error' in settled) throw settled.error;
+    return settled.value;
+  }
+
+  private classify(operation: PortOneOperation, raw: unknown, attemptMs: number): PortOneCallError {
+    if (raw instanceof TaskCancelledError) {
+      return attemptMs < this.options.timeoutMs
+        ? new PortOneTimeoutError(operation, this.options.callDeadlineMs, true)
+        : new PortOneTimeoutError(operation, this.options.timeoutMs);
+    }
+    if (raw instanceof RestError) return apiErrorFrom(operation, raw.data, (text) => this.redactor.redact(text));
+    // fetch failed (its cause names the system error), or the body was not JSON
+    const cause = (raw as { cause?: { code?: unknown } } | null)?.cause;
+    const code = typeof cause?.code === 'string' ? cause.code : raw instanceof SyntaxError ? 'INVALID_RESPONSE' : undefined;
+    return new PortOneNetworkError(operation, code);
+  }
+
+  private retryAfterMs(): number {
+    return Math.max(0, Math.ceil(this.openedAt + this.options.resetTimeoutMs - Date.now()));
+  }
+
+  private emit(operation: PortOneOperation, outcome: PortOneCallOutcome, durationMs: number): void {
+    try {
+      this.options.onCall?.({ operation, outcome, durationMs });
+    } catch (error) {
+      this.logger.warn(`PortOne onCall observer threw (${error instanceof Error ? error.name : typeof error})`);
+    }
+  }
+}
+
+function outcomeOf(error: unknown): PortOneCallOutcome {
+  if (error instanceof PortOneTimeoutError) return 'timeout';
+  if (error instanceof PortOneNetworkError) return 'network_error';
+  return 'server_error';
+}
