@@ -4,47 +4,17 @@
  * database (DATABASE_URL). See docs/operations.md, Backups.
  */
 import 'reflect-metadata';
-import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AdminModule, AuditLogRepository, ErasureReplayService } from '@app/admin';
+import { AuditLogRepository, ErasureReplayService } from '@app/admin';
 import { Database } from '@app/common';
-import { IamportModule } from '@app/iamport';
-import { PiiModule } from '@app/pii';
-import { ConfigError, loadAppConfig, type AppConfig } from '../apps/api/src/config/app-config';
 import { dataSourceOptions } from '../apps/api/src/database';
-import { prepareRuntime, type ApiRuntime } from '../apps/api/src/runtime';
+import { prepareRuntime } from '../apps/api/src/runtime';
+import { adminCommandModule, commandConfig, runAsMain, schemaIsCurrent, type CliIo } from './lib/cli';
 
 const USAGE = 'usage: npm run erasures:replay -- --since <ISO date> [--from <database url>] [--dry-run] [--json] [--embedded]';
 
-@Module({})
-class ReplayCliModule {
-  static forRoot(config: AppConfig, runtime: ApiRuntime): DynamicModule {
-    return {
-      module: ReplayCliModule,
-      imports: [
-        TypeOrmModule.forRoot(dataSourceOptions({ url: runtime.database.url, poolSize: 2 })),
-        PiiModule.forRoot({ ...runtime.pii, isGlobal: true }),
-        IamportModule.forRoot({
-          baseUrl: config.iamport.baseUrl,
-          impKey: config.iamport.impKey,
-          impSecret: config.iamport.impSecret,
-          timeoutMs: config.iamport.timeoutMs,
-          isGlobal: true,
-        }),
-        AdminModule.forRoot({ apiKeys: '', retentionSchedule: false, upstreamRetryIntervalMs: 0 }),
-      ],
-    };
-  }
-}
-
-export interface ReplayCliIo {
-  argv: readonly string[];
-  env: Record<string, string | undefined>;
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+export type ReplayCliIo = CliIo;
 
 interface ReplayArgs {
   since: Date;
@@ -76,29 +46,14 @@ export async function runErasuresReplayCli(io: ReplayCliIo): Promise<number> {
     io.err(args);
     return 2;
   }
-  let config: AppConfig;
-  try {
-    config = loadAppConfig(io.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(error.message);
-      return 2;
-    }
-    throw error;
-  }
-  if (!config.database.url && !args.embedded) {
-    io.err('erasures:replay: no DATABASE_URL (the embedded database of the api): stop the api and add --embedded');
-    return 2;
-  }
+  const config = commandConfig(io, args.embedded, 'erasures:replay: no DATABASE_URL (the embedded database of the api): stop the api and add --embedded');
+  if (typeof config === 'number') return config;
   const runtime = await prepareRuntime(config);
-  const app = await NestFactory.createApplicationContext(ReplayCliModule.forRoot(config, runtime), { logger: ['error'], abortOnError: false });
+  const app = await NestFactory.createApplicationContext(adminCommandModule(config, runtime), { logger: ['error'], abortOnError: false });
   // The audit log to read: another database (--from, e.g. the damaged primary or a later copy) or this one.
   const source = args.from ? await new DataSource(dataSourceOptions({ url: args.from, poolSize: 1 })).initialize() : app.get(DataSource);
   try {
-    if (await app.get(DataSource).showMigrations()) {
-      io.err('erasures:replay: the database schema is not up to date; start the api once or run npm run migration:run');
-      return 1;
-    }
+    if (!(await schemaIsCurrent('erasures:replay', app.get(DataSource), io))) return 1;
     const erasures = await new AuditLogRepository(new Database(source)).listErasuresSince(args.since);
     if (args.dryRun) {
       const accounts = erasures.filter((e) => e.action === 'user.erase').length;
@@ -129,17 +84,4 @@ export async function runErasuresReplayCli(io: ReplayCliIo): Promise<number> {
   }
 }
 
-if (typeof require !== 'undefined' && require.main === module) {
-  runErasuresReplayCli({
-    argv: process.argv.slice(2),
-    env: process.env,
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  }).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`erasures:replay failed: ${(error as Error)?.name ?? 'error'}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (typeof require !== 'undefined' && require.main === module) runAsMain('erasures:replay', runErasuresReplayCli);

@@ -9,16 +9,11 @@ import { CertificationRepository } from '@app/certification';
 import { Database } from '@app/common';
 import { PiiCipher, reencryptTable, type ReencryptionResult, type ReencryptionStore } from '@app/pii';
 import { UserRepository } from '@app/user';
-import { ConfigError, loadAppConfig, type AppConfig } from '../apps/api/src/config/app-config';
 import { dataSourceOptions } from '../apps/api/src/database';
 import { prepareRuntime } from '../apps/api/src/runtime';
+import { commandConfig, runAsMain, schemaIsCurrent, type CliIo } from './lib/cli';
 
-export interface PiiRotateIo {
-  argv: readonly string[];
-  env: Record<string, string | undefined>;
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+export type PiiRotateIo = CliIo;
 
 const USAGE = 'usage: npm run pii:rotate [-- --batch-size N] [--max-batches N] [--json] [--embedded]';
 
@@ -52,27 +47,16 @@ export async function runPiiRotateCli(io: PiiRotateIo): Promise<number> {
     io.err(`pii:rotate: bad arguments; ${USAGE}`);
     return 2;
   }
-  let config: AppConfig;
-  try {
-    config = loadAppConfig(io.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(error.message);
-      return 2;
-    }
-    throw error;
-  }
-  if (!config.database.url && !flags.embedded) {
-    io.err('pii:rotate: no DATABASE_URL; the embedded database (DATA_DIR) opens in one process at a time: stop the api and add --embedded');
-    return 2;
-  }
+  const config = commandConfig(
+    io,
+    flags.embedded,
+    'pii:rotate: no DATABASE_URL; the embedded database (DATA_DIR) opens in one process at a time: stop the api and add --embedded',
+  );
+  if (typeof config === 'number') return config;
   const runtime = await prepareRuntime(config);
   const dataSource = await new DataSource(dataSourceOptions({ url: runtime.database.url, poolSize: 1 })).initialize();
   try {
-    if (await dataSource.showMigrations()) {
-      io.err('pii:rotate: the database schema is not up to date; start the api once or run npm run migration:run');
-      return 1;
-    }
+    if (!(await schemaIsCurrent('pii:rotate', dataSource, io))) return 1;
     const cipher = PiiCipher.fromConfig(runtime.pii.encryptionKeys);
     const db = new Database(dataSource);
     // certifications first: a signup copies its ciphertexts into users.
@@ -120,17 +104,4 @@ export async function runPiiRotateCli(io: PiiRotateIo): Promise<number> {
 }
 
 // Run when executed (node dist/scripts/pii-rotate.js), not when imported by a test.
-if (typeof require !== 'undefined' && require.main === module) {
-  runPiiRotateCli({
-    argv: process.argv.slice(2),
-    env: process.env,
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  }).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`pii:rotate failed: ${(error as Error)?.name ?? 'error'}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (typeof require !== 'undefined' && require.main === module) runAsMain('pii:rotate', runPiiRotateCli);

@@ -3,50 +3,13 @@
  * environment on a minimal application context (see docs/admin.md, Retention).
  */
 import 'reflect-metadata';
-import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AdminModule, RetentionService } from '@app/admin';
-import { IamportModule } from '@app/iamport';
-import { PiiModule } from '@app/pii';
-import { ConfigError, loadAppConfig, type AppConfig } from '../apps/api/src/config/app-config';
-import { dataSourceOptions } from '../apps/api/src/database';
-import { prepareRuntime, type ApiRuntime } from '../apps/api/src/runtime';
+import { RetentionService } from '@app/admin';
+import { prepareRuntime } from '../apps/api/src/runtime';
+import { adminCommandModule, commandConfig, runAsMain, schemaIsCurrent, type CliIo } from './lib/cli';
 
-@Module({})
-class RetentionCliModule {
-  static forRoot(config: AppConfig, runtime: ApiRuntime): DynamicModule {
-    const options = dataSourceOptions({ url: runtime.database.url, poolSize: 2 });
-    return {
-      module: RetentionCliModule,
-      imports: [
-        TypeOrmModule.forRoot(options),
-        PiiModule.forRoot({ ...runtime.pii, isGlobal: true }),
-        IamportModule.forRoot({
-          baseUrl: config.iamport.baseUrl,
-          impKey: config.iamport.impKey,
-          impSecret: config.iamport.impSecret,
-          timeoutMs: config.iamport.timeoutMs,
-          isGlobal: true,
-        }),
-        AdminModule.forRoot({
-          apiKeys: '', // serves no requests
-          ...config.retention,
-          retentionSchedule: false,
-          upstreamRetryIntervalMs: 0,
-        }),
-      ],
-    };
-  }
-}
-
-export interface RetentionCliIo {
-  argv: readonly string[];
-  env: Record<string, string | undefined>;
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+export type RetentionCliIo = CliIo;
 
 /** The whole command; returns the exit code (0 done, 1 failed, 2 usage / refused). */
 export async function runRetentionCli(io: RetentionCliIo): Promise<number> {
@@ -57,34 +20,21 @@ export async function runRetentionCli(io: RetentionCliIo): Promise<number> {
     io.err(`retention:run: unknown argument(s); usage: npm run retention:run [-- --dry-run] [--json] [--embedded]`);
     return 2;
   }
-  let config: AppConfig;
-  try {
-    config = loadAppConfig(io.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(error.message);
-      return 2;
-    }
-    throw error;
-  }
-  if (!config.database.url && !flags.has('--embedded')) {
-    io.err(
+  const config = commandConfig(
+    io,
+    flags.has('--embedded'),
       'retention:run: no DATABASE_URL, so the data is in the embedded database of the api (DATA_DIR), which one ' +
         'process at a time may open. The running api already applies retention daily at 03:00 Asia/Seoul; to run ' +
-        'it now, stop the api and add --embedded (npm run retention:run -- --embedded).',
-    );
-    return 2;
-  }
+      'it now, stop the api and add --embedded (npm run retention:run -- --embedded).',
+  );
+  if (typeof config === 'number') return config;
   const runtime = await prepareRuntime(config);
-  const app = await NestFactory.createApplicationContext(RetentionCliModule.forRoot(config, runtime), {
+  const app = await NestFactory.createApplicationContext(adminCommandModule(config, runtime, config.retention), {
     logger: ['error'],
     abortOnError: false,
   });
   try {
-    if (await app.get(DataSource).showMigrations()) {
-      io.err('retention:run: the database schema is not up to date; start the api once or run npm run migration:run');
-      return 1;
-    }
+    if (!(await schemaIsCurrent('retention:run', app.get(DataSource), io))) return 1;
     const retention = app.get(RetentionService);
     const days = config.retention.unusedVerificationDays;
     if (flags.has('--dry-run')) {
@@ -126,17 +76,4 @@ export async function runRetentionCli(io: RetentionCliIo): Promise<number> {
 }
 
 // Run when executed (node dist/scripts/retention-run.js), not when imported by a test.
-if (typeof require !== 'undefined' && require.main === module) {
-  runRetentionCli({
-    argv: process.argv.slice(2),
-    env: process.env,
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  }).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`retention:run failed: ${(error as Error)?.name ?? 'error'}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (typeof require !== 'undefined' && require.main === module) runAsMain('retention:run', runRetentionCli);

@@ -11,6 +11,7 @@ export {
 } from './pii-keys';
 export { ensurePrivateDir, loadOrCreateKeyFile, PII_KEY_FILE, type PiiKeyFileContents } from './key-file';
 export { reencryptTable, type EncryptedColumns, type EncryptedRow, type ReencryptionResult, type ReencryptionStore } from './reencryption';
+export { ReencryptionStatements, type PiiTable, type StatementRunner } from './reencryption.repository';
 export { PiiConfigError, PiiDecryptionError, type PiiDecryptionFailure } from './pii-errors';
 export { maskName, maskPhone, maskCi, maskBirthday } from './masking';
 export {

@@ -1,5 +1,6 @@
 import type { Database, Transaction } from '@app/common';
 import type { AuditAction, AuditResult, AuditSubjectType } from '../entities/audit-log.entity';
+import { deleteOldestBefore } from './batched-delete.repository';
 
 export interface AuditEntry {
   keyId: string;
@@ -136,16 +137,8 @@ export class AuditLogRepository implements AuditLogStore {
   }
 
   /** Deletes up to `limit` of the oldest rows older than `cutoff`; answers how many. */
-  async deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
-    const rows = await this.db.query<{ n: string }>(
-      `WITH gone AS (
-         DELETE FROM audit_log WHERE id IN (
-           SELECT id FROM audit_log WHERE occurred_at < $1 ORDER BY occurred_at, id LIMIT $2)
-         RETURNING 1)
-       SELECT count(*)::text AS n FROM gone`,
-      [cutoff, limit],
-    );
-    return Number(rows[0]?.n ?? 0);
+  deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
+    return deleteOldestBefore(this.db, { table: 'audit_log', column: 'occurred_at' }, cutoff, limit);
   }
 
   /** Erasures recorded since `since` (accounts and verifications), oldest first: what `erasures:replay` re-applies. */

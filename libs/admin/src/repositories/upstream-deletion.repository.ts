@@ -1,5 +1,6 @@
 import type { Database, Transaction } from '@app/common';
 import type { UpstreamDeletionReason } from '../entities/upstream-deletion.entity';
+import { deleteOldestBefore } from './batched-delete.repository';
 
 /** A deletion leased to one worker: `attempts` counts this attempt. */
 export interface ClaimedDeletion {
@@ -103,15 +104,7 @@ export class UpstreamDeletionRepository implements UpstreamDeletionStore {
   }
 
   /** Deletes up to `limit` rows completed before `cutoff`; answers how many. */
-  async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
-    const rows = await this.db.query<{ n: string }>(
-      `WITH gone AS (
-         DELETE FROM upstream_deletions WHERE id IN (
-           SELECT id FROM upstream_deletions WHERE completed_at < $1 ORDER BY completed_at, id LIMIT $2)
-         RETURNING 1)
-       SELECT count(*)::text AS n FROM gone`,
-      [cutoff, limit],
-    );
-    return Number(rows[0]?.n ?? 0);
+  deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    return deleteOldestBefore(this.db, { table: 'upstream_deletions', column: 'completed_at' }, cutoff, limit);
   }
 }

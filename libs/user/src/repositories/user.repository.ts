@@ -1,4 +1,4 @@
-import type { EncryptedColumns, EncryptedRow } from '@app/pii';
+import { ReencryptionStatements, type EncryptedColumns, type EncryptedRow } from '@app/pii';
 import { definePreparedStatement, isUniqueViolation, type Database, type Transaction } from '@app/common';
 import type { UserEntity } from '../user.entity';
 import { AlreadyRegisteredError, VerificationUsedError } from '../user.errors';
@@ -211,7 +211,11 @@ const ERASE = `WITH target AS (
 
 /** The `users` table (owned by libs/user), and the signup statement that fills it. */
 export class UserRepository implements UserStore, DiBackfillStore {
-  constructor(private readonly db: Database) {}
+  private readonly reencryption: ReencryptionStatements;
+
+  constructor(private readonly db: Database) {
+    this.reencryption = new ReencryptionStatements(db, 'users');
+  }
 
   /** One statement that also marks the token and its verification used. */
   async signup(row: SignupRow): Promise<{ id: string; createdAt: Date } | null> {
@@ -282,37 +286,13 @@ export class UserRepository implements UserStore, DiBackfillStore {
   }
 
   /** pii:rotate: rows by id after `afterId` with a PII column not under `prefix` (the active key, current format). */
-  async pageEncryptedNotUnder(prefix: string, afterId: string | null, limit: number): Promise<EncryptedRow[]> {
-    const rows = await this.db.query<{ id: string } & EncryptedColumns>(
-      `SELECT id, name_enc, phone_enc, ci_enc, di_enc FROM users
-        WHERE ($2::uuid IS NULL OR id > $2::uuid)
-          AND (NOT starts_with(name_enc, $1) OR NOT starts_with(phone_enc, $1) OR NOT starts_with(ci_enc, $1) OR NOT starts_with(di_enc, $1))
-        ORDER BY id
-        LIMIT $3`,
-      [prefix, afterId, limit],
-    );
-    return rows.map(({ id, name_enc, phone_enc, ci_enc, di_enc }) => ({ id, columns: { name_enc, phone_enc, ci_enc, di_enc } }));
+  pageEncryptedNotUnder(prefix: string, afterId: string | null, limit: number): Promise<EncryptedRow[]> {
+    return this.reencryption.pageEncryptedNotUnder(prefix, afterId, limit);
   }
 
   /** pii:rotate: one statement for a batch; a row whose ciphertexts changed since they were read is left alone. */
-  async replaceEncrypted(changes: ReadonlyArray<{ id: string; from: EncryptedColumns; to: EncryptedColumns }>): Promise<number> {
-    const col = (pick: (c: (typeof changes)[number]) => string | null) => changes.map(pick);
-    const rows = await this.db.query<{ id: string }>(
-      `UPDATE users t
-          SET name_enc = v.name_to, phone_enc = v.phone_to, ci_enc = v.ci_to, di_enc = v.di_to
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-              AS v(id, name_from, phone_from, ci_from, di_from, name_to, phone_to, ci_to, di_to)
-        WHERE t.id = v.id
-          AND t.name_enc IS NOT DISTINCT FROM v.name_from AND t.phone_enc IS NOT DISTINCT FROM v.phone_from
-          AND t.ci_enc IS NOT DISTINCT FROM v.ci_from AND t.di_enc IS NOT DISTINCT FROM v.di_from
-        RETURNING t.id`,
-      [
-        col((c) => c.id),
-        col((c) => c.from.name_enc), col((c) => c.from.phone_enc), col((c) => c.from.ci_enc), col((c) => c.from.di_enc),
-        col((c) => c.to.name_enc), col((c) => c.to.phone_enc), col((c) => c.to.ci_enc), col((c) => c.to.di_enc),
-      ],
-    );
-    return rows.length;
+  replaceEncrypted(changes: ReadonlyArray<{ id: string; from: EncryptedColumns; to: EncryptedColumns }>): Promise<number> {
+    return this.reencryption.replaceEncrypted(changes);
   }
 
   async findByDiBidxAudited(diBidx: string, audit: CiLookupAudit): Promise<UserWithCertification | null> {
