@@ -89,6 +89,12 @@ export interface IdentityProvider {
    */
   resendOtp(id: string, request: IdentityOtpRequest): Promise<{ id: string }>;
   confirmOtp(id: string, otp: string): Promise<IdentityCertification>;
+  /**
+   * The id of a browser flow's verification, named before the window opens (PortOne V2 lets the
+   * merchant choose it) and tied to the flow's merchant_uid, which the certification then reports.
+   * Absent (i'mport V1): the provider names the certification and reports the merchant_uid itself.
+   */
+  windowVerificationId?(merchantUid: string): string;
   getCertification(id: string): Promise<IdentityCertification>;
   deleteCertification(id: string): Promise<void>;
 }
