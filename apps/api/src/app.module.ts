@@ -123,7 +123,7 @@ export class AppModule {
             otpConfirmLimiter: limiter,
           }),
         }),
-        ...(config.window.demoPage ? [DemoModule.forRoot({ scriptUrl: config.window.scriptUrl })] : []),
+        ...(config.window.demoPage ? [DemoModule.forRoot({ scriptUrl: config.window.scriptUrl, provider: config.identityProvider })] : []),
         UserModule.forRootAsync({
           imports: [MetricsModule],
           inject: [MetricsService],
