@@ -51,6 +51,7 @@ export {
 } from './repositories/certification.repository';
 export { VerificationTokenRepository, type VerificationTokenStore } from './repositories/verification-token.repository';
 export {
+  UPSTREAM_DELETION_PROVIDERS,
   IdentityProviderError,
   type IdentityProvider,
   type IdentityCertification,

@@ -1,5 +1,11 @@
 import type { DomainError } from '@app/common';
 
+/**
+ * The providers whose verifications have an upstream copy to delete on erasure (`provider`
+ * column). PortOne V2 has no deletion of an identity verification: its rows are erased here only.
+ */
+export const UPSTREAM_DELETION_PROVIDERS: readonly string[] = ['iamport'];
+
 /** An OTP request as the provider needs it (already normalised). */
 export interface IdentityOtpRequest {
   name: string;
