@@ -9,6 +9,7 @@ export {
   type RecoveryReport,
   type StartedFlow,
   type FlowCredentials,
+  type RedirectQuery,
 } from './certification.service';
 export { FLOW_SECRET_HEADER, FLOW_COOKIE_PREFIX, flowCookie, secretFor } from './binding/flow-credentials';
 export {
