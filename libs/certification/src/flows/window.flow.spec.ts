@@ -53,6 +53,14 @@ describe('WindowFlow', () => {
     expect(t.tokens.tokens).toHaveLength(1);
   });
 
+  it('names the verification at the start when the provider does (V2), null when it does not (V1)', async () => {
+    const t = setup();
+    expect((await t.flow.startWindow()).verificationId).toBeNull();
+    Object.assign(t.provider, { windowVerificationId: (merchantUid: string) => `identity-verification-${merchantUid}` });
+    const started = await t.flow.startWindow();
+    expect(started.verificationId).toBe(`identity-verification-${started.merchantUid}`);
+  });
+
   it('redirect: the V2 query (identityVerificationId, code only on failure) reads like the V1 one', async () => {
     const t = setup();
     const b = await t.browser();
