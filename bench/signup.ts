@@ -18,6 +18,8 @@ export interface SandboxCalls {
 export interface SandboxStats {
   calls: SandboxCalls;
   sms_sent: number;
+  /** Every call of the V2 API (PortOne). */
+  v2_calls: number;
 }
 
 export type ContestantName = 'api' | 'baseline' | 'candidate';
@@ -28,7 +30,7 @@ export interface ContestantResult {
   upstream: {
     /** getToken calls over the whole run of this server (warm-up and measured load). */
     getToken: number;
-    /** Non-token upstream calls per completed signup during the measured load. */
+    /** Non-token upstream calls per completed signup during the measured load (V1, or V2 on --provider portone). */
     callsPerSignup: number;
     /** Every upstream call of the measured load (getToken included) per completed signup. */
     callsPerSignupWithToken: number;
@@ -46,6 +48,8 @@ export interface ContestantResult {
 }
 
 export interface SignupBenchResult {
+  /** The api's identity provider (--provider): `iamport` (V1) or `portone` (V2). */
+  provider: 'iamport' | 'portone';
   upstreamLatencyMs: number;
   signups: number;
   warmup: number;
@@ -71,8 +75,9 @@ export class SandboxControl {
   }
   async reset(latencyMs: number): Promise<void> {
     await this.http.request('POST', '/__sandbox/reset');
-    if (latencyMs > 0) {
-      const r = await this.http.request('POST', '/__sandbox/faults', { path_prefix: '/certifications', latency_ms: latencyMs });
+    // The same latency on the V1 and the V2 paths (--provider portone).
+    for (const prefix of latencyMs > 0 ? ['/certifications', '/identity-verifications'] : []) {
+      const r = await this.http.request('POST', '/__sandbox/faults', { path_prefix: prefix, latency_ms: latencyMs });
       if (r.status !== 200) throw new Error(`sandbox refused the latency fault (${r.status})`);
     }
   }
@@ -92,6 +97,8 @@ const zeroCalls = (): SandboxCalls => ({ getToken: 0, requestOtp: 0, confirmOtp:
 class Contestant {
   readonly totals = new SignupLoadTotals();
   readonly measuredCalls = zeroCalls();
+  /** Calls of the V2 API during the measured load (--provider portone; the secret needs no token call). */
+  measuredV2Calls = 0;
   getTokenAll = 0;
   cpu = { server: 0, postgres: 0 as number | null, bench: 0 };
   rss: RssSampler;
@@ -118,6 +125,7 @@ class Contestant {
       if (k === 'getToken') this.getTokenAll += d;
       if (measured) this.measuredCalls[k] += d;
     }
+    if (measured) this.measuredV2Calls += (after.v2_calls ?? 0) - (before.v2_calls ?? 0);
     if (measured) {
       const benchUsage = process.cpuUsage(cpu0.bench);
       this.cpu.server += (cpuMs(this.server.child.pid) ?? NaN) - cpu0.server;
@@ -132,7 +140,7 @@ class Contestant {
     const load = this.totals.result();
     const per = (n: number) => (load.completed > 0 ? round(n / load.completed, 3) : NaN);
     const m = this.measuredCalls;
-    const nonToken = m.requestOtp + m.confirmOtp + m.getCertification + m.deleteCertification;
+    const nonToken = m.requestOtp + m.confirmOtp + m.getCertification + m.deleteCertification + this.measuredV2Calls;
     return {
       name: this.name,
       load,
@@ -161,7 +169,7 @@ export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, l
   const names: ContestantName[] = [...o.contestants, ...(o.candidateMain !== null ? (['candidate'] as const) : [])];
   const rounds = Math.max(1, Math.min(o.rounds, o.signups));
   log(
-    `signup flow: ${o.signups} signups each (+${o.warmup} warm-up) in ${rounds} alternating rounds, concurrency ${o.concurrency}, ` +
+    `signup flow (${o.provider === 'portone' ? 'PortOne V2' : "i'mport V1"}): ${o.signups} signups each (+${o.warmup} warm-up) in ${rounds} alternating rounds, concurrency ${o.concurrency}, ` +
       `upstream latency ${o.upstreamLatencyMs} ms, pool ${o.poolSize}`,
   );
   await sandbox.reset(o.upstreamLatencyMs);
@@ -182,7 +190,7 @@ export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, l
         const candidate = name === 'candidate';
         const main = candidate ? o.candidateMain || o.apiMain : o.apiMain;
         const nodeOptions = candidate && o.candidateNodeOptions !== null ? o.candidateNodeOptions : o.apiNodeOptions;
-        server = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf, main, nodeOptions });
+        server = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf, main, nodeOptions, provider: o.provider });
       }
       contestants.push(new Contestant(name, server, db));
     }
@@ -209,6 +217,7 @@ export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, l
     const results = Object.fromEntries(contestants.map((c) => [c.name, c.result()])) as Partial<Record<ContestantName, ContestantResult>>;
     const { api, baseline, candidate } = results;
     return {
+      provider: o.provider,
       upstreamLatencyMs: o.upstreamLatencyMs,
       signups: o.signups,
       warmup: o.warmup,

@@ -26,6 +26,8 @@ export interface BenchOptions {
   candidateNodeOptions: string | null;
   /** Extra node options for the api process (e.g. --max-old-space-size=160). */
   apiNodeOptions: string | null;
+  /** The api's identity provider in the signup flow: i'mport V1 (default) or PortOne V2 (the same load through the V2 OTP API). */
+  provider: 'iamport' | 'portone';
 }
 
 const HELP = `npm run bench -- [options]
@@ -60,6 +62,10 @@ const HELP = `npm run bench -- [options]
                              compare a change head-to-head with the api (ratio candidate / api)
   --candidate-node-options OPTS  NODE_OPTIONS of the candidate (alone: the same build as the api)
   --api-node-options OPTS    NODE_OPTIONS for the api process, e.g. "--max-old-space-size=160"
+  --provider NAME            the api's identity provider in the signup flow: iamport (V1, default)
+                             or portone (V2: the same OTP load through the sandbox's V2 API); the
+                             baseline speaks V1 only, so portone measures the api alone unless
+                             --contestants says otherwise
   --keep                     keep the databases the bench created (for inspection)
 `;
 
@@ -90,7 +96,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     candidateMain: null,
     candidateNodeOptions: null,
     apiNodeOptions: null,
+    provider: 'iamport',
   };
+  let contestantsGiven = false;
   const int = (name: string, raw: string | undefined, min: number): number => {
     const n = Number(raw);
     if (raw === undefined || !Number.isInteger(n) || n < min) throw new Error(`${name} needs an integer >= ${min}`);
@@ -155,6 +163,13 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         const parts = (next() ?? '').split(',').map((x) => x.trim());
         for (const p of parts) if (p !== 'api' && p !== 'baseline') throw new Error(`--contestants: unknown "${p}"`);
         o.contestants = parts as ('api' | 'baseline')[];
+        contestantsGiven = true;
+        break;
+      }
+      case '--provider': {
+        const name = next();
+        if (name !== 'iamport' && name !== 'portone') throw new Error('--provider needs iamport or portone');
+        o.provider = name;
         break;
       }
       case '--api-main':
@@ -183,5 +198,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         throw new Error(`unknown option ${a}\n\n${HELP}`);
     }
   }
+  // The baseline is a V1 client: a ratio of a V2 api to it would compare two protocols.
+  if (o.provider === 'portone' && !contestantsGiven) o.contestants = ['api'];
   return o;
 }

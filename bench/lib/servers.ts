@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { freePort, NodeChild } from './processes';
 
 /** The bench's own upstream credentials: production mode refuses the sandbox's defaults. */
-export const BENCH_UPSTREAM_CREDENTIALS = { impKey: 'bench_imp_key', impSecret: 'bench_imp_secret' };
+export const BENCH_UPSTREAM_CREDENTIALS = { impKey: 'bench_imp_key', impSecret: 'bench_imp_secret', portoneApiSecret: 'bench_portone_secret' };
 // The in-process sandbox answers on loopback http.
 const BENCH_UPSTREAM_ENV = {
   IAMPORT_IMP_KEY: BENCH_UPSTREAM_CREDENTIALS.impKey,
@@ -33,6 +33,8 @@ export interface ApiStartOptions {
   /** Default: this build's dist/apps/api/src/main.js. */
   main?: string | null;
   nodeOptions?: string | null;
+  /** IDENTITY_PROVIDER of the api: `portone` talks to the sandbox's V2. Default iamport. */
+  provider?: 'iamport' | 'portone';
 }
 
 /** Limits of one client address raised: every virtual user of the bench comes from 127.0.0.1. */
@@ -70,6 +72,15 @@ export async function startApi(o: ApiStartOptions): Promise<StartedServer> {
     ...(o.adminApiKeys ? { ADMIN_API_KEYS: o.adminApiKeys } : {}),
     ...(o.cpuProfDir ? { BENCH_CPU_PROF_DIR: o.cpuProfDir, BENCH_CPU_PROF_NAME: 'api' } : {}),
     ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
+    ...(o.provider === 'portone'
+      ? {
+          IDENTITY_PROVIDER: 'portone',
+          PORTONE_BASE_URL: o.sandboxUrl,
+          PORTONE_API_SECRET: BENCH_UPSTREAM_CREDENTIALS.portoneApiSecret,
+          PORTONE_STORE_ID: 'store-sandbox',
+          PORTONE_CHANNEL_KEY: 'channel-key-sandbox',
+        }
+      : {}),
     ...o.extraEnv,
   };
   const nodeArgs = o.cpuProfDir ? ['-r', join(DIST, 'bench', 'lib', 'cpu-profile-preload.js')] : [];

@@ -68,7 +68,8 @@ export class SignupLoadTotals {
 }
 
 /**
- * Drives `count` people through OTP request -> (sandbox inbox) -> confirm -> signup, with
+ * Drives `count` people through OTP request -> (sandbox inbox) -> confirm -> signup (one contract
+ * for both providers: on PortOne V2 the same endpoints, the inbox keyed by the V2 id), with
  * `concurrency` virtual users in flight, each taking the next person when done. Adds to
  * `totals` when given (several segments against one server), and answers this segment alone.
  */

@@ -3,11 +3,12 @@
  * sandbox's iamport.js, verifies a person in the popup and in the redirect flow (mobile), and
  * signs up; a second browser cannot claim the result; a late claim is 410; min_age refuses a
  * minor in the window and the signup's age policy refuses one forced past it. Writes the
- * README's screenshots to docs/img/.
+ * README's screenshots to docs/img/. The last block runs the demo on PortOne V2 (browser-sdk.js).
  */
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { IamportSandbox } from '../../apps/iamport-sandbox/src/sandbox';
 import { startTestApp, type TestApp } from '../support/app';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing } from '../support/chromium';
 import { NO_RATE_LIMITS } from '../support/limits';
@@ -300,6 +301,114 @@ describeWithBrowser('a claim after the claim window, in headless Chromium', () =
     await Promise.all([popup.waitForEvent('close'), popup.getByTestId('confirm-otp').click()]);
     expect((await resultWith(page, 410)).body.error.code).toBe('FLOW_EXPIRED');
     expect(await page.getByTestId('verified').isHidden()).toBe(true);
+    await context.close();
+  });
+});
+
+describeWithBrowser('browser verification flows on PortOne V2 (browser-sdk.js), in headless Chromium', () => {
+  const SECRET = 'browser_portone_secret';
+  let sandbox: IamportSandbox;
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+  let control: SandboxControl;
+  /** The sandbox's V2 view of a verification, as the api's GET sees it. */
+  const upstreamV2 = async (id: string) => {
+    const res = await fetch(`${t.sandboxUrl}/identity-verifications/${encodeURIComponent(id)}`, { headers: { authorization: `PortOne ${SECRET}` } });
+    return (await res.json()) as { status: string; failure?: { pgCode: string } };
+  };
+
+  beforeAll(async () => {
+    sandbox = new IamportSandbox({ logger: { log: () => undefined }, portoneApiSecret: SECRET });
+    const url = await sandbox.listen(0);
+    t = await startTestApp({
+      sandbox,
+      env: { ...NO_RATE_LIMITS, DEMO_PAGE: 'true', IDENTITY_PROVIDER: 'portone', PORTONE_BASE_URL: url, PORTONE_API_SECRET: SECRET, PORTONE_STORE_ID: 'store-sandbox', PORTONE_CHANNEL_KEY: 'channel-key-sandbox' },
+    });
+    base = await started(t);
+    control = new SandboxControl(t.sandboxUrl);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await sandbox?.close();
+  });
+
+  /** The demo on V2: it loads browser-sdk.js and its flow start names the verification. */
+  async function openDemoV2(page: Page): Promise<string> {
+    const scripts: string[] = [];
+    page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(r.url()); });
+    await page.goto(`${base}/demo`);
+    const answer = await resultWith(page, 201);
+    expect(answer.body).toMatchObject({ provider: 'portone', imp_uid: `identity-verification-${answer.body.merchant_uid}`, store_id: 'store-sandbox', min_age: 14 });
+    expect(scripts).toContain(`${t.sandboxUrl}/v2/browser-sdk.js`);
+    expect(await page.getByTestId('provider').getAttribute('data-provider')).toBe('portone');
+    return answer.body.imp_uid;
+  }
+
+  it('popup: PortOne.requestIdentityVerification resolves, the page claims it (VERIFIED upstream), the signup answers 201', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const urls = recordUrls(context);
+    const page = await context.newPage();
+    const id = await openDemoV2(page);
+    const person = adult('서가람');
+    const popup = await popupOf(page);
+    const otp = await sendOtp(popup, person);
+    await popup.locator('input[name="otp"]').fill(otp);
+    await Promise.all([popup.waitForEvent('close'), popup.getByTestId('confirm-otp').click()]);
+
+    const claimed = await resultWith(page, 200);
+    expect(claimed.body).toMatchObject({ imp_uid: id, status: 'verified', name: '서*람', birthday: '1990-03-15', provider: 'portone' });
+    expect((await upstreamV2(id)).status).toBe('VERIFIED');
+    await page.getByTestId('signup').click();
+    expect((await resultWith(page, 201)).body).toMatchObject({ id: expect.any(String) });
+    expectNoPersonalData(urls, person);
+    await context.close();
+  });
+
+  it('redirect (mobile viewport): windowType REDIRECTION goes to the window and back to redirectUrl with identityVerificationId, then signs up', async () => {
+    const context = await browser.newContext(MOBILE);
+    const urls = recordUrls(context);
+    const page = await context.newPage();
+    const id = await openDemoV2(page);
+    const person = adult('윤새벽');
+    await Promise.all([page.waitForURL(`${t.sandboxUrl}/v1/certification`), page.getByTestId('verify-redirect').click()]);
+    const otp = await sendOtp(page, person);
+    await page.locator('input[name="otp"]').fill(otp);
+    await Promise.all([page.waitForURL(/\/demo/), page.getByTestId('confirm-otp').click()]);
+
+    const claimed = await resultWith(page, 200);
+    expect(claimed.body).toMatchObject({ imp_uid: id, status: 'verified', name: '윤*벽', provider: 'portone' });
+    expect(page.url()).toBe(`${base}/demo`);
+    const back = urls.find((u) => u.startsWith(`${base}/demo?`))!;
+    expect(Object.fromEntries(new URL(back).searchParams)).toEqual({
+      transactionType: 'IDENTITY_VERIFICATION',
+      identityVerificationId: id,
+      identityVerificationTxId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    await page.getByTestId('signup').click();
+    expect((await resultWith(page, 201)).body).toMatchObject({ id: expect.any(String) });
+    expectNoPersonalData(urls, person);
+    await context.close();
+  });
+
+  it('bypass.danal.AGELIMIT: the window refuses a minor (no SMS, FAILED upstream); the page reports MIN_AGE', async () => {
+    const minor: WindowPerson = { name: '강아기', birth: '150505', gender_digit: '3', phone: freshPhone(), carrier: 'SKT' };
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const id = await openDemoV2(page);
+    const popup = await popupOf(page);
+    await popup.locator('input[name="name"]').fill(minor.name);
+    await popup.locator('input[name="birth"]').fill(minor.birth);
+    await popup.locator('input[name="gender_digit"]').fill(minor.gender_digit);
+    await popup.locator('input[name="phone"]').fill(minor.phone);
+    await Promise.all([popup.waitForEvent('close'), popup.getByTestId('send-otp').click()]);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="message"]')?.textContent ?? '').includes('MIN_AGE'));
+    expect(await page.getByTestId('message').textContent()).toBe('Not verified: 본인인증 허용 최소 나이(AGELIMIT) 미만입니다. (MIN_AGE)');
+    await expect(control.latestOtp(minor.phone)).rejects.toThrow(/no OTP/);
+    expect(await upstreamV2(id)).toMatchObject({ status: 'FAILED', failure: { pgCode: 'AGELIMIT' } });
     await context.close();
   });
 });

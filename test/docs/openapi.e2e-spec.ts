@@ -110,7 +110,7 @@ describe('/docs-json', () => {
     expect(doc.components.schemas.CreateUserDto.required).toEqual(['verification_token']);
     const params = (route: string) => (operations.get(route)!.parameters ?? []).map((p) => `${p.in}:${p.name}${p.required ? '!' : ''}`).sort();
     expect(params('POST /certifications/otp/confirm/{imp_uid}')).toEqual(['path:imp_uid!']);
-    expect(params('GET /certifications/redirect')).toEqual(['query:imp_success', 'query:imp_uid', 'query:success']);
+    expect(params('GET /certifications/redirect')).toEqual(['query:code', 'query:identityVerificationId', 'query:imp_success', 'query:imp_uid', 'query:success']);
     expect(params('GET /admin/certifications')).toEqual(
       ['query:cursor', 'query:flow', 'query:from', 'query:limit', 'query:phone', 'query:provider', 'query:status', 'query:to'].sort(),
     );

@@ -210,6 +210,7 @@ describe('iamport sandbox: faults and stats', () => {
     expect(await h.stats()).toEqual({
       calls: { getToken: 2, requestOtp: 2, confirmOtp: 1, getCertification: 2, deleteCertification: 1 },
       sms_sent: 1,
+      v2_calls: 0,
     });
   });
 
@@ -227,6 +228,7 @@ describe('iamport sandbox: faults and stats', () => {
     expect(await h.stats()).toEqual({
       calls: { getToken: 0, requestOtp: 0, confirmOtp: 0, getCertification: 0, deleteCertification: 0 },
       sms_sent: 0,
+      v2_calls: 0,
     });
     expect((await h.upstream('GET', `/certifications/${cert.imp_uid}`, { token })).status).toBe(401);
     const fresh = await h.upstream<TokenResponse>('POST', '/users/getToken', { json: { imp_key: IMP_KEY, imp_secret: IMP_SECRET } });

@@ -43,6 +43,13 @@ export class Flows {
     return res.body.merchant_uid as string;
   }
 
+  /** The whole answer of a flow start (V2: with the verification id `imp_uid`, store_id, channel_key). */
+  async startWindowAnswer(): Promise<Record<string, any>> {
+    const res = await this.agent.post('/certifications/window');
+    if (res.status !== 201) throw new Error(`window start: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
   close(): Promise<void> {
     return this.t.close();
   }
@@ -130,6 +137,17 @@ export class Flows {
     const impUid = await this.popup(person);
     const res = await this.http.post('/certifications').send({ imp_uid: impUid });
     if (res.status !== 200) throw new Error(`popup verify: ${res.status} ${JSON.stringify(res.body)}`);
+    this.secrets.add(res.body.verification_token);
+    return { impUid, view: res.body };
+  }
+
+  /** PortOne V2: a flow started, its verification completed in the sandbox's window, POST /certifications. */
+  async verifyByWindowV2(person: Person): Promise<{ impUid: string; view: Record<string, unknown> }> {
+    this.remember(person);
+    const started = await this.startWindowAnswer();
+    const impUid = await this.control.windowV2(person, started.imp_uid);
+    const res = await this.http.post('/certifications').send({ imp_uid: impUid });
+    if (res.status !== 200) throw new Error(`V2 window verify: ${res.status} ${JSON.stringify(res.body)}`);
     this.secrets.add(res.body.verification_token);
     return { impUid, view: res.body };
   }

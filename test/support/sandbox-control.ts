@@ -56,6 +56,17 @@ export class SandboxControl {
     return res.body.imp_uid;
   }
 
+  /** PortOne V2: the window verification `id` completed (or not) in the sandbox, as `popup` is for V1. */
+  async windowV2(person: PopupPerson, id: string, certified = true): Promise<string> {
+    const res = await this.call<{ identity_verification_id: string }>('POST', '/__sandbox/v2/identity-verifications', {
+      ...person,
+      identity_verification_id: id,
+      certified,
+    });
+    if (res.status !== 200) throw new Error(`sandbox V2 window refused: ${res.status}`);
+    return res.body.identity_verification_id;
+  }
+
   /** The upstream's own view of a certification (CI and DI included), with a token of the test's own. */
   async certification<T = Record<string, unknown>>(impUid: string): Promise<SandboxAnswer<{ response: T | null }>> {
     const token = await this.call<{ response: { access_token: string } }>('POST', '/users/getToken', {

@@ -110,7 +110,7 @@ export class AppModule {
             verificationTokenTtlSeconds: config.verificationTokenTtlSeconds,
             company: config.iamport.company,
             provider: config.identityProvider,
-            portone: { channelKey: config.portone.channelKey },
+            portone: { channelKey: config.portone.channelKey, storeId: config.portone.storeId },
             redirect: { successUrl: config.redirect.successUrl, failureUrl: config.redirect.failureUrl },
             window: { claimWindowSeconds: config.window.claimWindowSeconds, impCode: config.window.impCode, minAge: config.agePolicy.minAge },
             // Records confirmations that succeeded upstream but not here (crash, lost answer), once
@@ -123,7 +123,7 @@ export class AppModule {
             otpConfirmLimiter: limiter,
           }),
         }),
-        ...(config.window.demoPage ? [DemoModule.forRoot({ scriptUrl: config.window.scriptUrl })] : []),
+        ...(config.window.demoPage ? [DemoModule.forRoot({ scriptUrl: config.window.scriptUrl, provider: config.identityProvider })] : []),
         UserModule.forRootAsync({
           imports: [MetricsModule],
           inject: [MetricsService],

@@ -55,6 +55,13 @@ export const MESSAGES = {
   windowMinAge: '본인인증 허용 최소 나이(min_age) 미만입니다.',
   windowMissingMerchantUid: '주문번호(merchant_uid)가 누락되었습니다.',
   windowMissingRedirectUrl: 'popup: false 사용 시 m_redirect_url은 필수입니다.',
+  windowMissingIdentityVerificationId: 'identityVerificationId가 누락되었습니다.',
+  windowMissingStoreId: 'storeId가 누락되었거나 올바르지 않습니다.',
+  windowChannelNotFound: '요청된 채널이 존재하지 않습니다.',
+  windowAlreadyVerified: '이미 본인인증이 완료된 identityVerificationId입니다.',
+  windowMinAgeV2: '본인인증 허용 최소 나이(AGELIMIT) 미만입니다.',
+  windowMissingRedirectUrlV2: 'windowType REDIRECTION 사용 시 redirectUrl은 필수입니다.',
+  windowUnsupportedType: '샌드박스는 windowType POPUP과 REDIRECTION만 지원합니다.',
   windowSessionNotFound: '본인인증 창의 세션이 없거나 만료되었습니다.',
 
   // control paths

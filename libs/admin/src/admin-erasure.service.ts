@@ -33,7 +33,8 @@ export interface UpstreamDeletionRun {
   failed: number;
 }
 
-export type UpstreamDeletionOutcome = 'done' | 'pending';
+/** `none`: nothing to delete upstream (PortOne V2 has no deletion: the verification is erased here only). */
+export type UpstreamDeletionOutcome = 'done' | 'pending' | 'none';
 
 /**
  * Erasure of a verification's personal data here (one transaction: tombstone, tokens expired,
@@ -122,7 +123,10 @@ export class AdminErasureService {
    */
   async attemptUpstreamDeletion(impUid: string, now: Date = this.options.clock()): Promise<UpstreamDeletionOutcome> {
     const claimed = await this.deletions.claim(now, new Date(now.getTime() + LEASE_MS), impUid);
-    if (!claimed) return (await this.deletions.isCompleted(impUid)) ? 'done' : 'pending';
+    if (!claimed) {
+      const state = await this.deletions.findState(impUid);
+      return state === null ? 'none' : state.completedAt !== null ? 'done' : 'pending';
+    }
     return (await this.attempt(claimed, now)).outcome;
   }
 

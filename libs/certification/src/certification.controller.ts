@@ -181,7 +181,11 @@ export class CertificationController {
     const { secureCookie } = this.certifications.options.window;
     const secure = secureCookie === 'auto' ? req.protocol === 'https' : secureCookie;
     if (headerSecret === undefined) res.header('set-cookie', flowCookie(flow.merchantUid, flow.secret, flow.cookieMaxAgeSeconds, secure));
-    return { merchant_uid: flow.merchantUid, imp_code: flow.impCode, min_age: flow.minAge, expires_at: flow.expiresAt.toISOString() };
+    const answer = { merchant_uid: flow.merchantUid, imp_code: flow.impCode, min_age: flow.minAge, expires_at: flow.expiresAt.toISOString() };
+    if (flow.verificationId === null) return this.named(answer);
+    // PortOne V2: what `PortOne.requestIdentityVerification` needs; the id is ours, tied to the flow.
+    const portone = this.certifications.options.portone;
+    return this.named({ ...answer, imp_uid: flow.verificationId, store_id: portone?.storeId ?? null, channel_key: portone?.channelKey ?? null });
   }
 
   /** The popup flow's result: 200 verification view (the token is issued once). */
@@ -238,6 +242,8 @@ export class CertificationController {
   @ApiQuery({ name: 'imp_uid', required: false, type: String, description: 'The certification (missing or malformed: failure with VALIDATION_FAILED)', example: 'imp_707020278258' })
   @ApiQuery({ name: 'success', required: false, type: String, description: '`true` when the person completed the certification', example: 'true' })
   @ApiQuery({ name: 'imp_success', required: false, type: String, description: 'Legacy name of `success`' })
+  @ApiQuery({ name: 'identityVerificationId', required: false, type: String, description: 'PortOne V2 (`redirectUrl`): the verification, when `imp_uid` is absent' })
+  @ApiQuery({ name: 'code', required: false, type: String, description: 'PortOne V2: present when the window failed' })
   @ApiResponse({
     status: 302,
     description:
@@ -263,9 +269,12 @@ export class CertificationController {
     @Query('imp_uid') impUid: unknown,
     @Query('success') success: unknown,
     @Query('imp_success') legacySuccess: unknown,
+    @Query('identityVerificationId') identityVerificationId: unknown,
+    @Query('code') code: unknown,
     @Req() req: WithHeaders,
   ): Promise<{ url: string; statusCode: number }> {
-    const url = await this.certifications.redirectTarget({ impUid, success: success ?? legacySuccess }, credentialsOf(req));
+    const query = { impUid, success: success ?? legacySuccess, identityVerificationId, code };
+    const url = await this.certifications.redirectTarget(query, credentialsOf(req));
     return { url, statusCode: 302 };
   }
 }

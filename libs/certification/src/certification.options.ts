@@ -35,8 +35,8 @@ export interface CertificationModuleOptions {
    * `portone` (V2; needs `PortOneClient` from PortOneModule and `portone.channelKey`).
    */
   provider?: 'iamport' | 'portone';
-  /** PortOne V2: the channel (PG) key the OTP is sent through. */
-  portone?: { channelKey: string } | null;
+  /** PortOne V2: the channel (PG) key the OTP and the window go through; the store the browser SDK names. */
+  portone?: { channelKey: string; storeId?: string | null } | null;
   /** The browser window flows (`POST /certifications/window`) and the binding of their results. */
   window?: WindowFlowOptions;
 }
@@ -79,7 +79,7 @@ export interface ResolvedCertificationOptions {
   recovery: { intervalSeconds: number; batchSize: number; minAgeSeconds: number } | null;
   clock: () => Date;
   provider: 'iamport' | 'portone';
-  portone: { channelKey: string } | null;
+  portone: { channelKey: string; storeId: string | null } | null;
   window: {
     claimWindowSeconds: number;
     flowTtlSeconds: number;
@@ -164,7 +164,7 @@ export function resolveCertificationOptions(options: CertificationModuleOptions 
     recovery,
     clock: o.clock ?? (() => new Date()),
     provider,
-    portone: provider === 'portone' ? { channelKey: o.portone!.channelKey } : null,
+    portone: provider === 'portone' ? { channelKey: o.portone!.channelKey, storeId: o.portone!.storeId || null } : null,
     window: resolveWindow(o.window ?? {}, int),
   };
 }

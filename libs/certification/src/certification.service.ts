@@ -6,7 +6,7 @@ import type { FlowCredentials } from './binding/flow-credentials';
 import { OtpResendFlow } from './flows/otp-resend.flow';
 import { OtpFlow, type OtpRequested } from './flows/otp.flow';
 import type { IdentityProvider } from './providers/identity-provider';
-import { WindowFlow } from './flows/window.flow';
+import { WindowFlow, type RedirectQuery } from './flows/window.flow';
 import { isImpUid } from './input/normalize';
 import type { OtpRequestInput } from './input/otp-request';
 import { CertificationRecovery, type RecoveryReport } from './recovery/certification-recovery';
@@ -18,6 +18,7 @@ export type { OtpRequested } from './flows/otp.flow';
 export type { RecoveryReport } from './recovery/certification-recovery';
 export type { StartedFlow } from './binding/flow-binding';
 export type { FlowCredentials } from './binding/flow-credentials';
+export type { RedirectQuery } from './flows/window.flow';
 
 /**
  * Identity verification for hosts and the controller: the OTP flow, the popup and redirect
@@ -71,7 +72,7 @@ export class CertificationService {
   }
 
   /** See `WindowFlow.redirectTarget` (GET /certifications/redirect). */
-  redirectTarget(query: { impUid?: unknown; success?: unknown }, credentials: FlowCredentials): Promise<string> {
+  redirectTarget(query: RedirectQuery, credentials: FlowCredentials): Promise<string> {
     return this.window.redirectTarget(query, credentials);
   }
 

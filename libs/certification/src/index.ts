@@ -9,6 +9,7 @@ export {
   type RecoveryReport,
   type StartedFlow,
   type FlowCredentials,
+  type RedirectQuery,
 } from './certification.service';
 export { FLOW_SECRET_HEADER, FLOW_COOKIE_PREFIX, flowCookie, secretFor } from './binding/flow-credentials';
 export {
@@ -51,6 +52,7 @@ export {
 } from './repositories/certification.repository';
 export { VerificationTokenRepository, type VerificationTokenStore } from './repositories/verification-token.repository';
 export {
+  UPSTREAM_DELETION_PROVIDERS,
   IdentityProviderError,
   type IdentityProvider,
   type IdentityCertification,

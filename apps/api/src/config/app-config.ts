@@ -84,6 +84,7 @@ export interface AppConfig {
     startLimitPerIp: number;
     redirectLimitPerIp: number;
     impCode: string | null;
+    /** The browser SDK of the configured provider (V1 iamport.js, V2 browser-sdk.js). */
     scriptUrl: string;
     demoPage: boolean;
   };
@@ -180,8 +181,8 @@ export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdou
       startLimitPerIp: vars.WINDOW_START_LIMIT_PER_IP,
       redirectLimitPerIp: vars.REDIRECT_LIMIT_PER_IP,
       impCode: vars.IAMPORT_IMP_CODE ?? (usingSandbox ? 'imp00000000' : null),
-      scriptUrl: vars.IAMPORT_SCRIPT_URL ?? defaultScriptUrl(vars.IAMPORT_BASE_URL ?? (usingSandbox ? `http://127.0.0.1:${vars.SANDBOX_PORT}` : null)),
-      demoPage: vars.DEMO_PAGE ?? (usingSandbox && !production),
+      scriptUrl: windowScriptUrl(vars, usingSandbox),
+      demoPage: vars.DEMO_PAGE ?? ((vars.IDENTITY_PROVIDER === 'portone' ? vars.PORTONE_API_SECRET === undefined : usingSandbox) && !production),
     },
     admin: { apiKeys: vars.ADMIN_API_KEYS, rateLimitPerKey: vars.ADMIN_RATE_LIMIT_PER_KEY },
     retention: {
@@ -195,6 +196,17 @@ export function loadAppConfig(env: Env = process.env, host: ConfigHost = { stdou
     metrics: { port: vars.METRICS_PORT ?? null, host: vars.METRICS_HOST ?? vars.HOST, token: vars.METRICS_TOKEN ?? null },
     docsEnabled: vars.DOCS_ENABLED ?? !production,
   };
+}
+
+/** The browser SDK of the configured provider: V1 `iamport.js` or V2 `browser-sdk.js`. */
+function windowScriptUrl(vars: EnvironmentVariables, usingSandbox: boolean): string {
+  if (vars.IDENTITY_PROVIDER !== 'portone') {
+    return vars.IAMPORT_SCRIPT_URL ?? defaultScriptUrl(vars.IAMPORT_BASE_URL ?? (usingSandbox ? `http://127.0.0.1:${vars.SANDBOX_PORT}` : null));
+  }
+  if (vars.PORTONE_SCRIPT_URL !== undefined) return vars.PORTONE_SCRIPT_URL;
+  const baseUrl = portoneConfig(vars).baseUrl;
+  if (new URL(baseUrl).hostname === 'api.portone.io') return 'https://cdn.portone.io/v2/browser-sdk.js';
+  return `${baseUrl.replace(/\/+$/, '')}/v2/browser-sdk.js`;
 }
 
 /** The upstream's CDN script, or the sandbox's `/v1/iamport.js` when the api talks to another base URL. */

@@ -201,6 +201,8 @@ export class EnvironmentVariables {
   @Int(1, 100000) REDIRECT_LIMIT_PER_IP: number = 60;
   @Matching(/^[A-Za-z0-9_-]{1,40}$/, '1-40 letters, digits, _ or -') IAMPORT_IMP_CODE?: string = undefined;
   @Url(['http:', 'https:']) IAMPORT_SCRIPT_URL?: string = undefined;
+  /** IDENTITY_PROVIDER=portone: the V2 browser SDK the demo page loads. */
+  @Url(['http:', 'https:']) PORTONE_SCRIPT_URL?: string = undefined;
   /** Unset: on with the local sandbox outside production. */
   @Bool() DEMO_PAGE?: boolean = undefined;
 

@@ -30,6 +30,15 @@ describe('the window flows and the demo page in the configuration', () => {
     expect(loadAppConfig({ ...KEYS, IAMPORT_SCRIPT_URL: 'https://cdn.example/iamport.js' }, host).window.scriptUrl).toBe('https://cdn.example/iamport.js');
   });
 
+  it('with IDENTITY_PROVIDER=portone: the V2 browser-sdk.js of the sandbox or of the CDN, the demo page on the V2 sandbox only', () => {
+    const v2 = { IDENTITY_PROVIDER: 'portone' };
+    expect(loadAppConfig(v2, host).window).toMatchObject({ scriptUrl: 'http://127.0.0.1:4010/v2/browser-sdk.js', demoPage: true });
+    expect(loadAppConfig({ ...v2, PORTONE_BASE_URL: 'http://sandbox:4010' }, host).window.scriptUrl).toBe('http://sandbox:4010/v2/browser-sdk.js');
+    const live = loadAppConfig({ ...v2, PORTONE_API_SECRET: 'live', PORTONE_CHANNEL_KEY: 'channel-key-live' }, host).window;
+    expect(live).toMatchObject({ scriptUrl: 'https://cdn.portone.io/v2/browser-sdk.js', demoPage: false });
+    expect(loadAppConfig({ ...v2, PORTONE_SCRIPT_URL: 'https://cdn.example/v2.js' }, host).window.scriptUrl).toBe('https://cdn.example/v2.js');
+  });
+
   it('validates the claim window and the merchant code', () => {
     expect(() => loadAppConfig({ CERTIFICATION_CLAIM_WINDOW_SECONDS: '0' }, host)).toThrow(/CERTIFICATION_CLAIM_WINDOW_SECONDS must be between 1 and 86400/);
     expect(() => loadAppConfig({ IAMPORT_IMP_CODE: 'imp 1' }, host)).toThrow(/IAMPORT_IMP_CODE must be 1-40 letters/);

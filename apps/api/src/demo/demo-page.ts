@@ -2,7 +2,8 @@ const escape = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The demo page: the popup and redirect buttons, the OTP form, the verified view and the last answer. */
-export function demoPage(scriptUrl: string): string {
+export function demoPage(scriptUrl: string, provider: 'iamport' | 'portone' = 'iamport'): string {
+  const upstream = provider === 'portone' ? 'PortOne V2 sandbox (<code>PortOne.requestIdentityVerification</code>)' : "i'mport sandbox (<code>IMP.certification</code>)";
   const scriptOrigin = new URL(scriptUrl).origin;
   return `<!doctype html>
 <html lang="ko">
@@ -27,7 +28,7 @@ export function demoPage(scriptUrl: string): string {
 </head>
 <body>
 <h1>휴대폰 본인인증 demo</h1>
-<p class="note">Against the i'mport sandbox. Each verification runs in a flow started by <code>POST /certifications/window</code> and bound to this browser by a cookie.</p>
+<p class="note" data-testid="provider" data-provider="${provider}">Against the ${upstream}. Each verification runs in a flow started by <code>POST /certifications/window</code> and bound to this browser by a cookie.</p>
 
 <h2>Certification window</h2>
 <button type="button" data-testid="verify-popup">Verify in a popup</button>
@@ -98,8 +99,29 @@ export function demoScript(): string {
     $('message').textContent = 'Not verified: ' + rsp.error_msg + ' (' + rsp.error_code + ')';
     return startFlow(true);
   }
+  // PortOne V2: the flow start names the verification; the promise answers it (or the browser comes back with it).
+  function openV2(popup) {
+    var type = popup ? 'POPUP' : 'REDIRECTION';
+    var request = {
+      storeId: flow.store_id,
+      identityVerificationId: flow.imp_uid,
+      channelKey: flow.channel_key,
+      windowType: { pc: type, mobile: type },
+      redirectUrl: location.origin + '/demo',
+      bypass: { danal: { CPTITLE: document.title } }
+    };
+    if (flow.min_age !== null) request.bypass.danal.AGELIMIT = flow.min_age;
+    window.PortOne.requestIdentityVerification(request).then(function (response) {
+      if (response) onWindow(fromV2(response));
+    });
+  }
+  function fromV2(response) {
+    if (!response.code) return { success: true, imp_uid: response.identityVerificationId };
+    return { success: false, imp_uid: response.identityVerificationId, error_code: response.pgCode || response.code, error_msg: response.message };
+  }
   function open(popup) {
     if (!flow) return;
+    if (flow.provider === 'portone') return openV2(popup);
     var param = { merchant_uid: flow.merchant_uid, company: document.title, popup: popup };
     if (flow.min_age !== null) param.min_age = flow.min_age;
     if (!popup) param.m_redirect_url = location.origin + '/demo';
@@ -121,10 +143,14 @@ export function demoScript(): string {
   });
   // Back from the redirect flow: take the answer out of the URL (history, Referer) before anything else.
   var query = new URLSearchParams(location.search);
-  var back = query.get('imp_uid') !== null || query.get('success') !== null;
+  var v2 = query.get('identityVerificationId') !== null;
+  var back = v2 || query.get('imp_uid') !== null || query.get('success') !== null;
   if (back) history.replaceState(null, '', location.pathname);
-  if (back && query.get('success') === 'true') { claim(query.get('imp_uid')); return; }
-  if (back) onWindow({ success: false, error_code: query.get('error_code'), error_msg: query.get('error_msg') });
+  var rsp = !back ? null : v2
+    ? fromV2({ identityVerificationId: query.get('identityVerificationId'), code: query.get('code'), pgCode: query.get('pgCode'), message: query.get('message') })
+    : { success: query.get('success') === 'true', imp_uid: query.get('imp_uid'), error_code: query.get('error_code'), error_msg: query.get('error_msg') };
+  if (rsp && rsp.success) { claim(rsp.imp_uid); return; }
+  if (rsp) onWindow(rsp);
   else startFlow();
 })();
 `;

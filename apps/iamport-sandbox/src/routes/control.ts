@@ -88,7 +88,7 @@ const advanceClock: RouteHandler = (ctx, req) => {
   return plain({ now: ctx.clock.now(), offset_seconds: ctx.clock.offsetSeconds });
 };
 
-const stats: RouteHandler = (ctx) => plain(ctx.store.stats());
+const stats: RouteHandler = (ctx) => plain({ ...ctx.store.stats(), v2_calls: ctx.v2.calls });
 
 const reset: RouteHandler = (ctx) => {
   ctx.reset();

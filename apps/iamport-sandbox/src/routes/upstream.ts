@@ -4,8 +4,9 @@ import type { RouteHandler, SandboxContext, SandboxRequest } from '../context';
 import { badRequest, notFound, ok, SandboxHttpError, unauthorized } from '../envelope';
 import { carrierRejects } from '../identity';
 import { MESSAGES } from '../messages';
+import { issueOtpCertification } from '../otp-issue';
 import { parsePersonInput } from '../person';
-import { certify, newOtp, newPgTid, smsText, toView, type UpstreamOperation } from '../store';
+import { certify, toView, type UpstreamOperation } from '../store';
 
 /**
  * The upstream paths the backend uses (PortOne V1): getToken and the certification endpoints.
@@ -61,28 +62,7 @@ const requestOtp: RouteHandler = (ctx, req) => {
   // documented sandbox rule: the carrier refuses a person whose phone number ends in 0000
   if (carrierRejects(input.phone)) throw badRequest(MESSAGES.carrierRejected);
 
-  const now = ctx.clock.now();
-  const impUid = ctx.store.allocateImpUid();
-  const otp = newOtp();
-  ctx.store.add({
-    impUid,
-    merchantUid: input.merchantUid,
-    pgTid: newPgTid(nowMs),
-    flow: 'otp',
-    person: input.person,
-    phone: input.phone,
-    carrier: input.carrier,
-    diMerchant: input.diMerchant,
-    origin: null,
-    certified: false,
-    certifiedAt: 0,
-    ci: null,
-    di: null,
-    otp,
-    otpSentAt: now,
-    otpExpiresAt: now + ctx.settings.otpTtlSeconds,
-  });
-  ctx.store.sendSms(input.phone, { imp_uid: impUid, otp, text: smsText(req.body.company, otp), sent_at: now });
+  const { impUid } = issueOtpCertification(ctx, input, { flow: 'otp', merchantUid: input.merchantUid, origin: null, company: req.body.company });
   return ok({ imp_uid: impUid });
 };
 

@@ -222,6 +222,19 @@ function sentUnverified(ctx: SandboxContext, id: string): V2Verification {
   return v;
 }
 
+/** VERIFIED at `nowMs`, with the CI and DI the switches let through (the API's confirm and the window's). */
+export function markVerified(ctx: SandboxContext, v: V2Verification, nowMs: number): void {
+  const ci = deriveCi(v.person!);
+  v.status = 'VERIFIED';
+  v.otp = null;
+  v.failure = null;
+  v.verifiedAt = nowMs;
+  v.updatedAt = nowMs;
+  v.statusChangedAt = nowMs;
+  v.ci = ctx.v2.switches.omitCi ? null : ci;
+  v.di = ctx.v2.switches.omitDi ? null : deriveDi(ci, ctx.settings.merchantId);
+}
+
 /** POST /identity-verifications/:id/confirm {otp, storeId?} */
 const confirm: V2Handler = (ctx, req) => {
   authenticate(ctx, req);
@@ -240,14 +253,7 @@ const confirm: V2Handler = (ctx, req) => {
     throw pgProviderV2(PG_OTP_EXPIRED.code, PG_OTP_EXPIRED.message);
   }
   if (otp !== v.otp) throw pgProviderV2(PG_OTP_MISMATCH.code, PG_OTP_MISMATCH.message);
-  const ci = deriveCi(v.person!);
-  v.status = 'VERIFIED';
-  v.otp = null;
-  v.verifiedAt = nowMs;
-  v.updatedAt = nowMs;
-  v.statusChangedAt = nowMs;
-  v.ci = ctx.v2.switches.omitCi ? null : ci;
-  v.di = ctx.v2.switches.omitDi ? null : deriveDi(ci, ctx.settings.merchantId);
+  markVerified(ctx, v, nowMs);
   return { status: 200, body: { identityVerification: toV2View(ctx, v) } };
 };
 

@@ -1,4 +1,5 @@
 import { MESSAGES } from '../messages';
+import { SHARED_SCRIPT } from './script-parts';
 
 /**
  * `GET /v1/iamport.js`: `window.IMP` with `init(merchantCode)` and `certification(param, callback)`
@@ -20,30 +21,7 @@ export function iamportScript(): string {
   var BASE = script && script.src ? new URL(script.src).origin : location.origin;
   var merchantCode = null;
 
-  function isMobile() {
-    return /Mobi|Android|iPhone|iPad|iPod/i.test(navigator.userAgent);
-  }
-
-  function submit(target, fields) {
-    var form = document.createElement('form');
-    form.method = 'POST';
-    form.action = BASE + '/v1/certification';
-    form.target = target;
-    form.style.display = 'none';
-    Object.keys(fields).forEach(function (key) {
-      var value = fields[key];
-      if (value === undefined || value === null || value === '') return;
-      var input = document.createElement('input');
-      input.type = 'hidden';
-      input.name = key;
-      input.value = String(value);
-      form.appendChild(input);
-    });
-    document.body.appendChild(form);
-    form.submit();
-    form.parentNode.removeChild(form);
-  }
-
+${SHARED_SCRIPT}
   function certification(param, callback) {
     param = param || {};
     var reply = typeof callback === 'function' ? callback : function () {};
@@ -71,13 +49,15 @@ export function iamportScript(): string {
     if (redirect) return submit('_self', fields);
 
     var name = 'imp_certification_' + Date.now();
-    var win = window.open('', name, 'width=440,height=760');
-    if (!win) return fail('F0000', MESSAGES.cancelled);
     var done = false;
+    var popup = openPopup(name, function () {
+      finish({ success: false, imp_uid: null, merchant_uid: param.merchant_uid, error_code: 'F1002', error_msg: MESSAGES.cancelled });
+    });
+    if (!popup) return fail('F0000', MESSAGES.cancelled);
     function finish(rsp) {
       if (done) return;
       done = true;
-      clearInterval(timer);
+      popup.stop();
       window.removeEventListener('message', onMessage);
       reply(rsp);
     }
@@ -88,14 +68,6 @@ export function iamportScript(): string {
       finish(data.rsp);
     }
     window.addEventListener('message', onMessage);
-    // Closed without an answer: the person cancelled (a late message still wins for a moment).
-    var timer = setInterval(function () {
-      if (!win.closed || done) return;
-      clearInterval(timer);
-      setTimeout(function () {
-        finish({ success: false, imp_uid: null, merchant_uid: param.merchant_uid, error_code: 'F1002', error_msg: MESSAGES.cancelled });
-      }, 300);
-    }, 250);
     submit(name, fields);
   }
 

@@ -23,6 +23,9 @@ export function windowPage(session: WindowSession, prefill: WindowPrefill): stri
     `<option value="${value}"${prefill.carrier === value ? ' selected' : ''}>${label}</option>`;
   const config = {
     session: session.id,
+    version: session.version,
+    txId: session.txId,
+    initialError: session.initialError,
     mode: session.mode,
     merchantUid: session.merchantUid,
     openerOrigin: session.openerOrigin,
@@ -89,6 +92,7 @@ export function windowPage(session: WindowSession, prefill: WindowPrefill): stri
   function finish(rsp) {
     if (finished) return;
     finished = true;
+    if (C.version === 'v2') return finishV2(rsp);
     rsp.merchant_uid = C.merchantUid;
     if (C.mode === 'popup') {
       if (window.opener) window.opener.postMessage({ source: 'iamport-sandbox', rsp: rsp }, C.openerOrigin || '*');
@@ -103,6 +107,23 @@ export function windowPage(session: WindowSession, prefill: WindowPrefill): stri
       url.searchParams.set('error_code', rsp.error_code);
       url.searchParams.set('error_msg', rsp.error_msg);
     }
+    location.replace(url.toString());
+  }
+  // PortOne V2: the SDK's response (a failure has code and message; the PG's own code in pgCode).
+  function finishV2(rsp) {
+    var response = { transactionType: 'IDENTITY_VERIFICATION', identityVerificationId: C.merchantUid, identityVerificationTxId: C.txId };
+    if (!rsp.success) {
+      response.code = rsp.v2_code || 'FAILURE_TYPE_PG';
+      response.message = rsp.error_msg;
+      if (!rsp.v2_code) { response.pgCode = rsp.error_code; response.pgMessage = rsp.error_msg; }
+    }
+    if (C.mode === 'popup') {
+      if (window.opener) window.opener.postMessage({ source: 'portone-sandbox', response: response }, C.openerOrigin || '*');
+      setTimeout(function () { window.close(); }, 50);
+      return;
+    }
+    var url = new URL(C.redirectUrl);
+    Object.keys(response).forEach(function (key) { url.searchParams.set(key, response[key]); });
     location.replace(url.toString());
   }
   function fail(code, message) { finish({ success: false, imp_uid: impUid, error_code: code, error_msg: message }); }
@@ -131,6 +152,7 @@ export function windowPage(session: WindowSession, prefill: WindowPrefill): stri
     });
   });
   $('[data-testid="cancel"]').addEventListener('click', function () { fail('F1002', C.cancelled); });
+  if (C.initialError) finish({ success: false, v2_code: C.initialError.code, error_msg: C.initialError.message });
   window.addEventListener('pagehide', function () { if (C.mode === 'popup' && !finished && window.opener) fail('F1002', C.cancelled); });
 })();
 </script>

@@ -90,3 +90,48 @@ describe('the certification window', () => {
     expect(JSON.parse(t.call('/v1/certification/otp', { session, ...t.person }).body).message).toBe('본인인증 창의 세션이 없거나 만료되었습니다.');
   });
 });
+
+describe('the certification window for PortOne V2 (browser-sdk.js)', () => {
+  const openV2 = (t: ReturnType<typeof setup>, fields: Record<string, unknown> = {}) =>
+    t.open({ merchant_uid: undefined, version: 'v2', identity_verification_id: 'identity-verification-w1', store_id: 'store-sandbox', channel_key: 'channel-key-sandbox', ...fields });
+
+  it('serves browser-sdk.js defining PortOne.requestIdentityVerification', () => {
+    const script = setup().call('/v2/browser-sdk.js', {}, 'GET');
+    expect(script.contentType).toMatch(/^application\/javascript/);
+    expect(script.body).toContain('window.PortOne = { requestIdentityVerification: requestIdentityVerification }');
+  });
+
+  it('leaves the verification VERIFIED in the V2 state, with CI and DI as for the same person on V1, and NOT_SENT for the API', () => {
+    const t = setup();
+    const { session, page } = openV2(t);
+    expect(page.body).toContain('"version":"v2"');
+    const sent = JSON.parse(t.call('/v1/certification/otp', { session, ...t.person }).body);
+    expect(sent.imp_uid).toBe('identity-verification-w1');
+    expect(t.store.inbox('01022223333')[0]).toMatchObject({ imp_uid: 'identity-verification-w1', otp: sent.sandbox_otp });
+    const pending = t.ctx.v2.verifications.get('identity-verification-w1')!;
+    expect(pending).toMatchObject({ status: 'READY', sent: false, operator: 'KT' });
+    expect(JSON.parse(t.call('/v1/certification/confirm', { session, otp: sent.sandbox_otp === '000000' ? '111111' : '000000' }).body).message).toBe('인증번호가 일치하지 않습니다.');
+    expect(JSON.parse(t.call('/v1/certification/confirm', { session, otp: sent.sandbox_otp }).body)).toEqual({ imp_uid: 'identity-verification-w1' });
+    const verified = t.ctx.v2.verifications.get('identity-verification-w1')!;
+    expect(verified.status).toBe('VERIFIED');
+
+    const v1 = t.open();
+    const v1Sent = JSON.parse(t.call('/v1/certification/otp', { session: v1.session, ...t.person }).body);
+    t.call('/v1/certification/confirm', { session: v1.session, otp: v1Sent.sandbox_otp });
+    expect(verified.ci).toBe(t.store.get(v1Sent.imp_uid)!.ci);
+    expect(verified.di).toBe(t.store.get(v1Sent.imp_uid)!.di);
+
+    // the same id again: the window reports it verified already, at once
+    expect(openV2(t).page.body).toContain('"initialError":{"code":"IDENTITY_VERIFICATION_ALREADY_VERIFIED"');
+  });
+
+  it('refuses a person younger than bypass.danal.AGELIMIT (FAILED upstream, no SMS), and a foreign store', () => {
+    const t = setup();
+    const { session } = openV2(t, { min_age: '19' });
+    const refused = t.call('/v1/certification/otp', { session, ...t.person, birth: '100505', gender_digit: '3' });
+    expect(JSON.parse(refused.body)).toEqual({ message: '본인인증 허용 최소 나이(AGELIMIT) 미만입니다.', error_code: 'MIN_AGE' });
+    expect(t.store.stats().sms_sent).toBe(0);
+    expect(t.ctx.v2.verifications.get('identity-verification-w1')).toMatchObject({ status: 'FAILED', failure: { pgCode: 'AGELIMIT' } });
+    expect(openV2(t, { store_id: 'store-other', identity_verification_id: 'identity-verification-w2' }).page.body).toContain('"code":"FAILURE_TYPE_INVALID_PARAMETER"');
+  });
+});

@@ -1,10 +1,13 @@
 import type { SandboxContext } from '../context';
 import { carrierRejects, digitsOnly } from '../identity';
 import { MESSAGES } from '../messages';
+import { issueOtpCertification } from '../otp-issue';
 import { parsePersonInput } from '../person';
-import { certify, newOtp, newPgTid, smsText } from '../store';
+import { certify } from '../store';
 import { SandboxHttpError } from '../envelope';
+import { browserSdkScript } from './browser-sdk-script';
 import { iamportScript } from './iamport-script';
+import { confirmV2Window, openV2Window, sendV2WindowOtp } from './v2-window';
 import { windowPage } from './window-page';
 import type { WindowSessions } from './window-session';
 
@@ -37,7 +40,7 @@ function ageOn(birthIso: string, todayIso: string): number {
 }
 
 export function isWindowPath(path: string): boolean {
-  return path === '/v1/iamport.js' || path === '/v1/certification' || path.startsWith('/v1/certification/');
+  return path === '/v1/iamport.js' || path === '/v2/browser-sdk.js' || path === '/v1/certification' || path.startsWith('/v1/certification/');
 }
 
 /** The window's routes; null when none matches. */
@@ -51,6 +54,9 @@ export function handleWindow(
   if (method === 'GET' && path === '/v1/iamport.js') {
     return { status: 200, contentType: 'application/javascript; charset=utf-8', body: iamportScript() };
   }
+  if (method === 'GET' && path === '/v2/browser-sdk.js') {
+    return { status: 200, contentType: 'application/javascript; charset=utf-8', body: browserSdkScript() };
+  }
   if (method !== 'POST') return null;
   if (path === '/v1/certification') return openWindow(ctx, sessions, body);
   if (path === '/v1/certification/otp') return sendOtp(ctx, sessions, body);
@@ -60,9 +66,11 @@ export function handleWindow(
 
 /** The form POST of `IMP.certification`: opens a window session and renders the form. */
 function openWindow(ctx: SandboxContext, sessions: WindowSessions, body: Record<string, unknown>): WindowReply {
-  const merchantUid = field(body, 'merchant_uid');
+  const version = field(body, 'version') === 'v2' ? 'v2' : 'v1';
+  const merchantUid = field(body, version === 'v2' ? 'identity_verification_id' : 'merchant_uid');
   if (merchantUid === '' || merchantUid.length > 80) {
-    return { status: 400, contentType: 'text/plain; charset=utf-8', body: MESSAGES.windowMissingMerchantUid };
+    const message = version === 'v2' ? MESSAGES.windowMissingIdentityVerificationId : MESSAGES.windowMissingMerchantUid;
+    return { status: 400, contentType: 'text/plain; charset=utf-8', body: message };
   }
   const minAgeText = field(body, 'min_age');
   const minAge = /^\d{1,3}$/.test(minAgeText) ? Number(minAgeText) : null;
@@ -72,14 +80,20 @@ function openWindow(ctx: SandboxContext, sessions: WindowSessions, body: Record<
     return { status: 400, contentType: 'text/plain; charset=utf-8', body: MESSAGES.windowMissingRedirectUrl };
   }
   const origin = httpUrl(field(body, 'origin'));
+  const company = field(body, 'company');
   const session = sessions.open({
+    version,
     merchantUid,
+    txId: null,
+    company: company === '' ? null : company,
+    initialError: null,
     minAge,
     mode,
     openerOrigin: origin ? new URL(origin).origin : null,
     redirectUrl,
     createdAt: ctx.clock.now(),
   });
+  if (version === 'v2') openV2Window(ctx, session, { storeId: field(body, 'store_id'), channelKey: field(body, 'channel_key') });
   const carrier = field(body, 'carrier').toUpperCase();
   return {
     status: 200,
@@ -88,7 +102,7 @@ function openWindow(ctx: SandboxContext, sessions: WindowSessions, body: Record<
       name: field(body, 'name'),
       phone: field(body, 'phone'),
       carrier: carrier === 'KTF' ? 'KT' : carrier,
-      company: field(body, 'company'),
+      company,
     }),
   };
 }
@@ -100,36 +114,22 @@ function sendOtp(ctx: SandboxContext, sessions: WindowSessions, body: Record<str
   const nowMs = ctx.clock.nowMs();
   let input;
   try {
-    input = parsePersonInput({ ...body, merchant_uid: session.merchantUid }, { merchantId: ctx.settings.merchantId, nowMs });
+    input = parsePersonInput({ ...body, merchant_uid: session.version === 'v1' ? session.merchantUid : undefined }, { merchantId: ctx.settings.merchantId, nowMs });
   } catch (error) {
     if (error instanceof SandboxHttpError) return refuse(error.message);
     throw error;
   }
   if (carrierRejects(input.phone)) return refuse(MESSAGES.carrierRejected);
   const today = new Date(nowMs + 9 * 3600 * 1000).toISOString().slice(0, 10);
-  if (session.minAge !== null && ageOn(input.person.birth.iso, today) < session.minAge) return refuse(MESSAGES.windowMinAge, 'MIN_AGE');
-  const now = ctx.clock.now();
-  const impUid = ctx.store.allocateImpUid();
-  const otp = newOtp();
-  ctx.store.add({
-    impUid,
-    merchantUid: session.merchantUid,
-    pgTid: newPgTid(nowMs),
-    flow: 'popup',
-    person: input.person,
-    phone: input.phone,
-    carrier: input.carrier,
-    diMerchant: input.diMerchant,
-    origin: session.openerOrigin ?? (session.redirectUrl ? new URL(session.redirectUrl).origin : null),
-    certified: false,
-    certifiedAt: 0,
-    ci: null,
-    di: null,
-    otp,
-    otpSentAt: now,
-    otpExpiresAt: now + ctx.settings.otpTtlSeconds,
-  });
-  ctx.store.sendSms(input.phone, { imp_uid: impUid, otp, text: smsText(undefined, otp), sent_at: now });
+  const tooYoung = session.minAge !== null && ageOn(input.person.birth.iso, today) < session.minAge;
+  if (session.version === 'v2') {
+    const sent = sendV2WindowOtp(ctx, session, input, tooYoung);
+    if ('refused' in sent) return refuse(sent.refused, sent.errorCode);
+    return json(200, { imp_uid: session.merchantUid, sandbox_otp: sent.otp, expires_in: ctx.settings.otpTtlSeconds });
+  }
+  if (tooYoung) return refuse(MESSAGES.windowMinAge, 'MIN_AGE');
+  const origin = session.openerOrigin ?? (session.redirectUrl ? new URL(session.redirectUrl).origin : null);
+  const { impUid, otp } = issueOtpCertification(ctx, input, { flow: 'popup', merchantUid: session.merchantUid, origin, company: session.company });
   session.impUid = impUid;
   return json(200, { imp_uid: impUid, sandbox_otp: otp, expires_in: ctx.settings.otpTtlSeconds });
 }
@@ -138,6 +138,10 @@ function sendOtp(ctx: SandboxContext, sessions: WindowSessions, body: Record<str
 function confirm(ctx: SandboxContext, sessions: WindowSessions, body: Record<string, unknown>): WindowReply {
   const session = sessions.get(body.session, ctx.clock.now());
   if (session === null) return refuse(MESSAGES.windowSessionNotFound);
+  if (session.version === 'v2') {
+    const refused = confirmV2Window(ctx, session, digitsOnly(field(body, 'otp')));
+    return refused === null ? json(200, { imp_uid: session.merchantUid }) : refuse(refused);
+  }
   const record = session.impUid === null ? undefined : ctx.store.get(session.impUid);
   if (record === undefined || record.otp === null || record.otpExpiresAt === null) return refuse(MESSAGES.otpRequestNotFound);
   const otp = digitsOnly(field(body, 'otp'));

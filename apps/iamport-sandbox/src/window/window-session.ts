@@ -3,7 +3,16 @@ import { randomBytes } from 'node:crypto';
 /** One open certification window: what the page asked for, and the certification it is on. */
 export interface WindowSession {
   id: string;
+  /** `IMP.certification` (v1) or `PortOne.requestIdentityVerification` (v2). */
+  version: 'v1' | 'v2';
+  /** V1: the merchant_uid; V2: the identityVerificationId the page chose. */
   merchantUid: string;
+  /** V2: the attempt's identityVerificationTxId; null on V1. */
+  txId: string | null;
+  /** The service name (`company`, V2 `bypass.danal.CPTITLE`). */
+  company: string | null;
+  /** V2: a failure found on opening (wrong store, verified already); the window reports it at once. */
+  initialError: { code: string; message: string } | null;
   minAge: number | null;
   mode: 'popup' | 'redirect';
   /** Where the window reports: the opener's origin (popup) or `m_redirect_url` (redirect). */

@@ -96,7 +96,7 @@ export class CertificationDetailResponse extends CertificationListItemResponse i
   @ApiProperty({
     type: () => UpstreamDeletionStateResponse,
     nullable: true,
-    description: "State of the erasure at i'mport after a DELETE (null before)",
+    description: "State of the erasure at i'mport after a DELETE (null before, and always for PortOne V2, which has no deletion)",
   })
   upstream_deletion: UpstreamDeletionStateResponse | null;
 

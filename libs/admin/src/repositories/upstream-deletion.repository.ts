@@ -1,4 +1,5 @@
 import type { Database, Transaction } from '@app/common';
+import { UPSTREAM_DELETION_PROVIDERS } from '@app/certification';
 import type { UpstreamDeletionReason } from '../entities/upstream-deletion.entity';
 import { deleteOldestBefore } from './batched-delete.repository';
 
@@ -36,11 +37,13 @@ export class UpstreamDeletionRepository implements UpstreamDeletionStore {
 
   async enqueue(impUids: readonly string[], reason: UpstreamDeletionReason, at: Date, tx?: Transaction): Promise<void> {
     if (impUids.length === 0) return;
+    // Only verifications of a provider with an upstream deletion (not PortOne V2: docs/admin.md).
     await this.db.query(
       `INSERT INTO upstream_deletions (imp_uid, reason, next_attempt_at, created_at)
-       SELECT u, $2, $3, $3 FROM unnest($1::text[]) AS u
+       SELECT c.imp_uid, $2, $3, $3 FROM certifications c
+        WHERE c.imp_uid = ANY($1::text[]) AND c.provider = ANY($4::text[])
        ON CONFLICT (imp_uid) DO NOTHING`,
-      [[...impUids], reason, at],
+      [[...impUids], reason, at, [...UPSTREAM_DELETION_PROVIDERS]],
       tx,
     );
   }

@@ -20,6 +20,8 @@ export interface StartedFlow {
   impCode: string | null;
   minAge: number | null;
   expiresAt: Date;
+  /** The verification's id when the provider names it before the window opens (PortOne V2); else null. */
+  verificationId: string | null;
   /** Generated unless the client gave its own; set it as the flow cookie (never put it in a URL). */
   secret: string;
   /** Seconds the cookie should live: the flow's lifetime plus the claim window. */
@@ -44,7 +46,15 @@ export class FlowBinding {
     const secret = isFlowSecret(clientSecret) ? clientSecret : newFlowSecret();
     const expiresAt = new Date(this.options.clock().getTime() + flowTtlSeconds * 1000);
     const flow = await this.flows.insert({ merchantUid: newFlowMerchantUid(), secretHash: hashFlowSecret(secret), minAge, expiresAt });
-    return { merchantUid: flow.merchantUid, impCode, minAge, expiresAt, secret, cookieMaxAgeSeconds: flowTtlSeconds + claimWindowSeconds };
+    return {
+      merchantUid: flow.merchantUid,
+      verificationId: null,
+      impCode,
+      minAge,
+      expiresAt,
+      secret,
+      cookieMaxAgeSeconds: flowTtlSeconds + claimWindowSeconds,
+    };
   }
 
   /** 403 FlowMismatchError unless `merchantUid` names a flow of ours and the credentials hold its secret. */

@@ -67,4 +67,20 @@ export class WindowStartedResponse {
 
   @ApiProperty({ description: 'Until when the window may be completed (ISO 8601)', format: 'date-time', example: '2026-11-23T07:05:36.000Z' })
   expires_at: string;
+
+  @ApiProperty({ required: false, description: 'Present when not i\'mport V1: `portone`', example: 'portone' })
+  provider?: string;
+
+  @ApiProperty({
+    required: false,
+    description: 'PortOne V2 only: the verification id, to pass as `identityVerificationId` to `PortOne.requestIdentityVerification` and later to `POST /certifications`',
+    example: 'identity-verification-flow_3m9Qx1bV7tZk2LpR0aWcYe4N',
+  })
+  imp_uid?: string;
+
+  @ApiProperty({ required: false, nullable: true, type: String, description: 'PortOne V2 only: `storeId` for the browser SDK', example: 'store-sandbox' })
+  store_id?: string | null;
+
+  @ApiProperty({ required: false, nullable: true, type: String, description: 'PortOne V2 only: `channelKey` for the browser SDK', example: 'channel-key-sandbox' })
+  channel_key?: string | null;
 }

@@ -53,6 +53,26 @@ describe('WindowFlow', () => {
     expect(t.tokens.tokens).toHaveLength(1);
   });
 
+  it('names the verification at the start when the provider does (V2), null when it does not (V1)', async () => {
+    const t = setup();
+    expect((await t.flow.startWindow()).verificationId).toBeNull();
+    Object.assign(t.provider, { windowVerificationId: (merchantUid: string) => `identity-verification-${merchantUid}` });
+    const started = await t.flow.startWindow();
+    expect(started.verificationId).toBe(`identity-verification-${started.merchantUid}`);
+  });
+
+  it('redirect: the V2 query (identityVerificationId, code only on failure) reads like the V1 one', async () => {
+    const t = setup();
+    const b = await t.browser();
+    const impUid = t.provider.certify(PERSON, b.merchantUid);
+    const query = { identityVerificationId: impUid, identityVerificationTxId: 'tx' };
+    expect(await t.flow.redirectTarget(query, b.credentials)).toBe(`https://app.example/ok?imp_uid=${impUid}`);
+    expect(await t.flow.redirectTarget({ identityVerificationId: impUid, code: 'FAILURE_TYPE_PG' }, b.credentials)).toBe(
+      `/failed?imp_uid=${impUid}&error_code=NOT_CERTIFIED`,
+    );
+    expect(await t.flow.redirectTarget({ identityVerificationId: 'bad id' }, b.credentials)).toBe('/failed?error_code=VALIDATION_FAILED');
+  });
+
   it('redirect: failures go to the failure URL with a stable code and no personal data', async () => {
     const t = setup();
     const b = await t.browser();

@@ -19,6 +19,14 @@ import { CertificationRepository, type CertificationStore } from '../repositorie
 import { appendQuery } from '../redirect-url';
 import type { VerificationView } from '../verification-view';
 
+/** The query of the redirect back: V1 `imp_uid` + `success`, or V2 `identityVerificationId` + `code` (only on failure). */
+export interface RedirectQuery {
+  impUid?: unknown;
+  success?: unknown;
+  identityVerificationId?: unknown;
+  code?: unknown;
+}
+
 /**
  * The provider's own window: the popup (`POST /certifications`) and the redirect (`GET
  * /certifications/redirect`). A result is accepted only for a flow started here
@@ -37,9 +45,13 @@ export class WindowFlow {
     private readonly binding: FlowBinding,
   ) {}
 
-  /** Starts a flow: its merchant_uid for `IMP.certification`, and the secret to bind the browser with. */
-  startWindow(clientSecret?: string | null): Promise<StartedFlow> {
-    return this.binding.start(clientSecret);
+  /**
+   * Starts a flow: its merchant_uid for `IMP.certification` (V1), or the verification id for
+   * `PortOne.requestIdentityVerification` (V2, derived from the merchant_uid), and the secret to bind the browser with.
+   */
+  async startWindow(clientSecret?: string | null): Promise<StartedFlow> {
+    const flow = await this.binding.start(clientSecret);
+    return { ...flow, verificationId: this.provider.windowVerificationId?.(flow.merchantUid) ?? null };
   }
 
   /**
@@ -65,11 +77,15 @@ export class WindowFlow {
    * failure URL `?imp_uid=&error_code=`. Never throws; no personal data in either URL.
    * `success` is the provider's `success` (or legacy `imp_success`) query parameter.
    */
-  async redirectTarget(query: { impUid?: unknown; success?: unknown }, credentials: FlowCredentials): Promise<string> {
+  async redirectTarget(query: RedirectQuery, credentials: FlowCredentials): Promise<string> {
     const { successUrl, failureUrl } = this.options.redirect;
-    const impUid = isImpUid(query.impUid) ? query.impUid : undefined;
+    // V2 (redirectUrl) names the verification identityVerificationId and tells a failure by `code`.
+    const v2 = query.impUid === undefined && query.identityVerificationId !== undefined;
+    const given = v2 ? query.identityVerificationId : query.impUid;
+    const impUid = isImpUid(given) ? given : undefined;
     if (impUid === undefined) return appendQuery(failureUrl, { error_code: 'VALIDATION_FAILED' });
-    if (String(query.success).toLowerCase() !== 'true') {
+    const success = v2 ? query.code === undefined || query.code === '' : String(query.success).toLowerCase() === 'true';
+    if (!success) {
       return appendQuery(failureUrl, { imp_uid: impUid, error_code: 'NOT_CERTIFIED' });
     }
     try {

@@ -1,5 +1,11 @@
 import type { DomainError } from '@app/common';
 
+/**
+ * The providers whose verifications have an upstream copy to delete on erasure (`provider`
+ * column). PortOne V2 has no deletion of an identity verification: its rows are erased here only.
+ */
+export const UPSTREAM_DELETION_PROVIDERS: readonly string[] = ['iamport'];
+
 /** An OTP request as the provider needs it (already normalised). */
 export interface IdentityOtpRequest {
   name: string;
@@ -89,6 +95,12 @@ export interface IdentityProvider {
    */
   resendOtp(id: string, request: IdentityOtpRequest): Promise<{ id: string }>;
   confirmOtp(id: string, otp: string): Promise<IdentityCertification>;
+  /**
+   * The id of a browser flow's verification, named before the window opens (PortOne V2 lets the
+   * merchant choose it) and tied to the flow's merchant_uid, which the certification then reports.
+   * Absent (i'mport V1): the provider names the certification and reports the merchant_uid itself.
+   */
+  windowVerificationId?(merchantUid: string): string;
   getCertification(id: string): Promise<IdentityCertification>;
   deleteCertification(id: string): Promise<void>;
 }

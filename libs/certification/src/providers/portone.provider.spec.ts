@@ -74,6 +74,20 @@ describe('PortOneIdentityProvider', () => {
     expect(provider.personKeys).toBe('ci_or_di');
   });
 
+  it('names a window verification after its flow, and reads the flow back from the id (not from customData)', async () => {
+    const client = new FakePortOne();
+    const provider = new PortOneIdentityProvider(client, 'c');
+    const id = provider.windowVerificationId('flow_abcdefghijklmnopqrstuvwx');
+    expect(id).toBe('identity-verification-flow_abcdefghijklmnopqrstuvwx');
+    client.answer = { ...VERIFIED, id, customData: 'flow_someone_else_0000000' } as unknown as IdentityVerificationObject;
+    expect(await provider.getCertification(id)).toMatchObject({ id, certified: true, merchantUid: 'flow_abcdefghijklmnopqrstuvwx' });
+    client.answer = { status: 'READY', id, requestedCustomer: {} } as unknown as IdentityVerificationObject;
+    expect(await provider.getCertification(id)).toMatchObject({ certified: false, merchantUid: 'flow_abcdefghijklmnopqrstuvwx' });
+    // an OTP send's id carries no flow: the merchant_uid is the send's customData
+    client.answer = { ...VERIFIED, id: 'identity-verification-0b7e', customData: 'order-1' } as unknown as IdentityVerificationObject;
+    expect((await provider.getCertification('identity-verification-0b7e')).merchantUid).toBe('order-1');
+  });
+
   it.each([
     ['IdentityVerificationNotFoundError', new IdentityVerificationNotFoundError('confirm', 'IDENTITY_VERIFICATION_NOT_FOUND', undefined), 'not_found', undefined],
     ['IdentityVerificationNotSentError', new IdentityVerificationNotSentError('confirm', 'IDENTITY_VERIFICATION_NOT_SENT', undefined), 'not_found', undefined],

@@ -28,6 +28,10 @@ import {
 /** The calls of `PortOneClient` this adapter uses (a fake implements them in unit specs). */
 export type PortOneCalls = Pick<PortOneClient, 'send' | 'confirm' | 'resend' | 'get'>;
 
+/** Our ids: `identity-verification-<uuid>` for an OTP send, `identity-verification-<flow merchant_uid>` for a window. */
+const ID_PREFIX = 'identity-verification-';
+const WINDOW_ID_PREFIX = `${ID_PREFIX}flow_`;
+
 /** Used when the host passes no client IP (the API requires one). */
 const UNKNOWN_CLIENT_IP = '127.0.0.1';
 
@@ -46,7 +50,7 @@ export class PortOneIdentityProvider implements IdentityProvider {
   ) {}
 
   async requestOtp(request: IdentityOtpRequest): Promise<{ id: string }> {
-    const id = `identity-verification-${randomUUID()}`;
+    const id = `${ID_PREFIX}${randomUUID()}`;
     try {
       await this.client.send({
         identityVerificationId: id,
@@ -93,6 +97,11 @@ export class PortOneIdentityProvider implements IdentityProvider {
     }
   }
 
+  /** A window's verification is named after its flow, so the flow it belongs to is known from the id alone. */
+  windowVerificationId(merchantUid: string): string {
+    return `${ID_PREFIX}${merchantUid}`;
+  }
+
   /** V2 offers no deletion of an identity verification: nothing to erase upstream. */
   async deleteCertification(): Promise<void> {}
 }
@@ -105,6 +114,11 @@ function operatorOf(request: IdentityOtpRequest): PortOneOperator {
 /** V2 operator codes in the V1 spelling the certifications table keeps (LGU -> LGT). */
 function carrierOf(operator: string | undefined): string | null {
   return operator ? operator.replace(/^LGU/, 'LGT') : null;
+}
+
+/** The flow's merchant_uid of a window verification's id (see windowVerificationId); null for other ids. */
+function flowOf(id: string): string | null {
+  return id.startsWith(WINDOW_ID_PREFIX) ? id.slice(ID_PREFIX.length) : null;
 }
 
 export function toCertification(v: IdentityVerificationObject): IdentityCertification {
@@ -122,7 +136,7 @@ export function toCertification(v: IdentityVerificationObject): IdentityCertific
       certifiedAt: v.verifiedAt ? new Date(v.verifiedAt) : null,
       ci: c.ci || null,
       di: c.di || null,
-      merchantUid: v.customData ?? null,
+      merchantUid: flowOf(v.id) ?? v.customData ?? null,
     };
   }
   const requested = 'requestedCustomer' in v ? v.requestedCustomer : undefined;
@@ -138,7 +152,7 @@ export function toCertification(v: IdentityVerificationObject): IdentityCertific
     certifiedAt: null,
     ci: null,
     di: null,
-    merchantUid: null,
+    merchantUid: flowOf((v as { id: string }).id),
   };
 }
 

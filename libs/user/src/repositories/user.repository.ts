@@ -1,5 +1,6 @@
 import { ReencryptionStatements, type EncryptedColumns, type EncryptedRow } from '@app/pii';
 import { definePreparedStatement, isUniqueViolation, type Database, type Transaction } from '@app/common';
+import { UPSTREAM_DELETION_PROVIDERS } from '@app/certification';
 import type { UserEntity } from '../user.entity';
 import { AlreadyRegisteredError, VerificationUsedError } from '../user.errors';
 
@@ -171,13 +172,13 @@ const DI_LOOKUP_AUDITED = keyLookupAudited('di');
  * The account, its verification and the person's other verifications not in a signup right now
  * (no live token) lose their personal data; the users row becomes a tombstone (its UNIQUE
  * ci_bidx and di_bidx go with it, so the person can sign up again); upstream copies are queued on the
- * outbox; the audit row records it. $1 user id, $2 now, $3 reason, $4 key id, $5 client IP, $6
- * request id.
+ * outbox (those of a provider with an upstream deletion: not PortOne V2); the audit row records it.
+ * $1 user id, $2 now, $3 reason, $4 key id, $5 client IP, $6 request id, $7 UPSTREAM_DELETION_PROVIDERS.
  */
 const ERASE = `WITH target AS (
      SELECT id, ci_bidx, di_bidx, certification_id FROM users WHERE id = $1::uuid FOR UPDATE
    ), certs AS (
-     SELECT c.id, c.imp_uid FROM certifications c, target
+     SELECT c.id, c.imp_uid, c.provider FROM certifications c, target
       WHERE c.id = target.certification_id
          OR ((c.ci_bidx = target.ci_bidx OR c.di_bidx = target.di_bidx) AND NOT EXISTS (
                SELECT 1 FROM verification_tokens t WHERE t.certification_id = c.id AND t.used_at IS NULL AND t.expires_at > $2))
@@ -191,7 +192,7 @@ const ERASE = `WITH target AS (
       WHERE certification_id IN (SELECT id FROM certs) AND used_at IS NULL AND expires_at > $2
    ), queued AS (
      INSERT INTO upstream_deletions (imp_uid, reason, next_attempt_at, created_at)
-     SELECT imp_uid, 'account', $2, $2 FROM certs
+     SELECT imp_uid, 'account', $2, $2 FROM certs WHERE provider = ANY($7::text[])
      ON CONFLICT (imp_uid) DO NOTHING
    ), gone AS (
      DELETE FROM users USING target WHERE users.id = target.id RETURNING users.id
@@ -281,6 +282,7 @@ export class UserRepository implements UserStore, DiBackfillStore {
   async erase(row: EraseRow): Promise<ErasedAccount> {
     const rows = await this.db.query<{ outcome: ErasedAccount['outcome']; imp_uids: string[] }>(ERASE, [
       row.userId, row.now, row.reason, row.audit.keyId, row.audit.clientIp, row.audit.requestId?.slice(0, 128) ?? null,
+      [...UPSTREAM_DELETION_PROVIDERS],
     ]);
     return { outcome: rows[0].outcome, impUids: rows[0].imp_uids };
   }
