@@ -5,18 +5,11 @@ import { BlindIndex, PiiCipher, generateKeyMaterial } from '@app/pii';
 import type { BenchOptions } from './lib/cli';
 import { PROBES, seedAdminTables, type SeedResult } from './lib/admin-seed';
 import { explain, type PlanSummary } from './lib/admin-plans';
+import { ADMIN_API_QUERIES, type ADMIN_PLANS, type AdminQueryName } from './lib/admin-queries';
 import { createDatabase } from './lib/database';
 import { HttpClient } from './lib/http';
 import { startApi, type ApiStartOptions, type StartedServer } from './lib/servers';
 import { Samples, nowMs, round, type LatencySummary } from './lib/stats';
-
-/** The api's admin routes measured, in the order they run. */
-export const ADMIN_API_QUERIES = ['listFirstPage', 'listDeepPageByCursor', 'phoneFilter', 'ciLookup', 'diLookup', 'detail'] as const;
-/** For comparison: raw SQL through pg, not the api. */
-export const ADMIN_SQL_QUERIES = ['sqlOffsetDeepPage', 'sqlKeysetDeepPage', 'sqlCiSelect', 'sqlCiLookupAudited'] as const;
-export type AdminQueryName = (typeof ADMIN_API_QUERIES)[number] | (typeof ADMIN_SQL_QUERIES)[number];
-/** Statements run under EXPLAIN (ANALYZE, BUFFERS) after the measurement. */
-export const ADMIN_PLANS = ['listFirstPage', 'listDeepPageByCursor', 'phoneFilter', 'ciLookup', 'diLookup', 'detail'] as const;
 
 /** The admin queries at one row count. */
 export interface AdminRowsResult {

@@ -1,4 +1,5 @@
-import { ADMIN_API_QUERIES, ADMIN_PLANS, ADMIN_SQL_QUERIES, type AdminBenchResult, type AdminQueryName, type AdminRowsResult } from './admin';
+import type { AdminBenchResult, AdminRowsResult } from './admin';
+import { ADMIN_API_QUERIES, ADMIN_PLANS, ADMIN_SQL_QUERIES, type AdminQueryName } from './lib/admin-queries';
 import type { PgliteBenchResult } from './pglite';
 import type { ContestantName, ContestantResult, SignupBenchResult } from './signup';
 import type { PlanSummary } from './lib/admin-plans';
