@@ -7,6 +7,7 @@ import { PROBES, seedAdminTables, type SeedResult } from './lib/admin-seed';
 import { explain, type PlanSummary } from './lib/admin-plans';
 import { ADMIN_API_QUERIES, type ADMIN_PLANS, type AdminQueryName } from './lib/admin-queries';
 import { createDatabase } from './lib/database';
+import { startFloorServer } from './lib/floor-server';
 import { HttpClient } from './lib/http';
 import { startApi, type ApiStartOptions, type StartedServer } from './lib/servers';
 import { Samples, nowMs, round, type LatencySummary } from './lib/stats';
@@ -219,6 +220,14 @@ async function runAtRows(o: BenchOptions, rows: number, sandboxUrl: string, log:
     q.diLookup = await measure(o.adminRuns, async (i) => void (await byDi(i)));
     q.detail = await measure(o.adminRuns, async (i) => void (await detail(i)));
     http.close();
+    const floor = await startFloorServer();
+    try {
+      const bare = new HttpClient(floor.url, 1);
+      q.httpFloor = await measure(o.adminRuns, async () => void (await bare.request('GET', '/', undefined, auth)));
+      bare.close();
+    } finally {
+      await floor.stop();
+    }
     // OFFSET reads every row before the page: fewer runs as the table grows (about 30 s at most).
     const offsetRuns = Math.max(5, Math.min(o.offsetRuns, Math.round((o.offsetRuns * 1_000_000) / rows)));
     q.sqlOffsetDeepPage = await measure(offsetRuns, async () => void (await c.query(`${LIST} ORDER BY c.created_at DESC, c.id DESC OFFSET $1 LIMIT ${PAGE}`, [deep])), 2);

@@ -290,6 +290,7 @@ const QUERY_LABEL: Record<AdminQueryName, string> = {
   sqlKeysetDeepPage: 'for comparison, raw SQL: deep page by keyset',
   sqlCiSelect: "for comparison, raw SQL: the CI lookup's SELECT alone",
   sqlCiLookupAudited: "for comparison, raw SQL: the CI lookup's statement with its audit row (commit, WAL flush)",
+  httpFloor: 'for comparison, a bare node:http server answering a page-sized JSON (the machine\'s floor)',
 };
 
 function adminMarkdown(a: AdminBenchResult): string[] {
