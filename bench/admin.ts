@@ -1,144 +1,40 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { Client } from 'pg';
-import { BlindIndex, PiiCipher, generateKeyMaterial, type PiiColumn } from '@app/pii';
+import { BlindIndex, PiiCipher, generateKeyMaterial } from '@app/pii';
 import type { BenchOptions } from './lib/cli';
+import { PROBES, seedAdminTables, type SeedResult } from './lib/admin-seed';
+import { explain, type PlanSummary } from './lib/admin-plans';
+import { ADMIN_API_QUERIES, type ADMIN_PLANS, type AdminQueryName } from './lib/admin-queries';
 import { createDatabase } from './lib/database';
+import { startFloorServer } from './lib/floor-server';
 import { HttpClient } from './lib/http';
-import { startApi, type StartedServer } from './lib/servers';
+import { startApi, type ApiStartOptions, type StartedServer } from './lib/servers';
 import { Samples, nowMs, round, type LatencySummary } from './lib/stats';
 
-export interface AdminBenchResult {
+/** The admin queries at one row count. */
+export interface AdminRowsResult {
   rows: number;
   users: number;
-  runs: number;
-  seedSeconds: number;
+  seed: SeedResult['seconds'] & { jobs: number };
+  sizeMb: SeedResult['sizeMb'];
   deepPosition: number;
   cursorSource: 'constructed' | 'walked' | 'none';
-  queries: {
-    listFirstPage: LatencySummary;
-    listDeepPageByCursor: LatencySummary | null;
-    phoneFilter: LatencySummary;
-    ciLookup: LatencySummary;
-    /** Raw SQL through pg, not the api: the same deep page by OFFSET, then by keyset. */
-    sqlOffsetDeepPage: LatencySummary;
-    sqlKeysetDeepPage: LatencySummary;
-    /** Raw SQL: the CI lookup's statement without its audit row, then with it (a commit that waits for the WAL flush). */
-    sqlCiSelect: LatencySummary;
-    sqlCiLookupAudited: LatencySummary;
-  };
+  /** 1-minute load average before the seed, before the measurement, after it. */
+  loadAverage: { seed: number; measure: number; end: number };
+  /** null: not measured (no deep cursor could be made). */
+  queries: Record<AdminQueryName, LatencySummary | null>;
+  plans: Record<(typeof ADMIN_PLANS)[number], PlanSummary>;
 }
 
-const PROBES = 50;
+export interface AdminBenchResult {
+  runs: number;
+  warmup: number;
+  pageSize: number;
+  byRows: AdminRowsResult[];
+}
+
 const PAGE = 20;
-
-function b64(bytes: number): string {
-  return randomBytes(bytes).toString('base64');
-}
-
-/** Fake but well-formed CI (88 chars of base64, as upstream). */
-function fakeCi(): string {
-  return b64(64);
-}
-
-/**
- * Seeds `rows` realistic certifications (real ciphertexts and blind indexes, so the api can list
- * and mask them), then VACUUM ANALYZE and CHECKPOINT so the bulk load is not measured.
- */
-export async function seed(
-  c: Client,
-  rows: number,
-  cipher: PiiCipher,
-  bidx: BlindIndex,
-  log: (s: string) => void,
-): Promise<{ phones: string[]; cis: string[]; users: number }> {
-  const pool = (n: number, column: PiiColumn, make: (i: number) => string) => Array.from({ length: n }, (_, i) => cipher.encrypt(make(i), column));
-  const names = pool(997, 'name_enc', (i) => `김서${String.fromCharCode(0xac00 + i)}`);
-  const phones = pool(991, 'phone_enc', (i) => `010${String(20000000 + i * 7919)}`);
-  const cis = pool(983, 'ci_enc', () => fakeCi());
-  const dis = pool(977, 'di_enc', () => b64(32));
-  const distinctPhones = Math.max(1000, Math.floor(rows / 3));
-  const spacingSeconds = (365 * 86400) / rows;
-  const start = new Date(Date.now() - 366 * 86400 * 1000);
-  const chunk = 100_000;
-  for (let from = 1; from <= rows; from += chunk) {
-    const to = Math.min(rows, from + chunk - 1);
-    await c.query(
-      `INSERT INTO certifications (imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc,
-         phone_bidx, ci_enc, ci_bidx, di_enc, birthday, gender, foreigner, carrier, certified_at, used_at, created_at, updated_at)
-       SELECT 'imp_' || lpad(g::text, 12, '0'),
-              CASE WHEN g % 4 = 0 THEN 'order_' || g END,
-              flow, status,
-              CASE WHEN status = 'locked' THEN 5 ELSE (h % 3)::int END,
-              CASE WHEN flow = 'otp' THEN created + interval '3 minutes' END,
-              ($3::text[])[1 + g % 997],
-              ($4::text[])[1 + g % 991],
-              md5('p' || (g % $9)) || md5('q' || (g % $9)),
-              CASE WHEN verified THEN ($5::text[])[1 + g % 983] END,
-              CASE WHEN verified THEN md5('c' || g) || md5('d' || g) END,
-              CASE WHEN verified THEN ($6::text[])[1 + g % 977] END,
-              date '1960-01-01' + (g % 16000)::int,
-              CASE WHEN g % 2 = 0 THEN 'male' ELSE 'female' END,
-              g % 50 = 0,
-              (ARRAY['SKT', 'KT', 'LGT'])[1 + g % 3],
-              CASE WHEN verified THEN created + interval '40 seconds' END,
-              CASE WHEN status = 'used' THEN created + interval '2 minutes' END,
-              created, created + interval '2 minutes'
-         FROM (
-           SELECT g, h, created, flow, status, status IN ('verified', 'used') AS verified
-             FROM (
-               SELECT g, h,
-                      $7::timestamptz + (g * $8::float8) * interval '1 second' + random() * interval '20 seconds' AS created,
-                      CASE WHEN h % 100 < 85 THEN 'otp' ELSE 'popup' END AS flow,
-                      CASE WHEN h % 100 < 45 THEN 'used' WHEN h % 100 < 70 THEN 'verified' WHEN h % 100 < 85 THEN 'expired'
-                           WHEN h % 100 < 95 THEN 'pending' ELSE 'locked' END AS status
-                 FROM (SELECT g, (g::bigint * 2654435761) % 1000003 AS h FROM generate_series($1::int, $2::int) AS g) s0
-             ) s1
-         ) s2`,
-      [from, to, names, phones, cis, dis, start, spacingSeconds, distinctPhones],
-    );
-    log(`  seeded ${to.toLocaleString('en-US')} / ${rows.toLocaleString('en-US')} verifications`);
-  }
-
-  // Probes: phones with a few verifications each, and users found by their CI.
-  const probePhones = Array.from({ length: PROBES }, (_, k) => `0107${String(k).padStart(7, '0')}`);
-  const probeCis = Array.from({ length: PROBES }, () => fakeCi());
-  const day = 86400 * 1000;
-  let n = 0;
-  for (const phone of probePhones) {
-    for (let r = 0; r < 4; r++) {
-      const created = new Date(Date.now() - Math.random() * 360 * day);
-      await c.query(
-        `INSERT INTO certifications (imp_uid, flow, status, otp_expires_at, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, carrier, created_at, updated_at)
-         VALUES ($1, 'otp', 'expired', $2, $3, $4, $5, '1990-01-01', 'male', false, 'SKT', $6, $6)`,
-        [`imp_8${String(n++).padStart(11, '0')}`, new Date(created.getTime() + 180_000), cipher.encrypt('박철수', 'name_enc'), cipher.encrypt(phone, 'phone_enc'), bidx.compute('phone', phone), created],
-      );
-    }
-  }
-  for (const ci of probeCis) {
-    const created = new Date(Date.now() - Math.random() * 360 * day);
-    const ins = await c.query<{ id: string }>(
-      `INSERT INTO certifications (imp_uid, flow, status, name_enc, phone_enc, phone_bidx, ci_enc, ci_bidx, di_enc, birthday, gender, foreigner, carrier, certified_at, used_at, created_at, updated_at)
-       VALUES ($1, 'otp', 'used', $2, $3, $4, $5, $6, $7, '1985-05-05', 'female', false, 'KT', $8, $8, $8, $8) RETURNING id`,
-      [`imp_8${String(n++).padStart(11, '0')}`, cipher.encrypt('최영희', 'name_enc'), cipher.encrypt('01055550000', 'phone_enc'), bidx.compute('phone', '01055550000'),
-        cipher.encrypt(ci, 'ci_enc'), bidx.compute('ci', ci), cipher.encrypt(b64(32), 'di_enc'), created],
-    );
-    void ins;
-  }
-  await c.query(
-    `INSERT INTO users (ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id, created_at)
-     SELECT ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, coalesce(foreigner, false), id, used_at
-       FROM certifications WHERE status = 'used' AND ci_bidx IS NOT NULL`,
-  );
-  log('  VACUUM ANALYZE');
-  await c.query('VACUUM ANALYZE certifications');
-  await c.query('VACUUM ANALYZE users');
-  // The load left ~1 GB of dirty pages and WAL: write them out now, so the measurements see a
-  // steady server rather than a checkpoint flushing the bulk load (superuser or pg_checkpoint).
-  log('  CHECKPOINT');
-  await c.query('CHECKPOINT').catch((e: Error) => log(`  CHECKPOINT refused (${e.message}): measuring anyway`));
-  const users = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM users')).rows[0].n);
-  return { phones: probePhones, cis: probeCis, users };
-}
 
 async function measure(runs: number, fn: (i: number) => Promise<void>, warm = 50): Promise<LatencySummary> {
   for (let i = 0; i < Math.min(warm, runs); i++) await fn(i);
@@ -150,6 +46,17 @@ async function measure(runs: number, fn: (i: number) => Promise<void>, warm = 50
   }
   return s.summary();
 }
+
+// The api's statements, mirrored for the raw-SQL comparisons and EXPLAIN (columns as the repositories select them).
+const SHOWN = `c.id, c.imp_uid, c.merchant_uid, c.flow, c.status, c.otp_attempts, c.otp_expires_at, c.name_enc, c.phone_enc,
+  to_char(c.birthday, 'YYYY-MM-DD') AS birthday, c.gender, c.foreigner, c.carrier, c.certified_at, c.used_at, c.pii_erased_at, c.created_at,
+  c.updated_at, c.provider`;
+const LIST = `SELECT ${SHOWN}, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_t FROM certifications c`;
+const ORDER = `ORDER BY c.created_at DESC, c.id DESC LIMIT ${PAGE + 1}`;
+const DETAIL = `SELECT ${SHOWN} FROM certifications c WHERE c.imp_uid = $1`;
+const userSelect = (key: 'ci' | 'di') => `SELECT u.id, u.provider, u.name_enc, u.phone_enc, u.birthday::text AS birthday, u.gender, u.foreigner,
+       u.nickname, u.marketing_opt_in, u.created_at, c.imp_uid, c.flow, c.status, c.certified_at, c.pii_erased_at
+    FROM users u LEFT JOIN certifications c ON c.id = u.certification_id WHERE u.${key}_bidx = $1::char(64)`;
 
 interface Page {
   items: { imp_uid?: string }[];
@@ -185,31 +92,50 @@ function constructCursor(sample: string, sampleRow: { created_at: string; id: st
   return Buffer.from(out, 'utf8').toString('base64url');
 }
 
+/** Seeds and measures each row count in turn (`--rows`), on a fresh database each. */
 export async function runAdminBench(o: BenchOptions, sandboxUrl: string, log: (s: string) => void): Promise<AdminBenchResult> {
-  const rows = o.adminRows;
+  const byRows: AdminRowsResult[] = [];
+  for (const rows of o.adminRows) byRows.push(await runAtRows(o, rows, sandboxUrl, log));
+  return { runs: o.adminRuns, warmup: o.adminWarmup, pageSize: PAGE, byRows };
+}
+
+const load1 = () => round(loadavg()[0], 2);
+
+async function runAtRows(o: BenchOptions, rows: number, sandboxUrl: string, log: (s: string) => void): Promise<AdminRowsResult> {
   log(`admin queries at ${rows.toLocaleString('en-US')} verifications, ${o.adminRuns} runs each`);
+  const loadSeed = load1();
   const db = await createDatabase(o.databaseUrl, 'admin');
   const pii = generateKeyMaterial();
   const adminKey = `bench_${randomBytes(24).toString('base64url')}`;
   const adminApiKeys = `bench:${createHash('sha256').update(adminKey).digest('hex')}:verifications:read`;
+  // One key makes every request: its own limit (300 per 10 minutes) raised, as the per-IP ones are for the signup load.
+  const apiOptions: ApiStartOptions = {
+    databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl, pii, adminApiKeys, main: o.apiMain, nodeOptions: o.apiNodeOptions, cpuProfDir: o.cpuProf,
+    extraEnv: { ADMIN_RATE_LIMIT_PER_KEY: '100000' },
+  };
   let api: StartedServer | null = null;
   const c = new Client({ connectionString: db.url });
   try {
-    api = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl, pii, adminApiKeys, main: o.apiMain, nodeOptions: o.apiNodeOptions, cpuProfDir: o.cpuProf });
-    await c.connect();
-    await c.query(`SET TIME ZONE 'UTC'`);
+    // The api's first boot runs its migrations; it is stopped while the tables are bulk-loaded.
+    api = await startApi(apiOptions);
+    await api.stop();
+    api = null;
     const cipher = PiiCipher.fromConfig(pii.encryptionKeys);
     const bidx = BlindIndex.fromConfig(pii.hmacKey);
-    const t0 = nowMs();
-    const probes = await seed(c, rows, cipher, bidx, log);
-    const seedSeconds = round((nowMs() - t0) / 1000, 1);
-    log(`  seeded in ${seedSeconds} s (${probes.users.toLocaleString('en-US')} users)`);
+    const seeded = await seedAdminTables(db.url, rows, o.seedJobs, cipher, bidx, log);
+    const probes = seeded.probes;
+    log(`  seeded in ${seeded.seconds.total} s (${seeded.users.toLocaleString('en-US')} users; load ${seeded.seconds.load} s, indexes ${seeded.seconds.indexes} s, ` +
+      `vacuum ${seeded.seconds.vacuum} s, checkpoint ${seeded.seconds.checkpoint} s; certifications ${seeded.sizeMb.certifications.table} MB + ` +
+      `${seeded.sizeMb.certifications.indexes} MB of indexes)`);
+    api = await startApi(apiOptions);
+    await c.connect();
+    await c.query(`SET TIME ZONE 'UTC'`);
 
     const http = new HttpClient(api.url, 1);
     const auth = { authorization: `Bearer ${adminKey}` };
     const get = async <T>(path: string): Promise<T> => {
       const r = await http.request<T>('GET', path, undefined, auth);
-      if (r.status !== 200) throw new Error(`GET ${path.replace(/(phone|ci)=[^&]+/, '$1=…')}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      if (r.status !== 200) throw new Error(`GET ${path.replace(/(phone|ci|di)=[^&]+/, '$1=…')}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
       return r.body;
     };
 
@@ -229,7 +155,7 @@ export async function runAdminBench(o: BenchOptions, sandboxUrl: string, log: (s
     const deepRow = await rowAt(deep - 1);
     const expectedFirst = (await rowAt(deep)).imp_uid;
     let cursor: string | null = null;
-    let cursorSource: AdminBenchResult['cursorSource'] = 'none';
+    let cursorSource: AdminRowsResult['cursorSource'] = 'none';
     if (first.next_cursor) {
       const sampleRow = await rowAt(PAGE - 1);
       const built = constructCursor(first.next_cursor, sampleRow, deepRow);
@@ -240,7 +166,7 @@ export async function runAdminBench(o: BenchOptions, sandboxUrl: string, log: (s
           cursorSource = 'constructed';
         }
       }
-      if (!cursor) {
+      if (!cursor && deep <= 2_000_000) {
         // Walk there (bounded): the largest page the api accepts, following next_cursor.
         log(`  walking to position ${deep.toLocaleString('en-US')} by cursor`);
         let at = 0;
@@ -271,49 +197,51 @@ export async function runAdminBench(o: BenchOptions, sandboxUrl: string, log: (s
       if (page.items.length !== 4) throw new Error(`phone filter: ${page.items.length} items, expected 4`);
     };
     const byCi = (i: number) => get(`/admin/users?ci=${encodeURIComponent(probes.cis[i % PROBES])}`);
-    // Warm-up of the api as a whole (JIT, pools, and its heap reaching a steady size: about
-    // 15 s of this load here), the four queries in turn, before any of them is measured.
-    log(`  warming up (${o.adminWarmup} rounds of the four queries)`);
+    const byDi = (i: number) => get(`/admin/users?di=${encodeURIComponent(probes.dis[i % PROBES])}`);
+    const detail = (i: number) => get(`/admin/certifications/${probes.impUids[i % PROBES]}`);
+    // Warm-up of the api as a whole (JIT, pools, and its heap reaching a steady size), every
+    // query in turn, before any of them is measured.
+    log(`  warming up (${o.adminWarmup} rounds of the ${ADMIN_API_QUERIES.length} queries)`);
     for (let i = 0; i < o.adminWarmup; i++) {
       await firstPage();
       if (cursor) await deepPage();
       await byPhone(i);
       await byCi(i);
+      await byDi(i);
+      await detail(i);
     }
     log('  measuring');
-    const listFirstPage = await measure(o.adminRuns, async () => {
-      await firstPage();
-    });
-    const listDeepPageByCursor = cursor ? await measure(o.adminRuns, async () => void (await deepPage())) : null;
-    const phoneFilter = await measure(o.adminRuns, byPhone);
-    const ciLookup = await measure(o.adminRuns, async (i) => void (await byCi(i)));
-    const cols = 'id, imp_uid, merchant_uid, flow, status, name_enc, phone_enc, birthday, gender, carrier, certified_at, created_at';
-    const sqlOffsetDeepPage = await measure(
-      o.offsetRuns,
-      async () => {
-        await c.query(`SELECT ${cols} FROM certifications ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT ${PAGE}`, [deep]);
-      },
-      3,
-    );
-    const sqlKeysetDeepPage = await measure(o.adminRuns, async () => {
-      await c.query(
-        `SELECT ${cols} FROM certifications WHERE (created_at, id) < ($1::timestamptz, $2::uuid) ORDER BY created_at DESC, id DESC LIMIT ${PAGE}`,
-        [deepRow.created_at, deepRow.id],
-      );
-    });
-    // The CI lookup's own statement (as libs/admin runs it, prepared), without and with its audit
-    // row: the floor under GET /admin/users?ci= on this server.
+    const loadMeasure = load1();
+    const q = {} as AdminRowsResult['queries'];
+    q.listFirstPage = await measure(o.adminRuns, async () => void (await firstPage()));
+    q.listDeepPageByCursor = cursor ? await measure(o.adminRuns, async () => void (await deepPage())) : null;
+    q.phoneFilter = await measure(o.adminRuns, byPhone);
+    q.ciLookup = await measure(o.adminRuns, async (i) => void (await byCi(i)));
+    q.diLookup = await measure(o.adminRuns, async (i) => void (await byDi(i)));
+    q.detail = await measure(o.adminRuns, async (i) => void (await detail(i)));
+    http.close();
+    const floor = await startFloorServer();
+    try {
+      const bare = new HttpClient(floor.url, 1);
+      q.httpFloor = await measure(o.adminRuns, async () => void (await bare.request('GET', '/', undefined, auth)));
+      bare.close();
+    } finally {
+      await floor.stop();
+    }
+    // OFFSET reads every row before the page: fewer runs as the table grows (about 30 s at most).
+    const offsetRuns = Math.max(5, Math.min(o.offsetRuns, Math.round((o.offsetRuns * 1_000_000) / rows)));
+    q.sqlOffsetDeepPage = await measure(offsetRuns, async () => void (await c.query(`${LIST} ORDER BY c.created_at DESC, c.id DESC OFFSET $1 LIMIT ${PAGE}`, [deep])), 2);
+    const keyset = `${LIST} WHERE (c.created_at, c.id) < ($1::timestamptz, $2::uuid) ${ORDER}`;
+    q.sqlKeysetDeepPage = await measure(o.adminRuns, async () => void (await c.query(keyset, [deepRow.created_at, deepRow.id])));
+    // The CI lookup's own statement (prepared, as the repository runs it), without and with its
+    // audit row: the floor under GET /admin/users?ci= on this server.
     const ciBidx = probes.cis.map((ci) => bidx.compute('ci', ci));
-    const userSelect = `SELECT u.id, u.created_at, u.name_enc, u.phone_enc, u.birthday::text AS birthday, u.gender, u.foreigner,
-         u.nickname, u.marketing_opt_in, c.imp_uid, c.flow, c.status, c.certified_at, c.pii_erased_at
-    FROM users u LEFT JOIN certifications c ON c.id = u.certification_id WHERE u.ci_bidx = $1::char(64)`;
-    const sqlCiSelect = await measure(o.adminRuns, async (i) => {
-      await c.query({ name: 'bench_ci_select', text: userSelect, values: [ciBidx[i % PROBES]] });
-    });
-    const sqlCiLookupAudited = await measure(o.adminRuns, async (i) => {
+    const diBidx = probes.dis.map((di) => bidx.compute('di', di));
+    q.sqlCiSelect = await measure(o.adminRuns, async (i) => void (await c.query({ name: 'bench_ci_select', text: userSelect('ci'), values: [ciBidx[i % PROBES]] })));
+    q.sqlCiLookupAudited = await measure(o.adminRuns, async (i) => {
       await c.query({
         name: 'bench_ci_lookup_audited',
-        text: `WITH found AS (${userSelect}), audit AS (
+        text: `WITH found AS (${userSelect('ci')}), audit AS (
                  INSERT INTO audit_log (key_id, action, subject_type, subject_id, result, client_ip, request_id)
                  SELECT $2, 'user.ci_lookup', 'user', (SELECT id::text FROM found),
                         CASE WHEN EXISTS (SELECT 1 FROM found) THEN 'ok' ELSE 'not_found' END, $3::inet, $4)
@@ -321,15 +249,26 @@ export async function runAdminBench(o: BenchOptions, sandboxUrl: string, log: (s
         values: [ciBidx[i % PROBES], 'bench', '127.0.0.1', null],
       });
     });
-    http.close();
+    const loadEnd = load1();
+    log('  EXPLAIN (ANALYZE, BUFFERS)');
+    const plans: AdminRowsResult['plans'] = {
+      listFirstPage: await explain(c, `${LIST} ${ORDER}`, []),
+      listDeepPageByCursor: await explain(c, keyset, [deepRow.created_at, deepRow.id]),
+      phoneFilter: await explain(c, `${LIST} WHERE c.phone_bidx = $1::char(64) ${ORDER}`, [bidx.compute('phone', probes.phones[0])]),
+      ciLookup: await explain(c, userSelect('ci'), [ciBidx[0]]),
+      diLookup: await explain(c, userSelect('di'), [diBidx[0]]),
+      detail: await explain(c, DETAIL, [probes.impUids[0]]),
+    };
     return {
       rows,
-      users: probes.users,
-      runs: o.adminRuns,
-      seedSeconds,
+      users: seeded.users,
+      seed: { ...seeded.seconds, jobs: seeded.jobs },
+      sizeMb: seeded.sizeMb,
       deepPosition: deep,
       cursorSource,
-      queries: { listFirstPage, listDeepPageByCursor, phoneFilter, ciLookup, sqlOffsetDeepPage, sqlKeysetDeepPage, sqlCiSelect, sqlCiLookupAudited },
+      loadAverage: { seed: loadSeed, measure: loadMeasure, end: loadEnd },
+      queries: q,
+      plans,
     };
   } finally {
     await c.end().catch(() => undefined);

@@ -1,7 +1,12 @@
-import type { AdminBenchResult } from './admin';
+import type { AdminBenchResult, AdminRowsResult } from './admin';
+import { ADMIN_API_QUERIES, ADMIN_PLANS, ADMIN_SQL_QUERIES, type AdminQueryName } from './lib/admin-queries';
 import type { PgliteBenchResult } from './pglite';
-import type { ContestantResult, SignupBenchResult } from './signup';
+import type { ContestantName, ContestantResult, SignupBenchResult } from './signup';
+import type { PlanSummary } from './lib/admin-plans';
 import type { LatencySummary } from './lib/stats';
+
+/** Bumped when a key of the JSON changes meaning or unit, or goes away (docs/performance.md, "The JSON"). */
+export const REPORT_SCHEMA_VERSION = 2;
 
 export interface MachineInfo {
   cpus: number;
@@ -10,116 +15,363 @@ export interface MachineInfo {
   node: string;
   postgres: string;
   os: string;
+  /** os.loadavg() (1, 5, 15 minutes) when the run started and when it ended. */
+  loadAverage: { start: number[]; end: number[] };
 }
 
+/** A signup result; the flow and provider default to the OTP flow on i'mport V1. */
+export type SignupRunResult = SignupBenchResult & { flow?: string; provider?: string };
+
+/** What run.ts collects: the raw results of each part. `toJson` gives them the stable shape. */
 export interface BenchReport {
+  /** ISO 8601 instant the run started. */
   date: string;
+  commit: string | null;
   /** 1-minute load average of the machine at the start and end of each part (background load). */
   loadAverage: Record<string, [number, number]>;
   command: string;
   machine: MachineInfo;
-  signup?: SignupBenchResult;
+  signup?: SignupRunResult | SignupRunResult[];
   admin?: AdminBenchResult;
   pglite?: PgliteBenchResult;
-  targets: { name: string; target: string; value: string; met: boolean | null }[];
+  /** Sections of other parts (e.g. `outage`), copied into the JSON under their name. */
+  sections?: Record<string, unknown>;
+  targets: Target[];
 }
 
-const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(n < 10 ? 2 : 1));
-const lat = (l: LatencySummary | null | undefined) => (l ? `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)}` : '–');
+export interface Target {
+  name: string;
+  target: string;
+  value: string;
+  met: boolean | null;
+}
 
-export function targets(r: BenchReport): BenchReport['targets'] {
-  const t: BenchReport['targets'] = [];
-  if (r.signup) {
-    const s = r.signup;
-    if (s.ratio !== undefined) {
-      t.push({ name: 'signup throughput vs baseline', target: '>= 0.6', value: s.ratio.toFixed(2), met: s.ratio >= 0.6 });
+// ---- The JSON: one shape whatever ran (a part that did not run is null).
+
+/** Milliseconds, nearest-rank percentiles of `count` samples. */
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface ContestantJson {
+  signupsPerSecond: number;
+  completed: number;
+  failed: number;
+  /** CPU ms per completed signup: the server process, local PostgreSQL (null: not visible), the bench process. */
+  cpuMsPerSignup: { server: number; postgres: number | null; bench: number };
+  steps: { request: Percentiles; inbox: Percentiles; confirm: Percentiles; signup: Percentiles; flow: Percentiles };
+  upstream: { callsPerSignup: number; callsPerSignupWithToken: number; getTokenPerRun: number };
+  peakRssMb: number;
+  endRssMb: number;
+}
+
+export interface SignupRunJson {
+  flow: string;
+  provider: string;
+  /** api signups/s over the baseline's (null without a baseline). */
+  ratio: number | null;
+  /** The api's server CPU ms per signup over the baseline's. */
+  cpuRatio: number | null;
+  candidateVsApi: number | null;
+  roundRatios: number[];
+  contestants: Record<ContestantName, ContestantJson | null>;
+}
+
+export interface SignupSectionJson {
+  loadAverage: [number, number] | null;
+  settings: { signups: number; warmup: number; rounds: number; concurrency: number; poolSize: number; upstreamLatencyMs: number };
+  runs: SignupRunJson[];
+}
+
+export interface AdminRowsJson {
+  rows: number;
+  users: number;
+  seedSeconds: AdminRowsResult['seed'];
+  sizeMb: AdminRowsResult['sizeMb'];
+  deepPosition: number;
+  cursorSource: AdminRowsResult['cursorSource'];
+  loadAverage: AdminRowsResult['loadAverage'];
+  queries: Record<AdminQueryName, Percentiles | null>;
+  plans: Record<(typeof ADMIN_PLANS)[number], PlanSummary>;
+}
+
+export interface AdminSectionJson {
+  loadAverage: [number, number] | null;
+  runs: number;
+  warmup: number;
+  pageSize: number;
+  byRows: AdminRowsJson[];
+}
+
+export interface EmbeddedSectionJson {
+  loadAverage: [number, number] | null;
+  signups: number;
+  concurrency: number;
+  signupsPerSecond: number;
+  completed: number;
+  failed: number;
+  steps: ContestantJson['steps'];
+  peakRssMb: number;
+}
+
+export interface BenchJson {
+  schemaVersion: number;
+  date: string;
+  commit: string | null;
+  command: string;
+  machine: MachineInfo;
+  sections: { signup: SignupSectionJson | null; admin: AdminSectionJson | null; embedded: EmbeddedSectionJson | null } & Record<string, unknown>;
+  targets: Target[];
+}
+
+const pct = (l: LatencySummary): Percentiles => ({ count: l.count, p50: l.p50, p95: l.p95, p99: l.p99, max: l.max });
+const nullable = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+
+function contestantJson(c: ContestantResult | undefined): ContestantJson | null {
+  if (!c) return null;
+  const s = c.load.steps;
+  return {
+    signupsPerSecond: c.load.signupsPerSecond,
+    completed: c.load.completed,
+    failed: c.load.failed,
+    cpuMsPerSignup: { server: c.cpuMsPerSignup.server, postgres: c.cpuMsPerSignup.postgres, bench: c.cpuMsPerSignup.bench },
+    steps: { request: pct(s.request), inbox: pct(s.inbox), confirm: pct(s.confirm), signup: pct(s.signup), flow: pct(s.flow) },
+    upstream: { callsPerSignup: c.upstream.callsPerSignup, callsPerSignupWithToken: c.upstream.callsPerSignupWithToken, getTokenPerRun: c.upstream.getToken },
+    peakRssMb: c.peakRssMb,
+    endRssMb: c.endRssMb,
+  };
+}
+
+export function signupRuns(r: BenchReport): SignupRunResult[] {
+  return r.signup === undefined ? [] : Array.isArray(r.signup) ? r.signup : [r.signup];
+}
+
+function signupSection(r: BenchReport): SignupSectionJson | null {
+  const runs = signupRuns(r);
+  if (runs.length === 0) return null;
+  const s = runs[0];
+  return {
+    loadAverage: r.loadAverage.signup ?? null,
+    settings: { signups: s.signups, warmup: s.warmup, rounds: s.rounds, concurrency: s.concurrency, poolSize: s.poolSize, upstreamLatencyMs: s.upstreamLatencyMs },
+    runs: runs.map((run) => ({
+      flow: run.flow ?? 'otp',
+      provider: run.provider ?? 'iamport',
+      ratio: nullable(run.ratio),
+      cpuRatio: run.api && run.baseline ? Math.round((run.api.cpuMsPerSignup.server / run.baseline.cpuMsPerSignup.server) * 1000) / 1000 : null,
+      candidateVsApi: nullable(run.candidateVsApi),
+      roundRatios: run.roundRatios ?? [],
+      contestants: { api: contestantJson(run.api), baseline: contestantJson(run.baseline), candidate: contestantJson(run.candidate) },
+    })),
+  };
+}
+
+function adminSection(r: BenchReport): AdminSectionJson | null {
+  const a = r.admin;
+  if (!a) return null;
+  return {
+    loadAverage: r.loadAverage.admin ?? null,
+    runs: a.runs,
+    warmup: a.warmup,
+    pageSize: a.pageSize,
+    byRows: a.byRows.map((x) => {
+      const queries = {} as AdminRowsJson['queries'];
+      for (const name of [...ADMIN_API_QUERIES, ...ADMIN_SQL_QUERIES]) queries[name] = x.queries[name] ? pct(x.queries[name]!) : null;
+      return {
+        rows: x.rows,
+        users: x.users,
+        seedSeconds: x.seed,
+        sizeMb: x.sizeMb,
+        deepPosition: x.deepPosition,
+        cursorSource: x.cursorSource,
+        loadAverage: x.loadAverage,
+        queries,
+        plans: x.plans,
+      };
+    }),
+  };
+}
+
+function embeddedSection(r: BenchReport): EmbeddedSectionJson | null {
+  const p = r.pglite;
+  if (!p) return null;
+  const s = p.load.steps;
+  return {
+    loadAverage: r.loadAverage.pglite ?? null,
+    signups: p.signups,
+    concurrency: p.concurrency,
+    signupsPerSecond: p.signupsPerSecond,
+    completed: p.load.completed,
+    failed: p.load.failed,
+    steps: { request: pct(s.request), inbox: pct(s.inbox), confirm: pct(s.confirm), signup: pct(s.signup), flow: pct(s.flow) },
+    peakRssMb: p.peakRssMb,
+  };
+}
+
+/** The report in its stable JSON shape (`--json FILE`). */
+export function toJson(r: BenchReport): BenchJson {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    date: r.date,
+    commit: r.commit,
+    command: r.command,
+    machine: r.machine,
+    sections: { ...(r.sections ?? {}), signup: signupSection(r), admin: adminSection(r), embedded: embeddedSection(r) },
+    targets: r.targets,
+  };
+}
+
+// ---- Targets (issue #17) and the markdown.
+
+const ms = (n: number | undefined | null) => (n === undefined || n === null || Number.isNaN(n) ? '–' : n.toFixed(n < 10 ? 2 : 1));
+const lat = (l: LatencySummary | null | undefined) => (l ? `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)}` : '–');
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** p99 goal of the admin queries: 5 ms up to 1,000,000 rows, 8 ms up to 10,000,000. */
+export function adminP99TargetMs(rows: number): number | null {
+  return rows <= 1_000_000 ? 5 : rows <= 10_000_000 ? 8 : null;
+}
+
+const ADMIN_TARGETED: [AdminQueryName, string][] = [
+  ['listFirstPage', 'admin list first page p99'],
+  ['listDeepPageByCursor', 'admin list deep page (cursor) p99'],
+  ['phoneFilter', 'admin phone filter p99'],
+  ['ciLookup', 'CI lookup p99'],
+  ['diLookup', 'DI lookup p99'],
+];
+
+export function targets(r: BenchReport): Target[] {
+  const t: Target[] = [];
+  for (const s of signupRuns(r)) {
+    const tag = s.flow || s.provider ? ` (${s.flow ?? 'otp'}, ${s.provider ?? 'iamport'})` : '';
+    if (s.ratio !== undefined) t.push({ name: `signup throughput vs baseline${tag}`, target: '>= 0.9', value: s.ratio.toFixed(2), met: s.ratio >= 0.9 });
+    if (s.api && s.baseline) {
+      const cpu = s.api.cpuMsPerSignup.server / s.baseline.cpuMsPerSignup.server;
+      t.push({ name: `server CPU per signup vs baseline${tag}`, target: '<= 1.3', value: cpu.toFixed(2), met: cpu <= 1.3 });
     }
     if (s.api) {
       const calls = s.api.upstream.callsPerSignup;
       t.push({
-        name: 'upstream calls per signup',
+        name: `upstream calls per signup${tag}`,
         target: '2 + at most 1 getToken per run',
         value: `${calls.toFixed(3)} + ${s.api.upstream.getToken} getToken`,
         met: Math.abs(calls - 2) < 1e-9 && s.api.upstream.getToken <= 1,
       });
-      t.push({ name: 'api peak RSS under load', target: '< 250 MB', value: `${s.api.peakRssMb} MB`, met: s.api.peakRssMb < 250 });
+      t.push({ name: `api peak RSS under load${tag}`, target: '< 200 MB', value: `${s.api.peakRssMb} MB`, met: s.api.peakRssMb < 200 });
     }
   }
-  if (r.admin) {
-    const q = r.admin.queries;
-    const at = r.admin.rows < 1_000_000 ? ` (at ${r.admin.rows.toLocaleString('en-US')} rows, not 1,000,000)` : '';
-    t.push({ name: 'admin list first page p99', target: '<= 10 ms', value: `${ms(q.listFirstPage.p99)} ms`, met: q.listFirstPage.p99 <= 10 });
-    if (q.listDeepPageByCursor) {
-      t.push({ name: 'admin list deep page (cursor) p99', target: '<= 10 ms', value: `${ms(q.listDeepPageByCursor.p99)} ms`, met: q.listDeepPageByCursor.p99 <= 10 });
+  for (const x of r.admin?.byRows ?? []) {
+    const goal = adminP99TargetMs(x.rows);
+    for (const [name, label] of ADMIN_TARGETED) {
+      const q = x.queries[name];
+      if (!q) continue;
+      t.push({ name: `${label} at ${count(x.rows)} rows`, target: goal === null ? '–' : `<= ${goal} ms`, value: `${ms(q.p99)} ms`, met: goal === null ? null : q.p99 <= goal });
     }
-    t.push({ name: 'admin phone filter p99', target: '<= 10 ms', value: `${ms(q.phoneFilter.p99)} ms`, met: q.phoneFilter.p99 <= 10 });
-    t.push({ name: 'CI lookup p99', target: '<= 5 ms', value: `${ms(q.ciLookup.p99)} ms`, met: q.ciLookup.p99 <= 5 });
-    for (const x of t) if (x.name.startsWith('admin') || x.name.startsWith('CI')) x.name += at;
+  }
+  if (r.pglite) {
+    const p = r.pglite;
+    t.push({ name: 'embedded default signups/s', target: '>= 150', value: String(p.signupsPerSecond), met: p.signupsPerSecond >= 150 });
+    t.push({ name: 'embedded default peak RSS', target: '<= 450 MB', value: `${p.peakRssMb} MB`, met: p.peakRssMb <= 450 });
   }
   return t;
+}
+
+const QUERY_LABEL: Record<AdminQueryName, string> = {
+  listFirstPage: 'GET /admin/certifications, first page (20)',
+  listDeepPageByCursor: 'GET /admin/certifications, deep page by cursor',
+  phoneFilter: 'GET /admin/certifications?phone=',
+  ciLookup: 'GET /admin/users?ci=',
+  diLookup: 'GET /admin/users?di=',
+  detail: 'GET /admin/certifications/:imp_uid',
+  sqlOffsetDeepPage: 'for comparison, raw SQL: deep page by OFFSET',
+  sqlKeysetDeepPage: 'for comparison, raw SQL: deep page by keyset',
+  sqlCiSelect: "for comparison, raw SQL: the CI lookup's SELECT alone",
+  sqlCiLookupAudited: "for comparison, raw SQL: the CI lookup's statement with its audit row (commit, WAL flush)",
+  httpFloor: 'for comparison, a bare node:http server answering a page-sized JSON (the machine\'s floor)',
+};
+
+function adminMarkdown(a: AdminBenchResult): string[] {
+  const cols = a.byRows;
+  const head = (label: string) => `| ${label} | ${cols.map((x) => `${count(x.rows)} rows`).join(' | ')} |`;
+  const rule = `|---|${cols.map(() => '---:').join('|')}|`;
+  const out = [
+    `### Admin queries at ${cols.map((x) => count(x.rows)).join(' and ')} verifications`,
+    '',
+    `${a.runs} sequential runs each through the api's HTTP endpoints (one keep-alive connection), after ${a.warmup} warm-up rounds of every query. ` +
+      `p50 / p99 in ms; the deep page is the middle of the table (cursor ${cols.map((x) => x.cursorSource).join(', ')}).`,
+    '',
+    head('query, p50 / p99 (ms)'),
+    rule,
+    ...[...ADMIN_API_QUERIES, ...ADMIN_SQL_QUERIES].map(
+      (name) => `| ${QUERY_LABEL[name]} | ${cols.map((x) => (x.queries[name] ? `${ms(x.queries[name]!.p50)} / ${ms(x.queries[name]!.p99)}` : '–')).join(' | ')} |`,
+    ),
+    '',
+    head('seed'),
+    rule,
+    `| accounts | ${cols.map((x) => count(x.users)).join(' | ')} |`,
+    `| seed: load / indexes / VACUUM / CHECKPOINT = total (s), connections | ${cols.map((x) => `${x.seed.load} / ${x.seed.indexes} / ${x.seed.vacuum} / ${x.seed.checkpoint} = **${x.seed.total}**, ${x.seed.jobs}`).join(' | ')} |`,
+    `| certifications: table + indexes (MB) | ${cols.map((x) => `${count(x.sizeMb.certifications.table)} + ${count(x.sizeMb.certifications.indexes)}`).join(' | ')} |`,
+    `| users: table + indexes (MB) | ${cols.map((x) => `${count(x.sizeMb.users.table)} + ${count(x.sizeMb.users.indexes)}`).join(' | ')} |`,
+    `| load average (1 min): seed, measure, end | ${cols.map((x) => `${x.loadAverage.seed}, ${x.loadAverage.measure}, ${x.loadAverage.end}`).join(' | ')} |`,
+    '',
+    head('EXPLAIN (ANALYZE, BUFFERS): execution ms, shared hit/read'),
+    rule,
+    ...ADMIN_PLANS.map((name) => `| ${QUERY_LABEL[name]} | ${cols.map((x) => `${ms(x.plans[name].executionMs)}, ${x.plans[name].sharedHit}/${x.plans[name].sharedRead}`).join(' | ')} |`),
+    '',
+    'Plans:',
+    '',
+    ...ADMIN_PLANS.map((name) => `- ${QUERY_LABEL[name]}: ${[...new Set(cols.map((x) => `\`${x.plans[name].plan}\``))].join('; ')}`),
+    '',
+  ];
+  return out;
+}
+
+function signupMarkdown(s: SignupRunResult): string[] {
+  const tag = s.flow || s.provider ? ` (${s.flow ?? 'otp'} flow, ${s.provider ?? 'iamport'})` : '';
+  const cols = [s.api, s.candidate, s.baseline].filter((x): x is ContestantResult => x !== undefined);
+  const title: Record<ContestantResult['name'], string> = { api: 'api (Nest + TypeORM)', candidate: 'candidate api build', baseline: 'baseline (node:http + pg)' };
+  const row = (label: string, f: (c: ContestantResult) => string) => `| ${label} | ${cols.map(f).join(' | ')} |`;
+  return [
+    `### Signup flow (OTP request, confirm, signup)${tag}`,
+    '',
+    `${s.signups} signups per contestant after ${s.warmup} warm-up signups, alternating between the two in ${s.rounds} rounds, ${s.concurrency} virtual users, upstream latency ${s.upstreamLatencyMs} ms on every /certifications call, database pool ${s.poolSize}, same PostgreSQL server.` +
+      (s.roundRatios ? ` Ratio of each round: ${s.roundRatios.map((x) => x.toFixed(2)).join(', ')}.` : ''),
+    '',
+    `| | ${cols.map((c) => title[c.name]).join(' | ')} |`,
+    `|---|${cols.map(() => '---:').join('|')}|`,
+    row('completed signups/s', (c) => `**${c.load.signupsPerSecond}**`),
+    ...(s.ratio !== undefined ? [row('ratio api / baseline', (c) => (c.name === 'api' ? `**${s.ratio!.toFixed(2)}**` : c.name === 'baseline' ? '1' : '–'))] : []),
+    ...(s.candidateVsApi !== undefined ? [row('ratio candidate / api', (c) => (c.name === 'candidate' ? `**${s.candidateVsApi!.toFixed(2)}**` : c.name === 'api' ? '1' : '–'))] : []),
+    row('failed flows', (c) => String(c.load.failed)),
+    row('OTP request p50 / p95 / p99 (ms)', (c) => lat(c.load.steps.request)),
+    row('OTP confirm p50 / p95 / p99 (ms)', (c) => lat(c.load.steps.confirm)),
+    row('signup p50 / p95 / p99 (ms)', (c) => lat(c.load.steps.signup)),
+    row('whole flow p50 / p95 / p99 (ms, incl. inbox read)', (c) => lat(c.load.steps.flow)),
+    row('upstream calls per signup (w/o getToken)', (c) => String(c.upstream.callsPerSignup)),
+    row('getToken calls, whole run', (c) => String(c.upstream.getToken)),
+    row('peak RSS under load (MB)', (c) => String(c.peakRssMb)),
+    row('CPU ms per signup: server / PostgreSQL / bench process', (c) => `${c.cpuMsPerSignup.server} / ${c.cpuMsPerSignup.postgres ?? '–'} / ${c.cpuMsPerSignup.bench}`),
+    '',
+  ];
 }
 
 export function markdown(r: BenchReport): string {
   const out: string[] = [];
   const m = r.machine;
-  out.push(`Measured ${r.date} on ${m.cpus} vCPU ${m.cpuModel}, ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node}, PostgreSQL ${m.postgres}.`);
+  out.push(`Measured ${r.date}${r.commit ? ` on commit ${r.commit.slice(0, 7)}` : ''}, ${m.cpus} vCPU ${m.cpuModel}, ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node}, PostgreSQL ${m.postgres}.`);
   out.push(`Command: \`${r.command}\``);
   const la = Object.entries(r.loadAverage ?? {}).map(([k, [a, b]]) => `${k} ${a.toFixed(1)} -> ${b.toFixed(1)}`);
-  if (la.length) out.push(`Load average (1 min) at the start and end of each part, ${r.machine.cpus} CPUs: ${la.join(', ')}.`);
+  out.push(
+    `Load average (1/5/15 min) at start ${m.loadAverage.start.join('/')}, at end ${m.loadAverage.end.join('/')}` +
+      (la.length ? `; 1 min at the start and end of each part: ${la.join(', ')}` : '') +
+      ` (${m.cpus} CPUs).`,
+  );
   out.push('');
-  if (r.signup) {
-    const s = r.signup;
-    out.push(
-      `### Signup flow (OTP request, confirm, signup)`,
-      '',
-      `${s.signups} signups per contestant after ${s.warmup} warm-up signups, alternating between the two in ${s.rounds} rounds, ${s.concurrency} virtual users, upstream latency ${s.upstreamLatencyMs} ms on every /certifications call, database pool ${s.poolSize}, same PostgreSQL server.` +
-        (s.roundRatios ? ` Ratio of each round: ${s.roundRatios.map((x) => x.toFixed(2)).join(', ')}.` : ''),
-      '',
-    );
-    const cols = [s.api, s.candidate, s.baseline].filter((x): x is ContestantResult => x !== undefined);
-    const title: Record<ContestantResult['name'], string> = { api: 'api (Nest + TypeORM)', candidate: 'candidate api build', baseline: 'baseline (node:http + pg)' };
-    const row = (label: string, f: (c: ContestantResult) => string) => `| ${label} | ${cols.map(f).join(' | ')} |`;
-    out.push(
-      `| | ${cols.map((c) => title[c.name]).join(' | ')} |`,
-      `|---|${cols.map(() => '---:').join('|')}|`,
-      row('completed signups/s', (c) => `**${c.load.signupsPerSecond}**`),
-      ...(s.ratio !== undefined ? [row('ratio api / baseline', (c) => (c.name === 'api' ? `**${s.ratio!.toFixed(2)}**` : c.name === 'baseline' ? '1' : '–'))] : []),
-      ...(s.candidateVsApi !== undefined ? [row('ratio candidate / api', (c) => (c.name === 'candidate' ? `**${s.candidateVsApi!.toFixed(2)}**` : c.name === 'api' ? '1' : '–'))] : []),
-      row('failed flows', (c) => String(c.load.failed)),
-      row('OTP request p50 / p95 / p99 (ms)', (c) => lat(c.load.steps.request)),
-      row('OTP confirm p50 / p95 / p99 (ms)', (c) => lat(c.load.steps.confirm)),
-      row('signup p50 / p95 / p99 (ms)', (c) => lat(c.load.steps.signup)),
-      row('whole flow p50 / p95 / p99 (ms, incl. inbox read)', (c) => lat(c.load.steps.flow)),
-      row('upstream calls per signup (w/o getToken)', (c) => String(c.upstream.callsPerSignup)),
-      row('getToken calls, whole run', (c) => String(c.upstream.getToken)),
-      row('peak RSS under load (MB)', (c) => String(c.peakRssMb)),
-      row('CPU ms per signup: server / PostgreSQL / bench process', (c) =>
-        `${c.cpuMsPerSignup.server} / ${c.cpuMsPerSignup.postgres ?? '–'} / ${c.cpuMsPerSignup.bench}`,
-      ),
-      '',
-    );
-  }
-  if (r.admin) {
-    const a = r.admin;
-    const q = a.queries;
-    out.push(
-      `### Admin queries at ${a.rows.toLocaleString('en-US')} verifications (${a.users.toLocaleString('en-US')} users)`,
-      '',
-      `${a.runs} sequential runs each through the api's HTTP endpoints (one keep-alive connection), after a warm-up; seeded in ${a.seedSeconds} s. Deep page = position ${a.deepPosition.toLocaleString('en-US')} (cursor ${a.cursorSource}).`,
-      '',
-      '| query | p50 (ms) | p95 (ms) | p99 (ms) |',
-      '|---|---:|---:|---:|',
-      `| GET /admin/certifications, first page (20) | ${ms(q.listFirstPage.p50)} | ${ms(q.listFirstPage.p95)} | ${ms(q.listFirstPage.p99)} |`,
-      `| GET /admin/certifications, deep page by cursor | ${ms(q.listDeepPageByCursor?.p50)} | ${ms(q.listDeepPageByCursor?.p95)} | ${ms(q.listDeepPageByCursor?.p99)} |`,
-      `| GET /admin/certifications?phone= | ${ms(q.phoneFilter.p50)} | ${ms(q.phoneFilter.p95)} | ${ms(q.phoneFilter.p99)} |`,
-      `| GET /admin/users?ci= | ${ms(q.ciLookup.p50)} | ${ms(q.ciLookup.p95)} | ${ms(q.ciLookup.p99)} |`,
-      `| for comparison, raw SQL: deep page by OFFSET | ${ms(q.sqlOffsetDeepPage.p50)} | ${ms(q.sqlOffsetDeepPage.p95)} | ${ms(q.sqlOffsetDeepPage.p99)} |`,
-      `| for comparison, raw SQL: deep page by keyset | ${ms(q.sqlKeysetDeepPage.p50)} | ${ms(q.sqlKeysetDeepPage.p95)} | ${ms(q.sqlKeysetDeepPage.p99)} |`,
-      `| for comparison, raw SQL: the CI lookup's SELECT alone | ${ms(q.sqlCiSelect.p50)} | ${ms(q.sqlCiSelect.p95)} | ${ms(q.sqlCiSelect.p99)} |`,
-      `| for comparison, raw SQL: the CI lookup's statement with its audit row (commit, WAL flush) | ${ms(q.sqlCiLookupAudited.p50)} | ${ms(q.sqlCiLookupAudited.p95)} | ${ms(q.sqlCiLookupAudited.p99)} |`,
-      '',
-    );
-  }
+  for (const s of signupRuns(r)) out.push(...signupMarkdown(s));
+  if (r.admin && r.admin.byRows.length) out.push(...adminMarkdown(r.admin));
   if (r.pglite) {
     const p = r.pglite;
     out.push(

@@ -4,6 +4,7 @@
  * verification rows, and the embedded PGlite default. Prints a markdown table. See
  * docs/performance.md.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -15,7 +16,7 @@ import { serverVersion } from './lib/database';
 import { NodeChild } from './lib/processes';
 import { BENCH_UPSTREAM_CREDENTIALS } from './lib/servers';
 import { runPgliteBench } from './pglite';
-import { markdown, targets, type BenchReport, type MachineInfo } from './report';
+import { markdown, targets, toJson, type BenchReport, type MachineInfo } from './report';
 import { runSignupBench, SandboxControl } from './signup';
 
 function cpuModel(): string {
@@ -36,7 +37,16 @@ async function machine(o: BenchOptions): Promise<MachineInfo> {
     node: process.version,
     postgres: await serverVersion(o.databaseUrl),
     os: `${type()} ${release()}`,
+    loadAverage: { start: loadavg().map((x) => Math.round(x * 100) / 100), end: [] },
   };
+}
+
+function commit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
 }
 
 function log(s: string): void {
@@ -55,7 +65,8 @@ async function main(): Promise<number> {
   ceiling.unref();
 
   const report: BenchReport = {
-    date: new Date().toISOString().slice(0, 10),
+    date: new Date().toISOString(),
+    commit: commit(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
     machine: await machine(o),
     loadAverage: {},
@@ -85,11 +96,12 @@ async function main(): Promise<number> {
     control.close();
     await sandbox.close();
   }
+  report.machine.loadAverage.end = loadavg().map((x) => Math.round(x * 100) / 100);
   report.targets = targets(report);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.stdout.write(`\n${markdown(report)}\n`);
   if (o.json) {
-    writeFileSync(o.json, JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(o.json, JSON.stringify(toJson(report), null, 2) + '\n');
     log(`figures written to ${o.json}`);
   }
   return 0;

@@ -1,3 +1,5 @@
+import { cpus } from 'node:os';
+
 export interface BenchOptions {
   quick: boolean;
   json: string | null;
@@ -9,7 +11,10 @@ export interface BenchOptions {
   rounds: number;
   concurrency: number;
   poolSize: number;
-  adminRows: number;
+  /** Verification row counts of the admin bench, each seeded and measured in turn (--rows). */
+  adminRows: number[];
+  /** Connections seeding the admin tables in parallel (chunks, then index builds). */
+  seedJobs: number;
   adminRuns: number;
   adminWarmup: number;
   offsetRuns: number;
@@ -48,7 +53,10 @@ const HELP = `npm run bench -- [options]
                              segments (default 6; quick 2)
   --concurrency N            virtual users in flight (default 64; quick 32)
   --pool-size N              database pool of the api and the baseline (default 10)
-  --admin-rows N             verification rows for the admin queries (default 1000000; quick 100000)
+  --rows LIST                verification row counts for the admin queries, each seeded and
+                             measured in turn, e.g. 1000000,10000000 (default 1000000; quick
+                             100000); --admin-rows is the same option
+  --seed-jobs N              connections seeding in parallel (default: the number of CPUs)
   --admin-runs N             runs per admin query (default 1000; quick 200)
   --admin-warmup N           rounds of the four admin queries before measuring (default 1500;
                              quick 300): JIT, and the api's heap reaching its steady size
@@ -82,7 +90,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     rounds: quick ? 2 : 6,
     concurrency: quick ? 32 : 64,
     poolSize: 10,
-    adminRows: quick ? 100_000 : 1_000_000,
+    adminRows: [quick ? 100_000 : 1_000_000],
+    seedJobs: Math.max(1, cpus().length),
     adminRuns: quick ? 200 : 1000,
     adminWarmup: quick ? 300 : 1500,
     offsetRuns: quick ? 10 : 30,
@@ -141,8 +150,14 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       case '--pool-size':
         o.poolSize = int(a, next(), 1);
         break;
-      case '--admin-rows':
-        o.adminRows = int(a, next(), 1000);
+      case '--rows':
+      case '--admin-rows': {
+        const list = (next() ?? '').split(',');
+        o.adminRows = list.map((x) => int(a, x.trim().replace(/_/g, ''), 1000));
+        break;
+      }
+      case '--seed-jobs':
+        o.seedJobs = int(a, next(), 1);
         break;
       case '--admin-runs':
         o.adminRuns = int(a, next(), 1);

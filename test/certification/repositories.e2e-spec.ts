@@ -44,6 +44,18 @@ it('finds a verification by imp_uid with its row mapped, and locks it inside a t
   expect(await db.transaction((tx) => certifications.lockByImpUid('imp_none', tx))).toBeNull();
 });
 
+it('reads the admin list and detail without the CI, the DI and the blind indexes (they stay in the row)', async () => {
+  const { impUid, id } = await verified();
+  const full = await certifications.findByImpUid(impUid);
+  expect(full).toMatchObject({ id, ciEnc: expect.any(String), ciBidx: expect.any(String), phoneBidx: expect.any(String) });
+  const shown = await certifications.findShownByImpUid(impUid);
+  expect(shown).toEqual({ ...full, ciEnc: null, ciBidx: null, diEnc: null, diBidx: null, phoneBidx: null });
+  const [listed] = await certifications.list({ phoneBidx: full!.phoneBidx!, limit: 1 });
+  expect(listed).toMatchObject({ id, impUid, nameEnc: full!.nameEnc, phoneEnc: full!.phoneEnc, ciEnc: null, ciBidx: null, diEnc: null, diBidx: null, phoneBidx: null });
+  expect(listed.cursorT).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+  expect(await certifications.findShownByImpUid('imp_none')).toBeNull();
+});
+
 it('erases the personal data once, expires the unused token, and keeps the tombstone', async () => {
   const { impUid, id } = await verified();
   const at = new Date();

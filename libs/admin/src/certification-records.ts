@@ -16,7 +16,7 @@ export interface CertificationRecord {
 }
 
 export interface FindRecordOptions {
-  /** Keep the CI and DI (a reveal); otherwise they are dropped from the row. */
+  /** Read the CI and DI too (a reveal); otherwise they are not selected. */
   withIdentity: boolean;
   tx?: Transaction;
 }
@@ -25,17 +25,16 @@ export interface FindRecordOptions {
 @Injectable()
 export class CertificationRecords {
   constructor(
-    @Inject(CertificationRepository) private readonly certifications: Pick<CertificationStore, 'findByImpUid'>,
+    @Inject(CertificationRepository) private readonly certifications: Pick<CertificationStore, 'findByImpUid' | 'findShownByImpUid'>,
     @Inject(UserRepository) private readonly users: Pick<UserStore, 'findIdByCertificationId'>,
     @Inject(UpstreamDeletionRepository) private readonly deletions: Pick<UpstreamDeletionStore, 'findState'>,
   ) {}
 
   async find(impUid: string, { withIdentity, tx }: FindRecordOptions): Promise<CertificationRecord | null> {
-    const row = await this.certifications.findByImpUid(impUid, tx);
-    if (!row) return null;
-    const userId = await this.users.findIdByCertificationId(row.id, tx);
-    const upstreamDeletion = await this.deletions.findState(row.impUid, tx);
-    const certification = withIdentity ? row : { ...row, ciEnc: null, diEnc: null };
+    const certification = withIdentity ? await this.certifications.findByImpUid(impUid, tx) : await this.certifications.findShownByImpUid(impUid, tx);
+    if (!certification) return null;
+    const userId = await this.users.findIdByCertificationId(certification.id, tx);
+    const upstreamDeletion = await this.deletions.findState(certification.impUid, tx);
     return { certification, userId, upstreamDeletion };
   }
 }

@@ -48,7 +48,9 @@ export {
   type CertificationListFilter,
   type ListedCertification,
   type PendingValues,
+  type ShownCertification,
   type VerifiedValues,
+  withoutIdentity,
 } from './repositories/certification.repository';
 export { VerificationTokenRepository, type VerificationTokenStore } from './repositories/verification-token.repository';
 export {

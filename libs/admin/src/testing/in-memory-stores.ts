@@ -2,14 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Transaction } from '@app/common';
 import type { UpstreamDeletionReason } from '../entities/upstream-deletion.entity';
-import type {
-  Certification,
-  CertificationListFilter,
-  CertificationStore,
-  ListedCertification,
-  RetentionCutoffs,
-  RetentionDueCounts,
-  VerificationTokenStore,
+import {
+  withoutIdentity,
+  type Certification,
+  type CertificationListFilter,
+  type CertificationStore,
+  type ListedCertification,
+  type RetentionCutoffs,
+  type RetentionDueCounts,
+  type ShownCertification,
+  type VerificationTokenStore,
 } from '@app/certification';
 import type { UserStore } from '@app/user';
 import type { AuditEntry, AuditLogFilter, AuditLogStore, AuditRecord } from '../repositories/audit-log.repository';
@@ -89,13 +91,19 @@ export class InMemoryCertifications implements AdminCertificationReads {
       .filter((r) => filter.phoneBidx === undefined || r.phoneBidx === filter.phoneBidx)
       .filter((r) => !filter.before || r.cursorT < filter.before.t || (r.cursorT === filter.before.t && r.id < filter.before.id))
       .sort((a, b) => (a.cursorT === b.cursorT ? (a.id < b.id ? 1 : -1) : a.cursorT < b.cursorT ? 1 : -1))
-      .slice(0, filter.limit);
+      .slice(0, filter.limit)
+      .map((r) => withoutIdentity(r));
   }
 
   async findByImpUid(impUid: string, tx?: Transaction): Promise<Certification | null> {
     this.reads.push(tx);
     const row = this.rows.find((r) => r.impUid === impUid);
     return row ? { ...row } : null;
+  }
+
+  async findShownByImpUid(impUid: string, tx?: Transaction): Promise<ShownCertification | null> {
+    const row = await this.findByImpUid(impUid, tx);
+    return row ? withoutIdentity(row) : null;
   }
 
   async lockByImpUid(impUid: string, tx: Transaction): Promise<Certification | null> {

@@ -45,8 +45,18 @@ export interface PendingValues {
   foreigner?: boolean;
 }
 
-/** A listed Certification with its keyset cursor. */
-export interface ListedCertification extends Certification {
+/** The CI, the DI and the blind indexes: what the admin list and detail never show, so never select. */
+export type IdentityField = 'ciEnc' | 'ciBidx' | 'diEnc' | 'diBidx' | 'phoneBidx';
+/** A Certification as the admin shows it: the identity fields not selected (null). */
+export type ShownCertification = Omit<Certification, IdentityField> & { [K in IdentityField]: null };
+
+/** The row without its identity fields (the in-memory stores' answer for the shown reads). */
+export function withoutIdentity<T extends Certification>(row: T): Omit<T, IdentityField> & { [K in IdentityField]: null } {
+  return { ...row, ciEnc: null, ciBidx: null, diEnc: null, diBidx: null, phoneBidx: null };
+}
+
+/** A listed Certification (identity fields not selected) with its keyset cursor. */
+export interface ListedCertification extends ShownCertification {
   /** created_at with microseconds (`YYYY-MM-DDTHH:MM:SS.ffffffZ`): a Date would truncate it. */
   cursorT: string;
 }
@@ -81,6 +91,8 @@ export interface CertificationStore {
   findById(id: string): Promise<Certification | null>;
   /** By imp_uid, erased rows included. */
   findByImpUid(impUid: string, tx?: Transaction): Promise<Certification | null>;
+  /** The same without the identity fields (the admin detail; a reveal reads `findByImpUid`). */
+  findShownByImpUid(impUid: string, tx?: Transaction): Promise<ShownCertification | null>;
   /** Newest first by (created_at, id) (the admin list; in `tx` when it is audited). */
   list(filter: CertificationListFilter, tx?: Transaction): Promise<ListedCertification[]>;
   /** @throws DuplicateImpUidError */
@@ -144,6 +156,16 @@ const USED_DUE = `status = 'used' AND name_enc IS NOT NULL AND $3::timestamptz I
 const COLUMNS = `id, imp_uid, merchant_uid, flow, status, otp_attempts, otp_expires_at, name_enc, phone_enc, phone_bidx, ci_enc,
   ci_bidx, di_enc, di_bidx, to_char(birthday, 'YYYY-MM-DD') AS birthday, gender, foreigner, carrier, certified_at, used_at,
   pii_erased_at, created_at, updated_at, provider`;
+
+/** COLUMNS without the identity fields: the admin list and detail (10M rows: ~45% less to read and send per row). */
+const SHOWN_COLUMNS = `c.id, c.imp_uid, c.merchant_uid, c.flow, c.status, c.otp_attempts, c.otp_expires_at, c.name_enc, c.phone_enc,
+  to_char(c.birthday, 'YYYY-MM-DD') AS birthday, c.gender, c.foreigner, c.carrier, c.certified_at, c.used_at, c.pii_erased_at, c.created_at,
+  c.updated_at, c.provider`;
+
+/** A `SHOWN_COLUMNS` row as a ShownCertification. */
+function toShownCertification(r: Record<string, any>): ShownCertification {
+  return withoutIdentity(toCertification(r));
+}
 
 /** A `COLUMNS` row as a Certification. */
 export function toCertification(r: Record<string, any>): Certification {
@@ -249,6 +271,11 @@ export class CertificationRepository implements CertificationStore {
     return rows[0] === undefined ? null : toCertification(rows[0]);
   }
 
+  async findShownByImpUid(impUid: string, tx?: Transaction): Promise<ShownCertification | null> {
+    const rows = await this.db.query<Record<string, any>>(`SELECT ${SHOWN_COLUMNS} FROM certifications c WHERE c.imp_uid = $1`, [impUid], tx);
+    return rows[0] === undefined ? null : toShownCertification(rows[0]);
+  }
+
   list(filter: CertificationListFilter, tx?: Transaction): Promise<ListedCertification[]> {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -268,14 +295,14 @@ export class CertificationRepository implements CertificationStore {
       where.push(`(c.created_at, c.id) < (${param(filter.before.t)}::timestamptz, ${param(filter.before.id)}::uuid)`);
     }
     // One text per combination of filters (values are parameters): each a prepared statement.
-    const text = `SELECT ${COLUMNS}, ${CURSOR_T} AS cursor_t
+    const text = `SELECT ${SHOWN_COLUMNS}, ${CURSOR_T} AS cursor_t
          FROM certifications c
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY c.created_at DESC, c.id DESC
         LIMIT ${param(filter.limit)}`;
     return this.db
       .prepared<Record<string, any>>(preparedStatementFor('admin_list', text), params, tx)
-      .then((rows) => rows.map((r) => ({ ...toCertification(r), cursorT: r.cursor_t })));
+      .then((rows) => rows.map((r) => ({ ...toShownCertification(r), cursorT: r.cursor_t })));
   }
 
   async insertPending(v: PendingValues): Promise<string> {

@@ -13,13 +13,15 @@ import {
 } from '../providers/identity-provider';
 import { UpstreamError, UpstreamUnavailableError } from '../certification.errors';
 import { CertificationRecorder, type TransactionRunner } from '../recording/certification-recorder';
-import type {
-  Certification,
-  CertificationListFilter,
-  CertificationStore,
-  ListedCertification,
-  PendingValues,
-  VerifiedValues,
+import {
+  withoutIdentity,
+  type Certification,
+  type CertificationListFilter,
+  type CertificationStore,
+  type ListedCertification,
+  type PendingValues,
+  type ShownCertification,
+  type VerifiedValues,
 } from '../repositories/certification.repository';
 import type { VerificationTokenStore } from '../repositories/verification-token.repository';
 import type { CertificationFlowRow, CertificationFlowStore } from '../repositories/certification-flow.repository';
@@ -71,6 +73,11 @@ export class FakeCertificationRepository implements CertificationStore {
   async findByImpUid(impUid: string): Promise<Certification | null> {
     const row = this.byImpUid(impUid);
     return row ? { ...row } : null;
+  }
+
+  async findShownByImpUid(impUid: string): Promise<ShownCertification | null> {
+    const row = this.byImpUid(impUid);
+    return row ? withoutIdentity(row) : null;
   }
 
   async list(filter: CertificationListFilter): Promise<ListedCertification[]> {
@@ -210,7 +217,8 @@ export function listCertifications(rows: readonly Certification[], filter: Certi
     .filter((r) => filter.phoneBidx === undefined || r.phoneBidx === filter.phoneBidx)
     .filter((r) => !before || r.cursorT < before.t || (r.cursorT === before.t && r.id < before.id))
     .sort((a, b) => (a.cursorT === b.cursorT ? (a.id < b.id ? 1 : -1) : a.cursorT < b.cursorT ? 1 : -1))
-    .slice(0, filter.limit);
+    .slice(0, filter.limit)
+    .map((r) => withoutIdentity(r));
 }
 
 export interface FakeToken {

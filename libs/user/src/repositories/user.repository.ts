@@ -7,7 +7,10 @@ import { AlreadyRegisteredError, VerificationUsedError } from '../user.errors';
 /** A row of `users` (the entity's fields; birthday as `YYYY-MM-DD`). */
 export type User = Pick<UserEntity, keyof UserEntity>;
 
-/** An account with the verification it was created from (null when that row is gone). */
+/**
+ * An account with the verification it was created from (null when that row is gone), as the admin
+ * shows it: the CI, the DI and the blind indexes are not selected (null in `user`).
+ */
 export interface UserWithCertification {
   user: User;
   certification: {
@@ -110,7 +113,11 @@ interface UserWithCertificationRow extends UserRow {
 const USER_COLUMNS = `u.id, u.ci_bidx, u.ci_enc, u.di_enc, u.di_bidx, u.provider, u.name_enc, u.phone_enc, u.phone_bidx, u.birthday::text AS birthday,
        u.gender, u.foreigner, u.certification_id, u.nickname, u.marketing_opt_in, u.created_at`;
 
-const WITH_CERTIFICATION = `SELECT ${USER_COLUMNS}, c.imp_uid, c.flow, c.status, c.certified_at, c.pii_erased_at
+/** USER_COLUMNS without the CI, the DI and the blind indexes (the admin lookups show none of them). */
+const SHOWN_USER_COLUMNS = `u.id, NULL AS ci_bidx, NULL AS ci_enc, NULL AS di_enc, NULL AS di_bidx, u.provider, u.name_enc, u.phone_enc,
+       NULL AS phone_bidx, u.birthday::text AS birthday, u.gender, u.foreigner, u.certification_id, u.nickname, u.marketing_opt_in, u.created_at`;
+
+const WITH_CERTIFICATION = `SELECT ${SHOWN_USER_COLUMNS}, c.imp_uid, c.flow, c.status, c.certified_at, c.pii_erased_at
     FROM users u
     LEFT JOIN certifications c ON c.id = u.certification_id`;
 
