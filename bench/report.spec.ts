@@ -27,7 +27,7 @@ const contestant = (name: ContestantName, perSecond: number, cpu: number): Conte
   cpuMsPerSignup: { server: cpu, postgres: 1.8, bench: 2 },
 });
 const signup: SignupBenchResult = {
-  upstreamLatencyMs: 20, signups: 3000, warmup: 1000, concurrency: 64, poolSize: 10, rounds: 6,
+  provider: 'iamport', upstreamLatencyMs: 20, signups: 3000, warmup: 1000, concurrency: 64, poolSize: 10, rounds: 6,
   api: contestant('api', 220, 3), baseline: contestant('baseline', 240, 2), ratio: 0.917, roundRatios: [0.9, 0.93],
 };
 const plan = { planningMs: 0.1, executionMs: 0.05, sharedHit: 6, sharedRead: 0, plan: 'Limit > Index Scan Backward using ix_certifications_created' };
