@@ -337,7 +337,7 @@ function signupMarkdown(s: SignupRunResult): string[] {
   return [
     `### Signup flow (OTP request, confirm, signup)${tag}`,
     '',
-    `${s.signups} signups per contestant after ${s.warmup} warm-up signups, alternating between the two in ${s.rounds} rounds, ${s.concurrency} virtual users, upstream latency ${s.upstreamLatencyMs} ms on every /certifications call, database pool ${s.poolSize}, same PostgreSQL server.` +
+    `${s.signups} signups per contestant after ${s.warmup} warm-up signups, alternating between the two in ${s.rounds} rounds, ${s.concurrency} virtual users, upstream latency ${s.upstreamLatencyMs} ms on every certification call (V1 /certifications, V2 /identity-verifications), database pool ${s.poolSize}, same PostgreSQL server.` +
       (s.roundRatios ? ` Ratio of each round: ${s.roundRatios.map((x) => x.toFixed(2)).join(', ')}.` : ''),
     '',
     `| | ${cols.map((c) => title[c.name]).join(' | ')} |`,
