@@ -14,7 +14,7 @@ import { parseArgs, type BenchOptions } from './lib/cli';
 import { serverVersion } from './lib/database';
 import { NodeChild } from './lib/processes';
 import { BENCH_UPSTREAM_CREDENTIALS } from './lib/servers';
-import { runPgliteBench } from './pglite';
+import { embeddedMarkdown, runPgliteBench, type PgliteBenchResult } from './pglite';
 import { markdown, targets, type BenchReport, type MachineInfo } from './report';
 import { runSignupBench, SandboxControl } from './signup';
 
@@ -54,7 +54,8 @@ async function main(): Promise<number> {
   }, ceilingMs);
   ceiling.unref();
 
-  const report: BenchReport = {
+  // `embedded`: the embedded default's section (bench/pglite.ts prints it too).
+  const report: BenchReport & { embedded?: PgliteBenchResult } = {
     date: new Date().toISOString().slice(0, 10),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
     machine: await machine(o),
@@ -80,7 +81,7 @@ async function main(): Promise<number> {
     };
     if (o.only.has('signup')) report.signup = await part('signup', () => runSignupBench(o, control, log));
     if (o.only.has('admin')) report.admin = await part('admin', () => runAdminBench(o, sandboxUrl, log));
-    if (o.only.has('pglite')) report.pglite = await part('pglite', () => runPgliteBench(o, control, log));
+    if (o.only.has('pglite')) report.embedded = await part('pglite', () => runPgliteBench(o, control, log));
   } finally {
     control.close();
     await sandbox.close();
@@ -88,6 +89,7 @@ async function main(): Promise<number> {
   report.targets = targets(report);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.stdout.write(`\n${markdown(report)}\n`);
+  if (report.embedded) process.stdout.write(`${embeddedMarkdown(report.embedded)}\n`);
   if (o.json) {
     writeFileSync(o.json, JSON.stringify(report, null, 2) + '\n');
     log(`figures written to ${o.json}`);

@@ -50,7 +50,7 @@ const HELP = `npm run bench -- [options]
   --admin-runs N             runs per admin query (default 1000; quick 200)
   --admin-warmup N           rounds of the four admin queries before measuring (default 1500;
                              quick 300): JIT, and the api's heap reaching its steady size
-  --pglite-signups N         signups on the embedded PGlite default (default 300; quick 60)
+  --pglite-signups N         signups on the embedded PGlite default (default 1000 at 32 virtual users; quick 100 at 16)
   --only LIST                comma-separated subset of signup,admin,pglite
   --contestants LIST         signup flow against api,baseline (default both; one alone has no ratio)
   --cpu-prof DIR             profile the api and the baseline (inspector), .cpuprofile files in DIR;
@@ -80,8 +80,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     adminRuns: quick ? 200 : 1000,
     adminWarmup: quick ? 300 : 1500,
     offsetRuns: quick ? 10 : 30,
-    pgliteSignups: quick ? 60 : 300,
-    pgliteConcurrency: quick ? 8 : 16,
+    pgliteSignups: quick ? 100 : 1000,
+    pgliteConcurrency: quick ? 16 : 32,
     only: new Set(['signup', 'admin', 'pglite']),
     keep: false,
     cpuProf: null,
