@@ -62,7 +62,7 @@ export async function runPgliteBench(o: BenchOptions, sandbox: SandboxControl, l
   // During the boot the api's pid is not known yet: every process below the bench's is the api's tree.
   const boot = new TreeRssSampler(() => descendants(process.pid)).start();
   const bootStarted = Date.now();
-  const api = await startApi({ databaseUrl: null, poolSize: 1, sandboxUrl: sandbox.url, main: o.apiMain, nodeOptions: o.apiNodeOptions });
+  const api = await startApi({ databaseUrl: null, poolSize: 1, sandboxUrl: sandbox.url, main: o.apiMain, nodeOptions: o.apiNodeOptions, cpuProfDir: o.cpuProf });
   const bootMs = Date.now() - bootStarted;
   boot.stop();
   try {
