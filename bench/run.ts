@@ -14,6 +14,7 @@ import { parseArgs, type BenchOptions } from './lib/cli';
 import { serverVersion } from './lib/database';
 import { NodeChild } from './lib/processes';
 import { BENCH_UPSTREAM_CREDENTIALS } from './lib/servers';
+import { costMarkdown, runCostBench, type SignupCost } from './cost';
 import { embeddedMarkdown, runPgliteBench, type PgliteBenchResult } from './pglite';
 import { markdown, targets, type BenchReport, type MachineInfo } from './report';
 import { runSignupBench, SandboxControl } from './signup';
@@ -54,8 +55,8 @@ async function main(): Promise<number> {
   }, ceilingMs);
   ceiling.unref();
 
-  // `embedded`: the embedded default's section (bench/pglite.ts prints it too).
-  const report: BenchReport & { embedded?: PgliteBenchResult } = {
+  // `embedded` and `cost`: printed by bench/pglite.ts and bench/cost.ts (docs/scaling.md).
+  const report: BenchReport & { embedded?: PgliteBenchResult; cost?: SignupCost | null } = {
     date: new Date().toISOString().slice(0, 10),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
     machine: await machine(o),
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
     if (o.only.has('signup')) report.signup = await part('signup', () => runSignupBench(o, control, log));
     if (o.only.has('admin')) report.admin = await part('admin', () => runAdminBench(o, sandboxUrl, log));
     if (o.only.has('pglite')) report.embedded = await part('pglite', () => runPgliteBench(o, control, log));
+    if (o.only.has('cost')) report.cost = await part('cost', () => runCostBench(o, control, log));
   } finally {
     control.close();
     await sandbox.close();
@@ -90,6 +92,7 @@ async function main(): Promise<number> {
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.stdout.write(`\n${markdown(report)}\n`);
   if (report.embedded) process.stdout.write(`${embeddedMarkdown(report.embedded)}\n`);
+  if (report.cost) process.stdout.write(`${costMarkdown(report.cost)}\n`);
   if (o.json) {
     writeFileSync(o.json, JSON.stringify(report, null, 2) + '\n');
     log(`figures written to ${o.json}`);

@@ -38,12 +38,11 @@ export async function startEmbeddedPostgres(dataDir?: string, options: EmbeddedP
   if (!dataDir) return startInProcess();
   mkdirSync(dataDir, { recursive: true });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await runChild('initdb', dataDir);
-  if (existsSync('/tmp/scal/inprocess')) return startInProcess(dataDir);
   return startChild(dataDir, options);
 }
 
-async function startInProcess(dataDir?: string): Promise<EmbeddedPostgres> {
-  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), startParams: EMBEDDED_START_PARAMS });
+async function startInProcess(): Promise<EmbeddedPostgres> {
+  const db = await PGlite.create({ startParams: EMBEDDED_START_PARAMS });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
   await server.start();
   const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
