@@ -31,6 +31,9 @@ export interface SignupCost {
   /** Bytes per completed signup by table (heap + indexes + TOAST, pg_total_relation_size deltas). */
   bytesPerSignup: Record<string, number>;
   bytesPerSignupTotal: number;
+  /** The same after VACUUM FULL (the live rows and their index entries, no dead versions). */
+  compactBytesPerSignup: Record<string, number>;
+  compactBytesPerSignupTotal: number;
 }
 
 /** Backend pids of a database (pg_stat_activity), their CPU summed from /proc. */
@@ -114,6 +117,13 @@ export async function runCostBench(o: BenchOptions, sandbox: SandboxControl, log
     const bytesPerSignup: Record<string, number> = {};
     for (const t of TABLES) bytesPerSignup[t] = round((s1.sizes[t] - s0.sizes[t]) / n, 0);
     const redisTotal = Object.values(byCommand).reduce((a, b) => a + b, 0);
+    // Compact size per row: everything the api wrote (warm-up included) after VACUUM FULL.
+    await api.stop();
+    const total = 300 + n;
+    await withClient(db.url, (c) => c.query(`VACUUM FULL ${TABLES.join(', ')}`));
+    const s2 = await dbStats(db.url, db.name);
+    const compactBytesPerSignup: Record<string, number> = {};
+    for (const t of TABLES) compactBytesPerSignup[t] = round(s2.sizes[t] / total, 0);
     // the stats queries themselves: a few transactions, negligible over N signups
     const result: SignupCost = {
       signups: n,
@@ -132,6 +142,8 @@ export async function runCostBench(o: BenchOptions, sandbox: SandboxControl, log
       },
       bytesPerSignup,
       bytesPerSignupTotal: round(Object.values(bytesPerSignup).reduce((a, b) => a + b, 0), 0),
+      compactBytesPerSignup,
+      compactBytesPerSignupTotal: round(Object.values(compactBytesPerSignup).reduce((a, b) => a + b, 0), 0),
     };
     if (load.failed) log(`  cost: ${load.failed} failed flows ${JSON.stringify(load.errors)}`);
     log(`  cost: ${JSON.stringify(result.perSignup)}`);
@@ -160,7 +172,8 @@ export function costMarkdown(c: SignupCost): string {
     `| rows inserted / updated / read | ${p.rowsInserted} / ${p.rowsUpdated} / ${p.rowsReturned} |`,
     `| Redis commands on the api's keys | ${p.redisCommands} (${kv(p.redisByCommand)}) |`,
     `| upstream calls | ${kv(p.upstreamCalls)} |`,
-    `| bytes stored (all tables, with indexes) | ${c.bytesPerSignupTotal} (${kv(Object.fromEntries(Object.entries(c.bytesPerSignup).filter(([, v]) => v !== 0)))}) |`,
+    `| bytes stored as written (all tables, with indexes and dead row versions) | ${c.bytesPerSignupTotal} (${kv(Object.fromEntries(Object.entries(c.bytesPerSignup).filter(([, v]) => v !== 0)))}) |`,
+    `| bytes stored after VACUUM FULL | ${c.compactBytesPerSignupTotal} (${kv(Object.fromEntries(Object.entries(c.compactBytesPerSignup).filter(([, v]) => v >= 20)))}) |`,
     '',
   ].join('\n');
 }
