@@ -23,8 +23,10 @@ export interface SignupCost {
     rowsInserted: number;
     rowsUpdated: number;
     rowsReturned: number;
-    /** Redis commands touching the api's keys (MONITOR, filtered by the api's key prefix). */
+    /** Redis commands touching the api's keys (MONITOR, filtered by the api's key prefix), scripts' included. */
     redisCommands: number;
+    /** Commands the api sent (each a round trip, pipelining aside): EVALSHA counts once. */
+    redisRoundTrips: number;
     redisByCommand: Record<string, number>;
     upstreamCalls: Record<string, number>;
   };
@@ -91,10 +93,15 @@ export async function runCostBench(o: BenchOptions, sandbox: SandboxControl, log
   const monitor = await probe.monitor();
   const byCommand: Record<string, number> = {};
   let counting = false;
-  monitor.on('monitor', (_time: string, args: string[]) => {
+  let roundTrips = 0;
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
     if (!counting || !args.some((a) => typeof a === 'string' && a.startsWith(prefix))) return;
     const cmd = String(args[0]).toLowerCase();
-    byCommand[cmd] = (byCommand[cmd] ?? 0) + 1;
+    // MONITOR shows a script's own commands too, with "lua" as their source
+    const fromScript = source === 'lua';
+    if (!fromScript) roundTrips += 1;
+    const key = fromScript ? `${cmd} (in a script)` : cmd;
+    byCommand[key] = (byCommand[key] ?? 0) + 1;
   });
   try {
     const base = { targetUrl: api.url, sandboxUrl: sandbox.url, concurrency };
@@ -137,6 +144,7 @@ export async function runCostBench(o: BenchOptions, sandbox: SandboxControl, log
         rowsUpdated: per(s1.upd - s0.upd),
         rowsReturned: per(s1.ret - s0.ret),
         redisCommands: per(redisTotal),
+        redisRoundTrips: per(roundTrips),
         redisByCommand: Object.fromEntries(Object.entries(byCommand).map(([k, v]) => [k, per(v)])),
         upstreamCalls,
       },
@@ -170,7 +178,7 @@ export function costMarkdown(c: SignupCost): string {
     `| PostgreSQL backends' CPU (ms) | ${p.postgresCpuMs ?? '–'} |`,
     `| PostgreSQL transactions (autocommitted statements) | ${p.postgresTransactions} |`,
     `| rows inserted / updated / read | ${p.rowsInserted} / ${p.rowsUpdated} / ${p.rowsReturned} |`,
-    `| Redis commands on the api's keys | ${p.redisCommands} (${kv(p.redisByCommand)}) |`,
+    `| Redis round trips (commands sent) / commands run, scripts' included | ${p.redisRoundTrips} / ${p.redisCommands} (${kv(p.redisByCommand)}) |`,
     `| upstream calls | ${kv(p.upstreamCalls)} |`,
     `| bytes stored as written (all tables, with indexes and dead row versions) | ${c.bytesPerSignupTotal} (${kv(Object.fromEntries(Object.entries(c.bytesPerSignup).filter(([, v]) => v !== 0)))}) |`,
     `| bytes stored after VACUUM FULL | ${c.compactBytesPerSignupTotal} (${kv(Object.fromEntries(Object.entries(c.compactBytesPerSignup).filter(([, v]) => v >= 20)))}) |`,
