@@ -59,14 +59,21 @@ async function startInProcess(): Promise<EmbeddedPostgres> {
   };
 }
 
-const CHILD = join(__dirname, 'embedded-postgres.child.js');
+/** The compiled child script: beside this file once built; from the sources (tests), the build's copy. */
+function childScript(): string {
+  const built = join('dist', 'libs', 'common', 'src', 'database', 'embedded-postgres.child.js');
+  const candidates = [...(typeof __dirname === 'string' ? [join(__dirname, 'embedded-postgres.child.js')] : []), join(process.cwd(), built)];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`embedded database: ${built} is missing (npm run build)`);
+  return found;
+}
 
 function spawnChild(mode: 'initdb' | 'serve', dataDir: string): ChildProcess {
-  if (!existsSync(CHILD)) throw new Error(`embedded database: ${CHILD} is missing (run the built dist/, npm run build)`);
+  const script = childScript();
   // No NODE_OPTIONS of the api's (a --cpu-prof or an inspector) in the database process.
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  return spawn(process.execPath, [CHILD, mode, dataDir], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  return spawn(process.execPath, [script, mode, dataDir], { stdio: ['pipe', 'pipe', 'pipe'], env });
 }
 
 function collect(child: ChildProcess): () => string {
