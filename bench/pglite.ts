@@ -11,7 +11,7 @@ import type { SandboxControl } from './signup';
 export const EMBEDDED_TARGETS = { signupsPerSecond: 150, peakTreeRssMb: 450 };
 
 export interface EmbeddedProcessFigures {
-  /** 'api' or 'database' (the api's child that serves PGlite), else the command's name. */
+  /** 'api', 'initdb' (the short-lived child that creates a fresh database), else the command's name. */
   role: string;
   rssAfterBootMb: number;
   peakRssUnderLoadMb: number;
@@ -27,7 +27,7 @@ export interface PgliteBenchResult {
   peakRssMb: number;
   /** The same over the boot (initdb of a fresh DATA_DIR, migrations, listen), before any load. */
   peakBootRssMb: number;
-  /** Most processes in the api's tree at one time (boot: api, initdb; load: api, database). */
+  /** Most processes in the api's tree at one time (boot: api and initdb; load: the api alone). */
   peakProcesses: number;
   bootMs: number;
   processes: EmbeddedProcessFigures[];
@@ -44,7 +44,7 @@ function roleOf(pid: number, apiPid: number): string {
   if (pid === apiPid) return 'api';
   try {
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (cmd.includes('embedded-postgres.child')) return 'database';
+    if (cmd.includes('embedded-postgres.child')) return 'initdb';
     return cmd.split('\0')[0] ?? String(pid);
   } catch {
     return String(pid);

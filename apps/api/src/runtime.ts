@@ -38,12 +38,7 @@ export async function prepareRuntime(config: AppConfig, logger = new Logger('Run
   } else {
     const dir = join(config.dataDir, 'pglite');
     ensurePrivateDir(config.dataDir);
-    embedded = await startEmbeddedPostgres(dir, {
-      onUnexpectedExit: (code, signal) => {
-        logger.error(`The embedded database's process exited (${signal ?? code}); stopping`);
-        process.exit(1);
-      },
-    });
+    embedded = await startEmbeddedPostgres(dir);
     logger.log(`Embedded PostgreSQL (PGlite) with its files in ${dir}`);
     database = { url: embedded.url, poolSize: 1, embedded: true };
   }
