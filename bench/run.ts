@@ -15,6 +15,7 @@ import { parseArgs, type BenchOptions } from './lib/cli';
 import { serverVersion } from './lib/database';
 import { NodeChild } from './lib/processes';
 import { BENCH_UPSTREAM_CREDENTIALS } from './lib/servers';
+import { costMarkdown, runCostBench } from './cost';
 import { runPgliteBench } from './pglite';
 import { markdown, targets, toJson, type BenchReport, type MachineInfo } from './report';
 import { runSignupBench, SandboxControl } from './signup';
@@ -92,6 +93,10 @@ async function main(): Promise<number> {
     if (o.only.has('signup')) report.signup = await part('signup', () => runSignupBench(o, control, log));
     if (o.only.has('admin')) report.admin = await part('admin', () => runAdminBench(o, sandboxUrl, log));
     if (o.only.has('pglite')) report.pglite = await part('pglite', () => runPgliteBench(o, control, log));
+    if (o.only.has('cost')) {
+      const cost = await part('cost', () => runCostBench(o, control, log));
+      report.sections = { ...report.sections, cost };
+    }
   } finally {
     control.close();
     await sandbox.close();
@@ -100,6 +105,8 @@ async function main(): Promise<number> {
   report.targets = targets(report);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.stdout.write(`\n${markdown(report)}\n`);
+  const cost = report.sections?.cost as Parameters<typeof costMarkdown>[0] | null | undefined;
+  if (cost) process.stdout.write(`${costMarkdown(cost)}\n`);
   if (o.json) {
     writeFileSync(o.json, JSON.stringify(toJson(report), null, 2) + '\n');
     log(`figures written to ${o.json}`);

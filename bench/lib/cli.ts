@@ -20,7 +20,7 @@ export interface BenchOptions {
   offsetRuns: number;
   pgliteSignups: number;
   pgliteConcurrency: number;
-  only: Set<'signup' | 'admin' | 'pglite'>;
+  only: Set<'signup' | 'admin' | 'pglite' | 'cost'>;
   keep: boolean;
   cpuProf: string | null;
   contestants: ('api' | 'baseline')[];
@@ -60,8 +60,9 @@ const HELP = `npm run bench -- [options]
   --admin-runs N             runs per admin query (default 1000; quick 200)
   --admin-warmup N           rounds of the four admin queries before measuring (default 1500;
                              quick 300): JIT, and the api's heap reaching its steady size
-  --pglite-signups N         signups on the embedded PGlite default (default 300; quick 60)
-  --only LIST                comma-separated subset of signup,admin,pglite
+  --pglite-signups N         signups on the embedded PGlite default (default 1000 at 32 virtual users; quick 100 at 16)
+  --only LIST                comma-separated subset of signup,admin,pglite (default all three), or cost
+                             (the cost of one signup on PostgreSQL + Redis, docs/scaling.md)
   --contestants LIST         signup flow against api,baseline (default both; one alone has no ratio)
   --cpu-prof DIR             profile the api and the baseline (inspector), .cpuprofile files in DIR;
                              summarize with node dist/bench/lib/profile-summary.js FILE
@@ -95,8 +96,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     adminRuns: quick ? 200 : 1000,
     adminWarmup: quick ? 300 : 1500,
     offsetRuns: quick ? 10 : 30,
-    pgliteSignups: quick ? 60 : 300,
-    pgliteConcurrency: quick ? 8 : 16,
+    pgliteSignups: quick ? 100 : 1000,
+    pgliteConcurrency: quick ? 16 : 32,
     only: new Set(['signup', 'admin', 'pglite']),
     keep: false,
     cpuProf: null,
@@ -170,8 +171,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         break;
       case '--only': {
         const parts = (next() ?? '').split(',').map((s) => s.trim());
-        for (const p of parts) if (!['signup', 'admin', 'pglite'].includes(p)) throw new Error(`--only: unknown part "${p}"`);
-        o.only = new Set(parts as ('signup' | 'admin' | 'pglite')[]);
+        for (const p of parts) if (!['signup', 'admin', 'pglite', 'cost'].includes(p)) throw new Error(`--only: unknown part "${p}"`);
+        o.only = new Set(parts as ('signup' | 'admin' | 'pglite' | 'cost')[]);
         break;
       }
       case '--contestants': {

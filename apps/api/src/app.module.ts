@@ -8,7 +8,7 @@ import { dataSourceOptions } from './database';
 import { AdminModule } from '@app/admin';
 import { AgePolicyModule } from '@app/age-policy';
 import { CertificationModule } from '@app/certification';
-import { DomainExceptionFilter, createValidationPipe, disablePreparedStatements, runMigrationsWithLock } from '@app/common';
+import { DomainExceptionFilter, createValidationPipe, disablePreparedStatements, runMigrationsWithLock, startEmbeddedStatistics } from '@app/common';
 import { IamportModule } from '@app/iamport';
 import { PiiModule } from '@app/pii';
 import { PortOneModule } from '@app/portone';
@@ -58,6 +58,7 @@ export class AppModule {
             const dataSource = await new DataSource(options as DataSourceOptions).initialize();
             if (!config.database.preparedStatements) disablePreparedStatements(dataSource);
             await runMigrationsWithLock(dataSource, runtime.database.lockUrl);
+            if (runtime.database.embedded) startEmbeddedStatistics(dataSource);
             return dataSource;
           },
         }),

@@ -20,6 +20,7 @@ export { RateLimit, RATE_LIMIT_METADATA, RATE_LIMIT_NAMES, type RateLimitName } 
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
 export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './database/pg-errors';
 export { runMigrationsWithLock, MIGRATION_LOCK_KEY } from './database/migrate';
+export { startEmbeddedStatistics } from './database/embedded-statistics';
 export { Database, type Transaction } from './database/database';
 export { rowsOf } from './database/rows';
 export {
