@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --json FILE]`: the signup-flow load against the api and a
  * node:http + pg baseline on the same PostgreSQL server, the admin queries at 1,000,000
- * verification rows, and the embedded PGlite default. Prints a markdown table. See
+ * verification rows, the embedded PGlite default, and a sustained upstream outage. Prints a markdown table. See
  * docs/performance.md.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { parseArgs, type BenchOptions } from './lib/cli';
 import { serverVersion } from './lib/database';
 import { NodeChild } from './lib/processes';
 import { BENCH_UPSTREAM_CREDENTIALS } from './lib/servers';
+import { outageMarkdown, runOutageBench, type OutageReport } from './outage';
 import { runPgliteBench } from './pglite';
 import { markdown, targets, type BenchReport, type MachineInfo } from './report';
 import { runSignupBench, SandboxControl } from './signup';
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
   }, ceilingMs);
   ceiling.unref();
 
-  const report: BenchReport = {
+  const report: BenchReport & { outage?: OutageReport } = {
     date: new Date().toISOString().slice(0, 10),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
     machine: await machine(o),
@@ -81,6 +82,7 @@ async function main(): Promise<number> {
     if (o.only.has('signup')) report.signup = await part('signup', () => runSignupBench(o, control, log));
     if (o.only.has('admin')) report.admin = await part('admin', () => runAdminBench(o, sandboxUrl, log));
     if (o.only.has('pglite')) report.pglite = await part('pglite', () => runPgliteBench(o, control, log));
+    if (o.only.has('outage')) report.outage = await part('outage', () => runOutageBench(o, sandboxUrl, log));
   } finally {
     control.close();
     await sandbox.close();
@@ -88,6 +90,7 @@ async function main(): Promise<number> {
   report.targets = targets(report);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.stdout.write(`\n${markdown(report)}\n`);
+  if (report.outage) process.stdout.write(`\n${outageMarkdown(report.outage)}\n`);
   if (o.json) {
     writeFileSync(o.json, JSON.stringify(report, null, 2) + '\n');
     log(`figures written to ${o.json}`);

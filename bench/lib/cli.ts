@@ -15,7 +15,9 @@ export interface BenchOptions {
   offsetRuns: number;
   pgliteSignups: number;
   pgliteConcurrency: number;
-  only: Set<'signup' | 'admin' | 'pglite'>;
+  only: Set<'signup' | 'admin' | 'pglite' | 'outage'>;
+  /** --only outage: how long every upstream call fails. */
+  outageSeconds: number;
   keep: boolean;
   cpuProf: string | null;
   contestants: ('api' | 'baseline')[];
@@ -51,7 +53,9 @@ const HELP = `npm run bench -- [options]
   --admin-warmup N           rounds of the four admin queries before measuring (default 1500;
                              quick 300): JIT, and the api's heap reaching its steady size
   --pglite-signups N         signups on the embedded PGlite default (default 300; quick 60)
-  --only LIST                comma-separated subset of signup,admin,pglite
+  --only LIST                comma-separated subset of signup,admin,pglite,outage
+  --outage-seconds N         how long every upstream call fails in the outage part (default 30;
+                             quick 16; at least 13: the first 12 s are the onset)
   --contestants LIST         signup flow against api,baseline (default both; one alone has no ratio)
   --cpu-prof DIR             profile the api and the baseline (inspector), .cpuprofile files in DIR;
                              summarize with node dist/bench/lib/profile-summary.js FILE
@@ -82,7 +86,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     offsetRuns: quick ? 10 : 30,
     pgliteSignups: quick ? 60 : 300,
     pgliteConcurrency: quick ? 8 : 16,
-    only: new Set(['signup', 'admin', 'pglite']),
+    only: new Set(['signup', 'admin', 'pglite', 'outage']),
+    outageSeconds: quick ? 16 : 30,
     keep: false,
     cpuProf: null,
     contestants: ['api', 'baseline'],
@@ -142,13 +147,16 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       case '--admin-warmup':
         o.adminWarmup = int(a, next(), 0);
         break;
+      case '--outage-seconds':
+        o.outageSeconds = int(a, next(), 13);
+        break;
       case '--pglite-signups':
         o.pgliteSignups = int(a, next(), 1);
         break;
       case '--only': {
         const parts = (next() ?? '').split(',').map((s) => s.trim());
-        for (const p of parts) if (!['signup', 'admin', 'pglite'].includes(p)) throw new Error(`--only: unknown part "${p}"`);
-        o.only = new Set(parts as ('signup' | 'admin' | 'pglite')[]);
+        for (const p of parts) if (!['signup', 'admin', 'pglite', 'outage'].includes(p)) throw new Error(`--only: unknown part "${p}"`);
+        o.only = new Set(parts as ('signup' | 'admin' | 'pglite' | 'outage')[]);
         break;
       }
       case '--contestants': {

@@ -35,6 +35,9 @@ const MIN_RETRY_BUDGET_MS = 1000;
 /** Refusals by the open breaker do not spend attempts; the deadline bounds them, and so does this. */
 const MAX_CIRCUIT_WAITS = 20;
 
+/** Open this long (through failed probes): an outage; as libs/iamport's sampling window. */
+const SUSTAINED_AFTER_MS = 10_000;
+
 type Settled<T> = { value: T } | { error: PortOneApiError };
 
 /**
@@ -46,6 +49,8 @@ export class PortOneCallPolicy {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly backoff: ExponentialBackoff<unknown>;
   private openedAt = 0;
+  /** When the breaker opened after last being closed (0: closed); failed probes do not restart it. */
+  private episodeAt = 0;
 
   constructor(
     private readonly options: ResolvedPortOneOptions,
@@ -58,9 +63,13 @@ export class PortOneCallPolicy {
     });
     this.breaker.onBreak(() => {
       this.openedAt = Date.now();
+      if (this.episodeAt === 0) this.episodeAt = this.openedAt;
       this.logger.warn('PortOne breaker opened');
     });
-    this.breaker.onReset(() => this.logger.log('PortOne breaker closed'));
+    this.breaker.onReset(() => {
+      this.episodeAt = 0;
+      this.logger.log('PortOne breaker closed');
+    });
     this.backoff = new ExponentialBackoff({ initialDelay: options.retryBaseDelayMs, maxDelay: 5000, generator: halfJitterGenerator });
   }
 
@@ -85,6 +94,8 @@ export class PortOneCallPolicy {
         const refused = error instanceof PortOneCircuitOpenError;
         if (refused) attempt -= 1;
         if (refused ? attempts <= 1 || ++waits > MAX_CIRCUIT_WAITS : attempt >= attempts) return false;
+        // open for over SUSTAINED_AFTER_MS: an outage, not a burst; refusals are answered at once
+        if (refused && this.episodeAt !== 0 && Date.now() - this.episodeAt >= SUSTAINED_AFTER_MS) return false;
         backoff = backoff ? backoff.next(undefined) : this.backoff.next();
         delayMs = Math.max(backoff.duration, refused ? error.retryAfterMs : 0);
         const left = deadline - performance.now();
