@@ -1,6 +1,6 @@
 /**
- * Issue 15's burst target with real processes: an api process and the sandbox answering exactly 15
- * GETs of the verification with a 503, spread over 30 concurrent window completions (V1 and V2).
+ * Issue 15's burst target with real processes: an api process and the sandbox answering 15 GETs
+ * of the verification with a 503, spread over 30 concurrent window completions (V1 and V2).
  * At least 27 complete, none is a 500, and the rows hold only what completed.
  */
 import { randomBytes } from 'node:crypto';
@@ -92,7 +92,9 @@ describe.each([V1, V2])('a burst of upstream 5xx on $name', (provider) => {
     };
     const complete = (w: Window) => call(api.url, 'POST', '/certifications', { imp_uid: w.impUid }, { headers: w.flow, timeoutMs: 60_000 });
 
-    it(`${FAULTS} upstream 5xx over ${VERIFICATIONS} concurrent completions: at least 27 complete, no 500, nothing half-written`, async () => {
+    // Each GET has an even chance of a 503 until 15 fired (first attempts and retries alike). The
+    // calls may all complete before the 15th fires (a few runs in a hundred): then 13 or 14 did.
+    it(`${FAULTS} upstream 503s over ${VERIFICATIONS} concurrent completions: at least 27 complete, no 500, nothing half-written`, async () => {
       // one completion before the burst: the upstream token (V1) and the connections are warm
       const warm = await complete(await windowFor(VERIFICATIONS));
       expect(warm.status).toBe(200);
@@ -101,8 +103,10 @@ describe.each([V1, V2])('a burst of upstream 5xx on $name', (provider) => {
 
       await d.fault({ path_prefix: provider.getPrefix, method: 'GET', status: 503, probability: 0.5, times: FAULTS });
       const answers: ApiAnswer[] = await Promise.all(windows.map(complete));
-      const left = await d.sandboxCall<{ faults: unknown[] }>('GET', '/__sandbox/faults');
-      expect(left.body.faults).toEqual([]); // all 15 fired (the rule expires after its 15th)
+      const left = await d.sandboxCall<{ faults: Array<{ times: number }> }>('GET', '/__sandbox/faults');
+      await d.clearFaults();
+      const fired = FAULTS - (left.body.faults[0]?.times ?? 0); // the rule expires after its 15th
+      expect(fired).toBeGreaterThanOrEqual(FAULTS - 2);
 
       const completed = answers.filter((a) => a.status === 200).length;
       const summary = answers.reduce<Record<string, number>>((acc, a) => {
@@ -111,7 +115,7 @@ describe.each([V1, V2])('a burst of upstream 5xx on $name', (provider) => {
         acc[key] = (acc[key] ?? 0) + 1;
         return acc;
       }, {});
-      process.stdout.write(`\n[burst ${provider.name}] ${completed}/${VERIFICATIONS} completed: ${JSON.stringify(summary)}\n`);
+      process.stdout.write(`\n[burst ${provider.name}] ${fired} fired, ${completed}/${VERIFICATIONS} completed: ${JSON.stringify(summary)}\n`);
       expect(answers.filter((a) => a.status === 0 || a.status === 500)).toEqual([]);
       expect(answers.map((a) => contractViolation('popup', a)).filter((v) => v !== null)).toEqual([]);
       expect(completed).toBeGreaterThanOrEqual(27);
