@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --json FILE]`: the signup-flow load against the api and a
  * node:http + pg baseline on the same PostgreSQL server, the admin queries at 1,000,000
- * verification rows, and the embedded PGlite default. Prints a markdown table. See
+ * verification rows, the embedded PGlite default, and a sustained upstream outage. Prints a markdown table. See
  * docs/performance.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import { serverVersion } from './lib/database';
 import { NodeChild } from './lib/processes';
 import { BENCH_UPSTREAM_CREDENTIALS } from './lib/servers';
 import { costMarkdown, runCostBench } from './cost';
+import { outageMarkdown, runOutageBench, type OutageReport } from './outage';
 import { runPgliteBench } from './pglite';
 import { markdown, targets, toJson, type BenchReport, type MachineInfo } from './report';
 import { runSignupBench, SandboxControl } from './signup';
@@ -97,6 +98,10 @@ async function main(): Promise<number> {
       const cost = await part('cost', () => runCostBench(o, control, log));
       report.sections = { ...report.sections, cost };
     }
+    if (o.only.has('outage')) {
+      const outage = await part('outage', () => runOutageBench(o, sandboxUrl, log));
+      report.sections = { ...report.sections, outage };
+    }
   } finally {
     control.close();
     await sandbox.close();
@@ -107,6 +112,8 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${markdown(report)}\n`);
   const cost = report.sections?.cost as Parameters<typeof costMarkdown>[0] | null | undefined;
   if (cost) process.stdout.write(`${costMarkdown(cost)}\n`);
+  const outage = report.sections?.outage as OutageReport | undefined;
+  if (outage) process.stdout.write(`\n${outageMarkdown(outage)}\n`);
   if (o.json) {
     writeFileSync(o.json, JSON.stringify(toJson(report), null, 2) + '\n');
     log(`figures written to ${o.json}`);

@@ -20,7 +20,9 @@ export interface BenchOptions {
   offsetRuns: number;
   pgliteSignups: number;
   pgliteConcurrency: number;
-  only: Set<'signup' | 'admin' | 'pglite' | 'cost'>;
+  only: Set<'signup' | 'admin' | 'pglite' | 'cost' | 'outage'>;
+  /** --only outage: how long every upstream call fails. */
+  outageSeconds: number;
   keep: boolean;
   cpuProf: string | null;
   contestants: ('api' | 'baseline')[];
@@ -61,8 +63,10 @@ const HELP = `npm run bench -- [options]
   --admin-warmup N           rounds of the four admin queries before measuring (default 1500;
                              quick 300): JIT, and the api's heap reaching its steady size
   --pglite-signups N         signups on the embedded PGlite default (default 1000 at 32 virtual users; quick 100 at 16)
-  --only LIST                comma-separated subset of signup,admin,pglite (default all three), or cost
+  --only LIST                comma-separated subset of signup,admin,pglite,outage (default all four), or cost
                              (the cost of one signup on PostgreSQL + Redis, docs/scaling.md)
+  --outage-seconds N         how long every upstream call fails in the outage part (default 30;
+                             quick 16; at least 13: the first 12 s are the onset)
   --contestants LIST         signup flow against api,baseline (default both; one alone has no ratio)
   --cpu-prof DIR             profile the api and the baseline (inspector), .cpuprofile files in DIR;
                              summarize with node dist/bench/lib/profile-summary.js FILE
@@ -98,7 +102,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     offsetRuns: quick ? 10 : 30,
     pgliteSignups: quick ? 100 : 1000,
     pgliteConcurrency: quick ? 16 : 32,
-    only: new Set(['signup', 'admin', 'pglite']),
+    only: new Set(['signup', 'admin', 'pglite', 'outage']),
+    outageSeconds: quick ? 16 : 30,
     keep: false,
     cpuProf: null,
     contestants: ['api', 'baseline'],
@@ -166,13 +171,16 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       case '--admin-warmup':
         o.adminWarmup = int(a, next(), 0);
         break;
+      case '--outage-seconds':
+        o.outageSeconds = int(a, next(), 13);
+        break;
       case '--pglite-signups':
         o.pgliteSignups = int(a, next(), 1);
         break;
       case '--only': {
         const parts = (next() ?? '').split(',').map((s) => s.trim());
-        for (const p of parts) if (!['signup', 'admin', 'pglite', 'cost'].includes(p)) throw new Error(`--only: unknown part "${p}"`);
-        o.only = new Set(parts as ('signup' | 'admin' | 'pglite' | 'cost')[]);
+        for (const p of parts) if (!['signup', 'admin', 'pglite', 'cost', 'outage'].includes(p)) throw new Error(`--only: unknown part "${p}"`);
+        o.only = new Set(parts as ('signup' | 'admin' | 'pglite' | 'cost' | 'outage')[]);
         break;
       }
       case '--contestants': {

@@ -1,9 +1,10 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 
 export interface HttpResult<T = unknown> {
   status: number;
   body: T;
   ms: number;
+  headers: IncomingHttpHeaders;
 }
 
 /**
@@ -54,7 +55,7 @@ export class HttpClient {
                 parsed = text;
               }
             }
-            resolve({ status: res.statusCode ?? 0, body: parsed as T, ms });
+            resolve({ status: res.statusCode ?? 0, body: parsed as T, ms, headers: res.headers });
           });
         },
       );

@@ -60,7 +60,7 @@ export class IamportCallPolicy {
   }
 
   async run<T>(spec: CallSpec<T>, deadline: CallDeadline, tokens?: TokenSource): Promise<T> {
-    const plan = new RetryPlan(spec, deadline, this.options.timeoutMs, this.backoff, this.logger);
+    const plan = new RetryPlan(spec, deadline, this.options.timeoutMs, this.backoff, this.logger, () => this.breaker.sustained());
     const policy = retry(handleWhen((error) => plan.retries(error)), {
       maxAttempts: spec.attempts - 1 + MAX_CIRCUIT_WAITS,
       backoff: new DelegateBackoff(() => plan.delayMs),
@@ -69,7 +69,7 @@ export class IamportCallPolicy {
     return policy.execute(async () => {
       const info: AttemptInfo = { attempt: plan.current(), earlierAttemptUncertain: plan.uncertain };
       try {
-        return await this.withToken(spec, info, state, deadline, tokens, plan.current() < spec.attempts);
+        return await this.withToken(spec, info, state, deadline, tokens, spec.attempts > 1 && !this.breaker.sustained());
       } catch (error) {
         const recovered = error instanceof IamportApiError ? spec.recover?.(error, info) : undefined;
         if (recovered) return recovered.value;
@@ -102,8 +102,8 @@ export class IamportCallPolicy {
   }
 
   /**
-   * One exchange through the breaker. A call with a retry left waits for a half-open probe (until
-   * its deadline); one without fails fast meanwhile.
+   * One exchange through the breaker. A retried call waits for a half-open probe (until its
+   * deadline); one never retried, or any in a sustained outage, fails fast meanwhile.
    */
   private async send<T>(
     spec: CallSpec<T>,
@@ -188,6 +188,7 @@ class RetryPlan {
     private readonly timeoutMs: number,
     private readonly factory: ExponentialBackoff<unknown>,
     private readonly logger: Logger,
+    private readonly sustained: () => boolean,
   ) {}
 
   /** 1-based number of the attempt under way. */
@@ -200,7 +201,10 @@ class RetryPlan {
     const attempt = this.current();
     const refused = error instanceof IamportCircuitOpenError;
     if (!refused) this.sent += 1;
-    if (!isTransient(error, operation) || attempt >= attempts) return false;
+    // a refusal spent no attempt: even the last one still waits for the probe
+    if (!isTransient(error, operation) || (refused ? attempts <= 1 : attempt >= attempts)) return false;
+    // a sustained outage: refusals are answered at once (no more waiting for probes)
+    if (refused && this.sustained()) return false;
     this.backoff = this.backoff ? this.backoff.next(undefined) : this.factory.next();
     const delay = Math.max(this.backoff.duration, refused ? error.retryAfterMs : 0);
     const left = this.deadline.left();

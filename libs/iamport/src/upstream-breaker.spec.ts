@@ -35,6 +35,22 @@ describe('UpstreamBreaker', () => {
     expect(b.retryAfterMs()).toBeLessThanOrEqual(60);
   });
 
+  it('is sustained once open (through failed probes) for the sampling window, and no longer once closed', async () => {
+    const { b, ok, fail } = breaker({ windowMs: 1000, minimumCalls: 1, failureThreshold: 1 });
+    await fail();
+    expect(b.state()).toBe('open');
+    expect(b.sustained()).toBe(false); // a burst, so far
+    for (let i = 0; i < 12; i++) {
+      await sleep(90);
+      await fail(); // the probe fails (or the call is refused)
+    }
+    expect(b.sustained()).toBe(true);
+    await sleep(90);
+    await ok(); // the probe succeeds
+    expect(b.state()).toBe('closed');
+    expect(b.sustained()).toBe(false);
+  });
+
   it('stays closed under a failure share at or below the ratio', async () => {
     const { b, ok, fail } = breaker();
     for (let i = 0; i < 10; i++) {

@@ -31,6 +31,8 @@ export class UpstreamBreaker {
   private readonly policy: CircuitBreakerPolicy;
   private openedAt = 0;
   private last: BreakerState = 'closed';
+  /** When it opened after last being closed (0: closed); failed probes do not restart it. */
+  private episodeAt = 0;
 
   constructor(private readonly options: UpstreamBreakerOptions) {
     const sampling = new SamplingBreaker({
@@ -47,6 +49,8 @@ export class UpstreamBreaker {
     });
     this.policy.onStateChange((state) => {
       if (state === CircuitState.Open || state === CircuitState.Isolated) this.openedAt = Date.now();
+      if (state === CircuitState.Open && this.episodeAt === 0) this.episodeAt = Date.now();
+      if (state === CircuitState.Closed) this.episodeAt = 0;
       this.transition(toName(state));
     });
   }
@@ -67,6 +71,11 @@ export class UpstreamBreaker {
   /** A half-open probe is in flight. */
   probing(): boolean {
     return this.policy.state === CircuitState.HalfOpen;
+  }
+
+  /** Not closed for longer than the sampling window, probes failing: an outage, not a burst. */
+  sustained(): boolean {
+    return this.episodeAt !== 0 && Date.now() - this.episodeAt >= this.options.windowMs;
   }
 
   /** How long until a probe may go (for a refused call). */

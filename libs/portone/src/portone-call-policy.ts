@@ -3,6 +3,7 @@ import {
   BrokenCircuitError,
   CircuitState,
   ConsecutiveBreaker,
+  DelegateBackoff,
   ExponentialBackoff,
   IsolatedCircuitError,
   TaskCancelledError,
@@ -13,6 +14,7 @@ import {
   retry,
   timeout,
   type CircuitBreakerPolicy,
+  type IBackoff,
 } from 'cockatiel';
 import { RestError } from '@portone/server-sdk';
 import {
@@ -30,6 +32,12 @@ import type { PortOneRedactor } from './portone-redactor';
 /** A retry needs at least this much time left (or timeoutMs, if smaller). */
 const MIN_RETRY_BUDGET_MS = 1000;
 
+/** Refusals by the open breaker do not spend attempts; the deadline bounds them, and so does this. */
+const MAX_CIRCUIT_WAITS = 20;
+
+/** Open this long (through failed probes): an outage; as libs/iamport's sampling window. */
+const SUSTAINED_AFTER_MS = 10_000;
+
 type Settled<T> = { value: T } | { error: PortOneApiError };
 
 /**
@@ -39,7 +47,10 @@ type Settled<T> = { value: T } | { error: PortOneApiError };
  */
 export class PortOneCallPolicy {
   private readonly breaker: CircuitBreakerPolicy;
+  private readonly backoff: ExponentialBackoff<unknown>;
   private openedAt = 0;
+  /** When the breaker opened after last being closed (0: closed); failed probes do not restart it. */
+  private episodeAt = 0;
 
   constructor(
     private readonly options: ResolvedPortOneOptions,
@@ -52,9 +63,14 @@ export class PortOneCallPolicy {
     });
     this.breaker.onBreak(() => {
       this.openedAt = Date.now();
+      if (this.episodeAt === 0) this.episodeAt = this.openedAt;
       this.logger.warn('PortOne breaker opened');
     });
-    this.breaker.onReset(() => this.logger.log('PortOne breaker closed'));
+    this.breaker.onReset(() => {
+      this.episodeAt = 0;
+      this.logger.log('PortOne breaker closed');
+    });
+    this.backoff = new ExponentialBackoff({ initialDelay: options.retryBaseDelayMs, maxDelay: 5000, generator: halfJitterGenerator });
   }
 
   state(): 'closed' | 'open' | 'half-open' {
@@ -68,18 +84,26 @@ export class PortOneCallPolicy {
     const deadline = performance.now() + this.options.callDeadlineMs;
     const attempts = idempotent ? this.options.retryAttempts : 1;
     let attempt = 0;
+    let waits = 0;
+    let delayMs = 0;
+    let backoff: IBackoff<unknown> | undefined;
     const policy = retry(
       handleWhen((error) => {
-        if (!(error instanceof PortOneCallError) || !error.retryable || attempt >= attempts) return false;
+        if (!(error instanceof PortOneCallError) || !error.retryable) return false;
+        // A refusal by the open breaker spends no attempt: a retried call waits for the half-open probe.
+        const refused = error instanceof PortOneCircuitOpenError;
+        if (refused) attempt -= 1;
+        if (refused ? attempts <= 1 || ++waits > MAX_CIRCUIT_WAITS : attempt >= attempts) return false;
+        // open for over SUSTAINED_AFTER_MS: an outage, not a burst; refusals are answered at once
+        if (refused && this.episodeAt !== 0 && Date.now() - this.episodeAt >= SUSTAINED_AFTER_MS) return false;
+        backoff = backoff ? backoff.next(undefined) : this.backoff.next();
+        delayMs = Math.max(backoff.duration, refused ? error.retryAfterMs : 0);
         const left = deadline - performance.now();
-        const retrying = left > Math.min(this.options.timeoutMs, MIN_RETRY_BUDGET_MS) + this.options.retryBaseDelayMs * 2 ** attempt;
-        this.logger.warn(`PortOne ${operation} attempt ${attempt}/${attempts} failed (${error.name})${retrying ? '; retrying' : ''}`);
+        const retrying = left - delayMs > Math.min(this.options.timeoutMs, MIN_RETRY_BUDGET_MS);
+        this.logger.warn(`PortOne ${operation} attempt ${attempt}/${attempts} failed (${error.name})${retrying ? `; retrying in ${delayMs} ms` : ''}`);
         return retrying;
       }),
-      {
-        maxAttempts: Math.max(0, attempts - 1),
-        backoff: new ExponentialBackoff({ initialDelay: this.options.retryBaseDelayMs, maxDelay: 5000, generator: halfJitterGenerator }),
-      },
+      { maxAttempts: attempts - 1 + (attempts > 1 ? MAX_CIRCUIT_WAITS : 0), backoff: new DelegateBackoff(() => delayMs) },
     );
     return policy.execute(() => {
       attempt += 1;
