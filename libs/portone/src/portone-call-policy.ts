@@ -6,14 +6,12 @@ import {
   ExponentialBackoff,
   IsolatedCircuitError,
   TaskCancelledError,
-  TimeoutStrategy,
   circuitBreaker,
   halfJitterGenerator,
   handleWhen,
-  retry,
-  timeout,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
+import { AttemptTimeouts, RetryLoops, RetryRequest } from '@app/iamport';
 import { RestError } from '@portone/server-sdk';
 import {
   PortOneApiError,
@@ -39,6 +37,8 @@ type Settled<T> = { value: T } | { error: PortOneApiError };
  */
 export class PortOneCallPolicy {
   private readonly breaker: CircuitBreakerPolicy;
+  private readonly retries: RetryLoops;
+  private readonly timeouts: AttemptTimeouts;
   private openedAt = 0;
 
   constructor(
@@ -55,6 +55,8 @@ export class PortOneCallPolicy {
       this.logger.warn('PortOne breaker opened');
     });
     this.breaker.onReset(() => this.logger.log('PortOne breaker closed'));
+    this.retries = new RetryLoops(new ExponentialBackoff({ initialDelay: options.retryBaseDelayMs, maxDelay: 5000, generator: halfJitterGenerator }));
+    this.timeouts = new AttemptTimeouts(options.timeoutMs);
   }
 
   state(): 'closed' | 'open' | 'half-open' {
@@ -68,23 +70,23 @@ export class PortOneCallPolicy {
     const deadline = performance.now() + this.options.callDeadlineMs;
     const attempts = idempotent ? this.options.retryAttempts : 1;
     let attempt = 0;
-    const policy = retry(
-      handleWhen((error) => {
-        if (!(error instanceof PortOneCallError) || !error.retryable || attempt >= attempts) return false;
-        const left = deadline - performance.now();
-        const retrying = left > Math.min(this.options.timeoutMs, MIN_RETRY_BUDGET_MS) + this.options.retryBaseDelayMs * 2 ** attempt;
-        this.logger.warn(`PortOne ${operation} attempt ${attempt}/${attempts} failed (${error.name})${retrying ? '; retrying' : ''}`);
-        return retrying;
-      }),
-      {
-        maxAttempts: Math.max(0, attempts - 1),
-        backoff: new ExponentialBackoff({ initialDelay: this.options.retryBaseDelayMs, maxDelay: 5000, generator: halfJitterGenerator }),
-      },
-    );
-    return policy.execute(() => {
+    return this.retries.run(attempts - 1, async () => {
       attempt += 1;
-      return this.attempt(operation, call, deadline);
+      try {
+        return await this.attempt(operation, call, deadline);
+      } catch (error) {
+        if (this.retrying(operation, error, attempt, attempts, deadline)) throw new RetryRequest(error);
+        throw error;
+      }
     });
+  }
+
+  private retrying(operation: PortOneOperation, error: unknown, attempt: number, attempts: number, deadline: number): boolean {
+    if (!(error instanceof PortOneCallError) || !error.retryable || attempt >= attempts) return false;
+    const left = deadline - performance.now();
+    const retrying = left > Math.min(this.options.timeoutMs, MIN_RETRY_BUDGET_MS) + this.options.retryBaseDelayMs * 2 ** attempt;
+    this.logger.warn(`PortOne ${operation} attempt ${attempt}/${attempts} failed (${error.name})${retrying ? '; retrying' : ''}`);
+    return retrying;
   }
 
   private async attempt<T>(operation: PortOneOperation, call: () => Promise<T>, deadline: number): Promise<T> {
@@ -96,7 +98,7 @@ export class PortOneCallPolicy {
     try {
       settled = await this.breaker.execute(async (): Promise<Settled<T>> => {
         try {
-          return { value: await timeout(attemptMs, TimeoutStrategy.Aggressive).execute(() => call()) };
+          return { value: await this.timeouts.within(attemptMs).execute(() => call()) };
         } catch (raw) {
           const error = this.classify(operation, raw, attemptMs);
           // A typed answer shows the API up: it does not count against the breaker.
