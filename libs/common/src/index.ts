@@ -13,7 +13,7 @@ export { DomainExceptionFilter, type ErrorBody, type ErrorMapper } from './http/
 export { createValidationPipe, flattenValidationErrors, MAX_DEPTH } from './http/validation';
 export { requestIdOf } from './http/request-id';
 export { JsonBodyGuard, isJsonContentType } from './http/json-body.guard';
-export { NoStoreInterceptor, NO_STORE } from './http/no-store';
+export { NoStoreGuard, NoStoreInterceptor, NO_STORE } from './http/no-store';
 export { JsonEndpoints } from './http/json-endpoints.decorator';
 export { NoBody } from './http/no-body.decorator';
 export { RateLimit, RATE_LIMIT_METADATA, RATE_LIMIT_NAMES, type RateLimitName } from './http/rate-limit.decorator';

@@ -1,15 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import {
-  DelegateBackoff,
-  ExponentialBackoff,
-  TaskCancelledError,
-  TimeoutStrategy,
-  halfJitterGenerator,
-  handleWhen,
-  retry,
-  timeout,
-  type IBackoff,
-} from 'cockatiel';
+import { ExponentialBackoff, TaskCancelledError, halfJitterGenerator, type IBackoff } from 'cockatiel';
 import type { CallDeadline } from './call-deadline';
 import type { AttemptInfo, CallSpec } from './call-spec';
 import { describeError, nameOf } from './describe-error';
@@ -23,6 +13,7 @@ import {
 } from './iamport.errors';
 import type { IamportCallOutcome, ResolvedIamportOptions } from './iamport.options';
 import type { IamportTransport } from './iamport.transport';
+import { AttemptTimeouts, RetryLoops, RetryRequest, requestedDelay } from './shared-policies';
 import { isCircuitRefusal, type UpstreamBreaker } from './upstream-breaker';
 
 /** Where authenticated calls get their token (the token manager). */
@@ -45,6 +36,8 @@ type Settled<T> = { value: T } | { error: IamportError };
  */
 export class IamportCallPolicy {
   private readonly backoff: ExponentialBackoff<unknown>;
+  private readonly retries = new RetryLoops(requestedDelay);
+  private readonly timeouts: AttemptTimeouts;
 
   constructor(
     private readonly options: ResolvedIamportOptions,
@@ -57,22 +50,22 @@ export class IamportCallPolicy {
       maxDelay: options.retryMaxDelayMs,
       generator: halfJitterGenerator,
     });
+    this.timeouts = new AttemptTimeouts(options.timeoutMs);
   }
 
   async run<T>(spec: CallSpec<T>, deadline: CallDeadline, tokens?: TokenSource): Promise<T> {
     const plan = new RetryPlan(spec, deadline, this.options.timeoutMs, this.backoff, this.logger, () => this.breaker.sustained());
-    const policy = retry(handleWhen((error) => plan.retries(error)), {
-      maxAttempts: spec.attempts - 1 + MAX_CIRCUIT_WAITS,
-      backoff: new DelegateBackoff(() => plan.delayMs),
-    });
+    // A call of one attempt is never retried (nor is a refusal by the open breaker then): no loop.
+    const maxRetries = spec.attempts > 1 ? spec.attempts - 1 + MAX_CIRCUIT_WAITS : 0;
     const state = { tokenRefreshed: false };
-    return policy.execute(async () => {
+    return this.retries.run(maxRetries, async () => {
       const info: AttemptInfo = { attempt: plan.current(), earlierAttemptUncertain: plan.uncertain };
       try {
         return await this.withToken(spec, info, state, deadline, tokens, spec.attempts > 1 && !this.breaker.sustained());
       } catch (error) {
         const recovered = error instanceof IamportApiError ? spec.recover?.(error, info) : undefined;
         if (recovered) return recovered.value;
+        if (maxRetries > 0 && plan.retries(error)) throw new RetryRequest(error, plan.delayMs);
         throw error;
       }
     });
@@ -117,7 +110,8 @@ export class IamportCallPolicy {
     if (probing && !mayWait) this.refuse(spec.operation);
     let settled: Settled<T>;
     try {
-      const through = this.breaker.execute(() => this.exchange(spec, info, token, deadline), deadline.signal());
+      // The breaker reads the signal only while a probe is in flight; no timer per call otherwise.
+      const through = this.breaker.execute(() => this.exchange(spec, info, token, deadline), probing ? deadline.signal() : undefined);
       settled = probing ? await deadline.race(through, spec.operation) : await through;
     } catch (error) {
       if (isCircuitRefusal(error)) this.refuse(spec.operation);
@@ -139,7 +133,7 @@ export class IamportCallPolicy {
     const started = performance.now();
     let response;
     try {
-      response = await timeout(attemptMs, TimeoutStrategy.Aggressive).execute(({ signal }) =>
+      response = await this.timeouts.within(attemptMs).execute(({ signal }) =>
         this.transport.exchange(spec, token, signal),
       );
     } catch (raw) {

@@ -3,6 +3,7 @@
  * (apps/iamport-sandbox), plus two small raw node:http servers for what the sandbox cannot
  * do (a server that sends headers and then trickles the body forever; a closed port).
  */
+import { HttpService } from '@nestjs/axios';
 import { Logger, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -258,6 +259,23 @@ describe('IamportModule', () => {
     expect(cert.birthday).toBe('1990-01-01');
     expect(store.token?.accessToken).toBe(await sandboxToken());
     expect(store.ops).toContain('set:1800');
+  });
+
+  it("goes through the axios instance of the module's HttpService: the host's interceptors see every exchange", async () => {
+    const { client, moduleRef } = await clientWith();
+    const seen: string[] = [];
+    const axiosRef = moduleRef.get(HttpService, { strict: false }).axiosRef;
+    axiosRef.interceptors.request.use((config) => {
+      seen.push(`${config.method?.toUpperCase()} ${config.url}`);
+      return config;
+    });
+    axiosRef.interceptors.response.use((response) => {
+      seen.push(`answer ${response.status}`);
+      return response;
+    });
+    const impUid = await popupCertification();
+    expect((await client.getCertification(impUid)).certified).toBe(true);
+    expect(seen).toEqual(['POST /users/getToken', 'answer 200', `GET /certifications/${impUid}`, 'answer 200']);
   });
 
   it('rejects invalid options without echoing the credentials', async () => {

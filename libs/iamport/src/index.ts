@@ -13,3 +13,4 @@ export type { IamportOperation } from './iamport.errors';
 export type { IamportCertification, IamportOtpRequest, IamportOtpResponse } from './iamport.types';
 export { IAMPORT_TOKEN_STORE } from './token-store';
 export type { IamportTokenStore, IamportStoredToken } from './token-store';
+export { AttemptTimeouts, RetryLoops, RetryRequest, requestedDelay } from './shared-policies';

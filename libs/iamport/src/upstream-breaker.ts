@@ -56,7 +56,7 @@ export class UpstreamBreaker {
   }
 
   /** Runs `fn`, or throws cockatiel's BrokenCircuitError while open. In half-open, waits for the probe. */
-  execute<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  execute<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.policy.execute(fn, signal);
   }
 

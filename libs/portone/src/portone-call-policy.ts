@@ -3,19 +3,16 @@ import {
   BrokenCircuitError,
   CircuitState,
   ConsecutiveBreaker,
-  DelegateBackoff,
   ExponentialBackoff,
   IsolatedCircuitError,
   TaskCancelledError,
-  TimeoutStrategy,
   circuitBreaker,
   halfJitterGenerator,
   handleWhen,
-  retry,
-  timeout,
   type CircuitBreakerPolicy,
   type IBackoff,
 } from 'cockatiel';
+import { AttemptTimeouts, RetryLoops, RetryRequest, requestedDelay } from '@app/iamport';
 import { RestError } from '@portone/server-sdk';
 import {
   PortOneApiError,
@@ -48,6 +45,8 @@ type Settled<T> = { value: T } | { error: PortOneApiError };
 export class PortOneCallPolicy {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly backoff: ExponentialBackoff<unknown>;
+  private readonly retries = new RetryLoops(requestedDelay);
+  private readonly timeouts: AttemptTimeouts;
   private openedAt = 0;
   /** When the breaker opened after last being closed (0: closed); failed probes do not restart it. */
   private episodeAt = 0;
@@ -71,6 +70,7 @@ export class PortOneCallPolicy {
       this.logger.log('PortOne breaker closed');
     });
     this.backoff = new ExponentialBackoff({ initialDelay: options.retryBaseDelayMs, maxDelay: 5000, generator: halfJitterGenerator });
+    this.timeouts = new AttemptTimeouts(options.timeoutMs);
   }
 
   state(): 'closed' | 'open' | 'half-open' {
@@ -83,32 +83,42 @@ export class PortOneCallPolicy {
   async run<T>(operation: PortOneOperation, idempotent: boolean, call: () => Promise<T>): Promise<T> {
     const deadline = performance.now() + this.options.callDeadlineMs;
     const attempts = idempotent ? this.options.retryAttempts : 1;
-    let attempt = 0;
-    let waits = 0;
-    let delayMs = 0;
-    let backoff: IBackoff<unknown> | undefined;
-    const policy = retry(
-      handleWhen((error) => {
-        if (!(error instanceof PortOneCallError) || !error.retryable) return false;
-        // A refusal by the open breaker spends no attempt: a retried call waits for the half-open probe.
-        const refused = error instanceof PortOneCircuitOpenError;
-        if (refused) attempt -= 1;
-        if (refused ? attempts <= 1 || ++waits > MAX_CIRCUIT_WAITS : attempt >= attempts) return false;
-        // open for over SUSTAINED_AFTER_MS: an outage, not a burst; refusals are answered at once
-        if (refused && this.episodeAt !== 0 && Date.now() - this.episodeAt >= SUSTAINED_AFTER_MS) return false;
-        backoff = backoff ? backoff.next(undefined) : this.backoff.next();
-        delayMs = Math.max(backoff.duration, refused ? error.retryAfterMs : 0);
-        const left = deadline - performance.now();
-        const retrying = left - delayMs > Math.min(this.options.timeoutMs, MIN_RETRY_BUDGET_MS);
-        this.logger.warn(`PortOne ${operation} attempt ${attempt}/${attempts} failed (${error.name})${retrying ? `; retrying in ${delayMs} ms` : ''}`);
-        return retrying;
-      }),
-      { maxAttempts: attempts - 1 + (attempts > 1 ? MAX_CIRCUIT_WAITS : 0), backoff: new DelegateBackoff(() => delayMs) },
-    );
-    return policy.execute(() => {
-      attempt += 1;
-      return this.attempt(operation, call, deadline);
+    // Per call: attempts spent, refusals waited out, the backoff so far.
+    const plan = { attempt: 0, waits: 0, backoff: undefined as IBackoff<unknown> | undefined };
+    const maxRetries = attempts > 1 ? attempts - 1 + MAX_CIRCUIT_WAITS : 0;
+    return this.retries.run(maxRetries, async () => {
+      plan.attempt += 1;
+      try {
+        return await this.attempt(operation, call, deadline);
+      } catch (error) {
+        const delayMs = maxRetries > 0 ? this.retryDelay(operation, error, plan, attempts, deadline) : null;
+        if (delayMs !== null) throw new RetryRequest(error, delayMs);
+        throw error;
+      }
     });
+  }
+
+  /** The wait before another attempt, or null: no retry (not retryable, attempts spent, a sustained outage, no time left). */
+  private retryDelay(
+    operation: PortOneOperation,
+    error: unknown,
+    plan: { attempt: number; waits: number; backoff: IBackoff<unknown> | undefined },
+    attempts: number,
+    deadline: number,
+  ): number | null {
+    if (!(error instanceof PortOneCallError) || !error.retryable) return null;
+    // A refusal by the open breaker spends no attempt: a retried call waits for the half-open probe.
+    const refused = error instanceof PortOneCircuitOpenError;
+    if (refused) plan.attempt -= 1;
+    if (refused ? attempts <= 1 || ++plan.waits > MAX_CIRCUIT_WAITS : plan.attempt >= attempts) return null;
+    // open for over SUSTAINED_AFTER_MS: an outage, not a burst; refusals are answered at once
+    if (refused && this.episodeAt !== 0 && Date.now() - this.episodeAt >= SUSTAINED_AFTER_MS) return null;
+    plan.backoff = plan.backoff ? plan.backoff.next(undefined) : this.backoff.next();
+    const delayMs = Math.max(plan.backoff.duration, refused ? error.retryAfterMs : 0);
+    const left = deadline - performance.now();
+    const retrying = left - delayMs > Math.min(this.options.timeoutMs, MIN_RETRY_BUDGET_MS);
+    this.logger.warn(`PortOne ${operation} attempt ${plan.attempt}/${attempts} failed (${error.name})${retrying ? `; retrying in ${delayMs} ms` : ''}`);
+    return retrying ? delayMs : null;
   }
 
   private async attempt<T>(operation: PortOneOperation, call: () => Promise<T>, deadline: number): Promise<T> {
@@ -120,7 +130,7 @@ export class PortOneCallPolicy {
     try {
       settled = await this.breaker.execute(async (): Promise<Settled<T>> => {
         try {
-          return { value: await timeout(attemptMs, TimeoutStrategy.Aggressive).execute(() => call()) };
+          return { value: await this.timeouts.within(attemptMs).execute(() => call()) };
         } catch (raw) {
           const error = this.classify(operation, raw, attemptMs);
           // A typed answer shows the API up: it does not count against the breaker.

@@ -1,4 +1,4 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Injectable, type CallHandler, type CanActivate, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 
@@ -18,5 +18,21 @@ export class NoStoreInterceptor implements NestInterceptor {
       this.adapterHost.httpAdapter.setHeader(context.switchToHttp().getResponse(), 'cache-control', NO_STORE);
     }
     return next.handle();
+  }
+}
+
+/**
+ * The same header from a guard, as `@JsonEndpoints()` applies it: set before the handler like the
+ * interceptor, without routing each request of the controller through rxjs (docs/performance.md).
+ */
+@Injectable()
+export class NoStoreGuard implements CanActivate {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() === 'http') {
+      this.adapterHost.httpAdapter.setHeader(context.switchToHttp().getResponse(), 'cache-control', NO_STORE);
+    }
+    return true;
   }
 }

@@ -1,0 +1,75 @@
+import {
+  TimeoutStrategy,
+  handleWhen,
+  retry,
+  timeout,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+  type RetryPolicy,
+  type TimeoutPolicy,
+} from 'cockatiel';
+
+/**
+ * The cockatiel policies of an upstream client, built once per client and call kind rather than
+ * per call or attempt (their per-call state lives in the call's own closure); libs/portone uses them too.
+ */
+
+/** Per-attempt timeouts: the configured one is shared; a shorter one (a nearer deadline) is made when asked. */
+export class AttemptTimeouts {
+  private readonly full: TimeoutPolicy;
+
+  constructor(private readonly timeoutMs: number) {
+    this.full = attemptTimeout(timeoutMs);
+  }
+
+  within(ms: number): TimeoutPolicy {
+    return ms >= this.timeoutMs ? this.full : attemptTimeout(ms);
+  }
+}
+
+// Nothing runs on after an attempt settles, so its signal is not aborted then (that built a DOMException per call).
+function attemptTimeout(ms: number): TimeoutPolicy {
+  return timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
+}
+
+/** Thrown by an attempt to ask for another one; anything else thrown ends the call. */
+export class RetryRequest {
+  constructor(
+    readonly error: unknown,
+    /** The delay before the next attempt, for a backoff that reads it (`requestedDelay`). */
+    readonly delayMs = 0,
+  ) {}
+}
+
+/** A backoff that waits what the attempt asked for in its RetryRequest. */
+export const requestedDelay: IBackoffFactory<IRetryBackoffContext<unknown>> = {
+  next: (context) => ({
+    duration: 'error' in context.result && context.result.error instanceof RetryRequest ? context.result.error.delayMs : 0,
+    next: (again) => requestedDelay.next(again),
+  }),
+};
+
+/** Retry loops on cockatiel, one policy per number of retries, all with the same backoff. */
+export class RetryLoops {
+  private readonly policies = new Map<number, RetryPolicy>();
+
+  constructor(private readonly backoff: IBackoffFactory<IRetryBackoffContext<unknown>>) {}
+
+  /** Runs `attempt` up to 1 + `maxRetries` times; a RetryRequest's error is what the call finally throws. */
+  async run<T>(maxRetries: number, attempt: () => Promise<T>): Promise<T> {
+    try {
+      return maxRetries > 0 ? await this.policy(maxRetries).execute(attempt) : await attempt();
+    } catch (error) {
+      throw error instanceof RetryRequest ? error.error : error;
+    }
+  }
+
+  private policy(maxRetries: number): RetryPolicy {
+    let policy = this.policies.get(maxRetries);
+    if (!policy) {
+      policy = retry(handleWhen((error) => error instanceof RetryRequest), { maxAttempts: maxRetries, backoff: this.backoff });
+      this.policies.set(maxRetries, policy);
+    }
+    return policy;
+  }
+}
