@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CERTIFICATION_RESOLVED_OPTIONS } from './certification.constants';
 import type { CertificationEvent, CertificationEventType } from './certification.events';
 import type { ResolvedCertificationOptions } from './certification.options';
+import { LogThrottle } from './log-throttle';
 import { IdentityProviderError } from './providers/identity-provider';
 
 /** The log context of the lib's services: the one operators (and test/ops) filter on since before the split. */
@@ -11,6 +12,8 @@ export const CERTIFICATION_LOG_CONTEXT = 'CertificationService';
 @Injectable()
 export class CertificationReporter {
   private readonly logger = new Logger(CERTIFICATION_LOG_CONTEXT);
+  // One line per operation and cause every 5 s: an outage's refusals would write one per request.
+  private readonly failures = new LogThrottle(5_000);
 
   constructor(@Inject(CERTIFICATION_RESOLVED_OPTIONS) private readonly options: Pick<ResolvedCertificationOptions, 'onEvent'>) {}
 
@@ -27,7 +30,10 @@ export class CertificationReporter {
   /** The 502/503 of a provider failure, logged and reported; any other error is returned as is. */
   upstreamFailure(error: unknown, flow: 'otp' | 'popup', certificationId?: string): unknown {
     if (!(error instanceof IdentityProviderError)) return error;
-    this.logger.warn(`Upstream ${error.operation} failed: ${error.detail.cause}`);
+    const held = this.failures.admit(`${error.operation}\n${error.detail.cause}`);
+    if (held !== null) {
+      this.logger.warn(`Upstream ${error.operation} failed: ${error.detail.cause}${held > 0 ? ` (and ${held} more like it since the last such line)` : ''}`);
+    }
     this.emit({ type: 'upstream_failed', flow, certificationId, errorCode: error.failure.code });
     return error.failure;
   }
