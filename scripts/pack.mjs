@@ -13,7 +13,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGE = join(ROOT, 'packages', 'identity');
 const LIBS = ['iamport', 'portone', 'certification', 'user', 'age-policy', 'admin', 'pii', 'common'];
 // The api's no-database dev mode (PGlite, 27 MB): a host brings its own PostgreSQL.
-const LEFT_OUT = new Set(['common/database/embedded-postgres.ts']);
+const LEFT_OUT = /^common\/database\/embedded-postgres(\.[a-z]+)?\.ts$/;
 
 const args = process.argv.slice(2);
 const outDir = resolve(ROOT, args.includes('--out') ? args[args.indexOf('--out') + 1] : 'dist-pack');
@@ -54,7 +54,7 @@ function build() {
     const src = join(ROOT, 'libs', lib, 'src');
     for (const file of tsFiles(src)) {
       const key = `${lib}/${file.split(sep).join('/')}`;
-      if (LEFT_OUT.has(key)) continue;
+      if (LEFT_OUT.test(key)) continue;
       stageFile(join(src, file), join(stage, lib, file), (text) =>
         key === 'common/index.ts' ? text.split('\n').filter((line) => !line.includes('./database/embedded-postgres')).join('\n') : text,
       );
