@@ -221,10 +221,11 @@ describe('recovery of a confirmation whose answer was lost', () => {
 });
 
 describe('circuit breaker', () => {
-  // Last in this file: the breaker stays open for its reset timeout (10 s).
+  // Last in this file: the breaker stays open for its reset timeout (2 s).
   it('fails fast with 503 and Retry-After once the upstream keeps failing', async () => {
     await f.fault({ path_prefix: '/certifications/otp/request', status: 500 });
-    for (let i = 0; i < 5; i++) await f.requestOtp(person()).expect(502);
+    // 10 consecutive failures open it (the default failureThreshold)
+    for (let i = 0; i < 10; i++) await f.requestOtp(person()).expect(502);
     const before = await f.stats();
     const res = await f.requestOtp(person()).expect(503);
     expect(res.body.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', details: { reason: 'circuit_open' } });

@@ -39,8 +39,8 @@ describe('health probes', () => {
     const client = t.app.get(IamportClient);
     await addFault(t.sandboxUrl, { path_prefix: '/', status: 500 });
     try {
-      // getToken is retried (3 attempts per call); 5 consecutive 5xx open the breaker.
-      for (let i = 0; i < 3 && client.breakerState() !== 'open'; i++) {
+      // getToken is retried (3 attempts per call); 10 consecutive 5xx open the breaker.
+      for (let i = 0; i < 5 && client.breakerState() !== 'open'; i++) {
         await expect(client.getCertification('imp_health_probe')).rejects.toThrow();
       }
       expect(client.breakerState()).toBe('open');

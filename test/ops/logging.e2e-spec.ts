@@ -118,7 +118,7 @@ describe('JSON log lines over a signup', () => {
     const client = t.app.get(IamportClient);
     await addFault(t.sandboxUrl, { path_prefix: '/', status: 500 });
     try {
-      for (let i = 0; i < 3 && client.breakerState() !== 'open'; i++) {
+      for (let i = 0; i < 5 && client.breakerState() !== 'open'; i++) {
         await expect(client.getCertification('imp_log_probe')).rejects.toThrow();
       }
       const ready = remember(await request(t.http).get('/health/ready'), 'readiness');

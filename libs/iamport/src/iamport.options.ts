@@ -1,6 +1,7 @@
 import type { HttpModuleOptions } from '@nestjs/axios';
 import type { IamportOperation } from './iamport.errors';
 import type { IamportTokenStore } from './token-store';
+import { UPSTREAM_BREAKER_DEFAULTS } from './upstream-breaker';
 
 export type IamportCallOutcome =
   | 'success'
@@ -42,9 +43,9 @@ export interface IamportModuleOptions {
     failureRatio?: number;
     /** Rolling window the failure ratio is measured over. Default 10000. */
     windowMs?: number;
-    /** Calls the window must hold before the ratio can open the breaker. Default 5. */
+    /** Calls the window must hold before the ratio can open the breaker. Default 20. */
     minimumCalls?: number;
-    /** Also open after this many consecutive failures, whatever the ratio (a dead upstream under old successes). Default 5. */
+    /** Also open after this many consecutive failures, whatever the ratio (a dead upstream under old successes). Default 10. */
     failureThreshold?: number;
     /** Time open before one probe is let through. Default 2000. */
     resetTimeoutMs?: number;
@@ -102,11 +103,11 @@ export function resolveIamportOptions(options: IamportModuleOptions): ResolvedIa
     retryAttempts: options.retry?.attempts ?? 3,
     retryBaseDelayMs: options.retry?.baseDelayMs ?? 100,
     retryMaxDelayMs: 5000,
-    failureRatio: options.breaker?.failureRatio ?? 0.5,
-    windowMs: options.breaker?.windowMs ?? 10_000,
-    minimumCalls: options.breaker?.minimumCalls ?? 5,
-    failureThreshold: options.breaker?.failureThreshold ?? 5,
-    resetTimeoutMs: options.breaker?.resetTimeoutMs ?? 2000,
+    failureRatio: options.breaker?.failureRatio ?? UPSTREAM_BREAKER_DEFAULTS.failureRatio,
+    windowMs: options.breaker?.windowMs ?? UPSTREAM_BREAKER_DEFAULTS.windowMs,
+    minimumCalls: options.breaker?.minimumCalls ?? UPSTREAM_BREAKER_DEFAULTS.minimumCalls,
+    failureThreshold: options.breaker?.failureThreshold ?? UPSTREAM_BREAKER_DEFAULTS.failureThreshold,
+    resetTimeoutMs: options.breaker?.resetTimeoutMs ?? UPSTREAM_BREAKER_DEFAULTS.resetTimeoutMs,
     tokenRefreshMarginMs: (options.tokenRefreshMarginSeconds ?? 60) * 1000,
     onCall: options.onCall,
   };

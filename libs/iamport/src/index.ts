@@ -14,3 +14,5 @@ export type { IamportCertification, IamportOtpRequest, IamportOtpResponse } from
 export { IAMPORT_TOKEN_STORE } from './token-store';
 export type { IamportTokenStore, IamportStoredToken } from './token-store';
 export { AttemptTimeouts, RetryLoops, RetryRequest, requestedDelay } from './shared-policies';
+export { UpstreamBreaker, UPSTREAM_BREAKER_DEFAULTS, isCircuitRefusal } from './upstream-breaker';
+export type { BreakerState, UpstreamBreakerOptions } from './upstream-breaker';

@@ -13,6 +13,18 @@ import { IamportError } from './iamport.errors';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/**
+ * Defaults shared by the V1 and V2 clients. 20 calls and 10 in a row (not 5 and 5): a burst of 50% 5xx
+ * crossed the ratio on 5 samples and each probe then met a 503 at even odds (docs/resilience.md).
+ */
+export const UPSTREAM_BREAKER_DEFAULTS = {
+  failureRatio: 0.5,
+  windowMs: 10_000,
+  minimumCalls: 20,
+  failureThreshold: 10,
+  resetTimeoutMs: 2000,
+} as const;
+
 export interface UpstreamBreakerOptions {
   failureRatio: number;
   windowMs: number;
@@ -20,12 +32,14 @@ export interface UpstreamBreakerOptions {
   /** Consecutive failures that open it whatever the ratio; undefined: ratio only. */
   failureThreshold?: number;
   resetTimeoutMs: number;
+  /** What counts against the upstream when the guarded function throws it. Default: an IamportError. */
+  isFailure?: (error: unknown) => boolean;
   onStateChange?: (from: BreakerState, to: BreakerState) => void;
 }
 
 /**
- * One breaker for all operations of a client, on cockatiel. Only an `IamportError` thrown by the
- * guarded function is a failure; the function returns (not throws) answers that show the upstream up.
+ * One breaker for all operations of a client (V1 and V2), on cockatiel. Only an error thrown by the
+ * guarded function that `isFailure` accepts is a failure; the function returns (not throws) answers that show the upstream up.
  */
 export class UpstreamBreaker {
   private readonly policy: CircuitBreakerPolicy;
@@ -43,7 +57,7 @@ export class UpstreamBreaker {
     const breaker = options.failureThreshold === undefined
       ? sampling
       : new EitherBreaker(sampling, new ConsecutiveBreaker(options.failureThreshold));
-    this.policy = circuitBreaker(handleWhen((e) => e instanceof IamportError), {
+    this.policy = circuitBreaker(handleWhen(options.isFailure ?? ((e) => e instanceof IamportError)), {
       breaker,
       halfOpenAfter: options.resetTimeoutMs,
     });

@@ -1,18 +1,14 @@
 import type { Logger } from '@nestjs/common';
+import { ExponentialBackoff, TaskCancelledError, halfJitterGenerator, type IBackoff } from 'cockatiel';
 import {
-  BrokenCircuitError,
-  CircuitState,
-  ConsecutiveBreaker,
-  ExponentialBackoff,
-  IsolatedCircuitError,
-  TaskCancelledError,
-  circuitBreaker,
-  halfJitterGenerator,
-  handleWhen,
-  type CircuitBreakerPolicy,
-  type IBackoff,
-} from 'cockatiel';
-import { AttemptTimeouts, RetryLoops, RetryRequest, requestedDelay } from '@app/iamport';
+  AttemptTimeouts,
+  RetryLoops,
+  RetryRequest,
+  UpstreamBreaker,
+  isCircuitRefusal,
+  requestedDelay,
+  type BreakerState,
+} from '@app/iamport';
 import { RestError } from '@portone/server-sdk';
 import {
   PortOneApiError,
@@ -32,51 +28,43 @@ const MIN_RETRY_BUDGET_MS = 1000;
 /** Refusals by the open breaker do not spend attempts; the deadline bounds them, and so does this. */
 const MAX_CIRCUIT_WAITS = 20;
 
-/** Open this long (through failed probes): an outage; as libs/iamport's sampling window. */
-const SUSTAINED_AFTER_MS = 10_000;
-
 type Settled<T> = { value: T } | { error: PortOneApiError };
 
 /**
- * How one call of PortOneClient reaches the API, on cockatiel as libs/iamport does: a breaker
+ * How one call of PortOneClient reaches the API, on cockatiel as libs/iamport does: its UpstreamBreaker
  * (only failures that show the API down count: timeouts, network errors, unrecognised answers),
  * a per-attempt timeout within the call's deadline, and retries for idempotent calls only.
  */
 export class PortOneCallPolicy {
-  private readonly breaker: CircuitBreakerPolicy;
+  private readonly breaker: UpstreamBreaker;
   private readonly backoff: ExponentialBackoff<unknown>;
   private readonly retries = new RetryLoops(requestedDelay);
   private readonly timeouts: AttemptTimeouts;
-  private openedAt = 0;
-  /** When the breaker opened after last being closed (0: closed); failed probes do not restart it. */
-  private episodeAt = 0;
 
   constructor(
     private readonly options: ResolvedPortOneOptions,
     private readonly redactor: PortOneRedactor,
     private readonly logger: Logger,
   ) {
-    this.breaker = circuitBreaker(handleWhen((error) => error instanceof PortOneCallError), {
-      breaker: new ConsecutiveBreaker(options.failureThreshold),
-      halfOpenAfter: options.resetTimeoutMs,
-    });
-    this.breaker.onBreak(() => {
-      this.openedAt = Date.now();
-      if (this.episodeAt === 0) this.episodeAt = this.openedAt;
-      this.logger.warn('PortOne breaker opened');
-    });
-    this.breaker.onReset(() => {
-      this.episodeAt = 0;
-      this.logger.log('PortOne breaker closed');
+    this.breaker = new UpstreamBreaker({
+      failureRatio: options.failureRatio,
+      windowMs: options.windowMs,
+      minimumCalls: options.minimumCalls,
+      failureThreshold: options.failureThreshold,
+      resetTimeoutMs: options.resetTimeoutMs,
+      isFailure: (error) => error instanceof PortOneCallError,
+      onStateChange: (from, to) => {
+        const text = `PortOne circuit breaker ${from} -> ${to}`;
+        if (to === 'open') this.logger.warn(text);
+        else this.logger.log(text);
+      },
     });
     this.backoff = new ExponentialBackoff({ initialDelay: options.retryBaseDelayMs, maxDelay: 5000, generator: halfJitterGenerator });
     this.timeouts = new AttemptTimeouts(options.timeoutMs);
   }
 
-  state(): 'closed' | 'open' | 'half-open' {
-    const state = this.breaker.state;
-    if (state === CircuitState.Closed) return 'closed';
-    return state === CircuitState.HalfOpen ? 'half-open' : 'open';
+  state(): BreakerState {
+    return this.breaker.state();
   }
 
   /** `idempotent` calls (get, list) are retried; the others get exactly one attempt. */
@@ -111,8 +99,8 @@ export class PortOneCallPolicy {
     const refused = error instanceof PortOneCircuitOpenError;
     if (refused) plan.attempt -= 1;
     if (refused ? attempts <= 1 || ++plan.waits > MAX_CIRCUIT_WAITS : plan.attempt >= attempts) return null;
-    // open for over SUSTAINED_AFTER_MS: an outage, not a burst; refusals are answered at once
-    if (refused && this.episodeAt !== 0 && Date.now() - this.episodeAt >= SUSTAINED_AFTER_MS) return null;
+    // open through failed probes for the sampling window: an outage, not a burst; refusals are answered at once
+    if (refused && this.breaker.sustained()) return null;
     plan.backoff = plan.backoff ? plan.backoff.next(undefined) : this.backoff.next();
     const delayMs = Math.max(plan.backoff.duration, refused ? error.retryAfterMs : 0);
     const left = deadline - performance.now();
@@ -139,9 +127,9 @@ export class PortOneCallPolicy {
         }
       });
     } catch (error) {
-      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+      if (isCircuitRefusal(error)) {
         this.emit(operation, 'circuit_open', 0);
-        throw new PortOneCircuitOpenError(operation, this.retryAfterMs());
+        throw new PortOneCircuitOpenError(operation, this.breaker.retryAfterMs());
       }
       this.emit(operation, outcomeOf(error), performance.now() - started);
       throw error;
@@ -162,10 +150,6 @@ export class PortOneCallPolicy {
     const cause = (raw as { cause?: { code?: unknown } } | null)?.cause;
     const code = typeof cause?.code === 'string' ? cause.code : raw instanceof SyntaxError ? 'INVALID_RESPONSE' : undefined;
     return new PortOneNetworkError(operation, code);
-  }
-
-  private retryAfterMs(): number {
-    return Math.max(0, Math.ceil(this.openedAt + this.options.resetTimeoutMs - Date.now()));
   }
 
   private emit(operation: PortOneOperation, outcome: PortOneCallOutcome, durationMs: number): void {

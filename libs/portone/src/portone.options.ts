@@ -1,3 +1,4 @@
+import { UPSTREAM_BREAKER_DEFAULTS } from '@app/iamport';
 import type { PortOneOperation } from './portone.errors';
 
 export type PortOneCallOutcome = 'success' | 'client_error' | 'server_error' | 'timeout' | 'network_error' | 'circuit_open';
@@ -22,8 +23,15 @@ export interface PortOneModuleOptions {
   callDeadlineMs?: number;
   /** Retries of get / list on 5xx-like failures, timeouts and network errors; send, confirm, resend are never retried. */
   retry?: { attempts?: number; baseDelayMs?: number };
+  /** libs/iamport's breaker, same options and defaults; failures: timeouts, network errors, unrecognised answers. */
   breaker?: {
-    /** Consecutive failures (timeouts, network, unexpected answers) that open it. Default 5. */
+    /** Opens when more than this share (0-1, exclusive) of the calls in the window failed. Default 0.5. */
+    failureRatio?: number;
+    /** Rolling window the failure ratio is measured over. Default 10000. */
+    windowMs?: number;
+    /** Calls the window must hold before the ratio can open the breaker. Default 20. */
+    minimumCalls?: number;
+    /** Also open after this many consecutive failures, whatever the ratio. Default 10. */
     failureThreshold?: number;
     /** Time open before one probe goes through. Default 2000. */
     resetTimeoutMs?: number;
@@ -40,6 +48,9 @@ export interface ResolvedPortOneOptions {
   callDeadlineMs: number;
   retryAttempts: number;
   retryBaseDelayMs: number;
+  failureRatio: number;
+  windowMs: number;
+  minimumCalls: number;
   failureThreshold: number;
   resetTimeoutMs: number;
   onCall?: (event: PortOneCallEvent) => void;
@@ -62,8 +73,11 @@ export function resolvePortOneOptions(options: PortOneModuleOptions): ResolvedPo
     callDeadlineMs: options.callDeadlineMs ?? Math.max(12_000, options.timeoutMs ?? 5000),
     retryAttempts: options.retry?.attempts ?? 3,
     retryBaseDelayMs: options.retry?.baseDelayMs ?? 100,
-    failureThreshold: options.breaker?.failureThreshold ?? 5,
-    resetTimeoutMs: options.breaker?.resetTimeoutMs ?? 2000,
+    failureRatio: options.breaker?.failureRatio ?? UPSTREAM_BREAKER_DEFAULTS.failureRatio,
+    windowMs: options.breaker?.windowMs ?? UPSTREAM_BREAKER_DEFAULTS.windowMs,
+    minimumCalls: options.breaker?.minimumCalls ?? UPSTREAM_BREAKER_DEFAULTS.minimumCalls,
+    failureThreshold: options.breaker?.failureThreshold ?? UPSTREAM_BREAKER_DEFAULTS.failureThreshold,
+    resetTimeoutMs: options.breaker?.resetTimeoutMs ?? UPSTREAM_BREAKER_DEFAULTS.resetTimeoutMs,
     onCall: options.onCall,
   };
   const check = (name: string, value: number, min: number) => {
@@ -75,6 +89,11 @@ export function resolvePortOneOptions(options: PortOneModuleOptions): ResolvedPo
   check('callDeadlineMs', resolved.callDeadlineMs, resolved.timeoutMs);
   check('retry.attempts', resolved.retryAttempts, 1);
   check('retry.baseDelayMs', resolved.retryBaseDelayMs, 0);
+  if (typeof resolved.failureRatio !== 'number' || !(resolved.failureRatio > 0 && resolved.failureRatio < 1)) {
+    throw new Error('PortOneModule: breaker.failureRatio must be a number > 0 and < 1');
+  }
+  check('breaker.windowMs', resolved.windowMs, 1000);
+  check('breaker.minimumCalls', resolved.minimumCalls, 1);
   check('breaker.failureThreshold', resolved.failureThreshold, 1);
   check('breaker.resetTimeoutMs', resolved.resetTimeoutMs, 0);
   return resolved;
