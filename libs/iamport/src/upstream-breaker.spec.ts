@@ -1,5 +1,5 @@
 import { IamportApiError, IamportNetworkError } from './iamport.errors';
-import { UpstreamBreaker, isCircuitRefusal, type BreakerState } from './upstream-breaker';
+import { UPSTREAM_BREAKER_DEFAULTS, UpstreamBreaker, isCircuitRefusal, type BreakerState } from './upstream-breaker';
 
 const outage = () => new IamportNetworkError({ operation: 'getCertification', errorCode: 'ECONNRESET' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -96,5 +96,25 @@ describe('UpstreamBreaker', () => {
     expect(await waiter).toBe('ok');
     expect(b.state()).toBe('closed');
     expect(transitions).toEqual(['closed->open', 'open->half-open', 'half-open->open', 'open->half-open', 'half-open->closed']);
+  });
+});
+
+describe('UpstreamBreaker with the defaults (V1 and V2)', () => {
+  it('a burst at even odds does not open it on a handful of samples: 20 calls or 10 in a row', async () => {
+    const { b, ok, fail } = breaker({ ...UPSTREAM_BREAKER_DEFAULTS, onStateChange: undefined });
+    // 3 of the first 5 failed (it opened here with the old 5 calls / 5 in a row), then 9 in a row
+    for (const step of [fail, ok, fail, ok, fail, ok, fail, fail, fail, fail, fail, fail, fail, fail, fail]) await step();
+    expect(b.state()).toBe('closed');
+    await fail(); // the 10th in a row
+    expect(b.state()).toBe('open');
+  });
+
+  it('counts what isFailure accepts (V2: its own error class); anything else thrown proves the upstream up', async () => {
+    class V2Failure extends Error {}
+    const { b, fail } = breaker({ minimumCalls: 1, failureThreshold: 1, isFailure: (e) => e instanceof V2Failure });
+    await fail(); // an IamportError: not a failure for this breaker
+    expect(b.state()).toBe('closed');
+    await b.execute(async () => Promise.reject(new V2Failure())).catch(() => undefined);
+    expect(b.state()).toBe('open');
   });
 });
