@@ -4,7 +4,7 @@ import { parseBooleanish } from '../identity';
 import { MESSAGES } from '../messages';
 import { parsePersonInput } from '../person';
 import { markVerified } from './routes';
-import { newPgTxId } from './state';
+import { readyVerification } from './state';
 
 /**
  * GET / POST /__sandbox/v2/switches {omit_ci?, omit_di?}: verifications confirmed afterwards answer
@@ -36,26 +36,10 @@ const createVerification: RouteHandler = (ctx, req) => {
   if (certified === null) throw badRequest(`${MESSAGES.controlInvalid} (certified)`);
   const nowMs = ctx.clock.nowMs();
   const input = parsePersonInput({ ...req.body, merchant_uid: undefined, pg: undefined }, { merchantId: ctx.settings.merchantId, nowMs });
-  const v = {
-    id,
-    status: 'READY' as const,
-    sent: false,
-    person: input.person,
-    phone: input.phone,
-    operator: input.carrier.replace(/^LGT/, 'LGU'),
-    otp: null,
-    otpExpiresAt: null,
-    requestedAt: nowMs,
-    updatedAt: nowMs,
-    statusChangedAt: nowMs,
-    verifiedAt: null,
-    pgTxId: newPgTxId(nowMs),
-    ci: null,
-    di: null,
-    failure: null,
-    customData: null,
-    company: null,
-  };
+  const v = readyVerification(
+    { id, sent: false, person: input.person, phone: input.phone, operator: input.carrier.replace(/^LGT/, 'LGU'), customData: null, company: null },
+    nowMs,
+  );
   ctx.v2.verifications.set(id, v);
   if (certified) markVerified(ctx, v, nowMs);
   return plain({ identity_verification_id: id });

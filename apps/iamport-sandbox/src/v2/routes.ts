@@ -25,7 +25,7 @@ import {
   pgProviderV2,
   unauthorizedV2,
 } from './errors';
-import { newPgTxId, type V2Verification } from './state';
+import { readyVerification, type V2Verification } from './state';
 
 /**
  * The PortOne V2 paths: `/login/api-secret`, `/token/refresh` and `/identity-verifications/*`, with
@@ -143,7 +143,8 @@ const refresh: V2Handler = (ctx, req) => {
   return { status: 200, body: ctx.v2.issueTokens(ctx.clock.nowMs()) };
 };
 
-function sendSms(ctx: SandboxContext, v: V2Verification, nowMs: number): void {
+/** A new OTP for `v`, into the sandbox inbox of its phone (the API's send and resend, the V2 window). */
+export function sendSms(ctx: SandboxContext, v: V2Verification, nowMs: number): void {
   v.otp = newOtp();
   v.otpExpiresAt = nowMs + ctx.settings.otpTtlSeconds * 1000;
   ctx.store.sendSms(v.phone!, { imp_uid: v.id, otp: v.otp, text: smsText(v.company, v.otp), sent_at: Math.floor(nowMs / 1000) });
@@ -184,26 +185,19 @@ const send: V2Handler = (ctx, req) => {
   const method = text(req.body.method);
   if (method !== 'SMS') throw invalidRequest(method === 'APP' ? '샌드박스는 SMS 방식만 지원합니다.' : 'method가 올바르지 않습니다.');
 
-  const v: V2Verification = {
-    id,
-    status: 'READY',
-    sent: true,
-    person: { name: normalizeName(name), birth: birth.birth, genderDigit },
-    phone,
-    operator,
-    otp: null,
-    otpExpiresAt: null,
-    requestedAt: existing?.requestedAt ?? nowMs,
-    updatedAt: nowMs,
-    statusChangedAt: nowMs,
-    verifiedAt: null,
-    pgTxId: newPgTxId(nowMs),
-    ci: null,
-    di: null,
-    failure: null,
-    customData: text(req.body.customData),
-    company: cpTitle(req.body.bypass),
-  };
+  const v = readyVerification(
+    {
+      id,
+      sent: true,
+      person: { name: normalizeName(name), birth: birth.birth, genderDigit },
+      phone,
+      operator,
+      customData: text(req.body.customData),
+      company: cpTitle(req.body.bypass),
+    },
+    nowMs,
+    existing?.requestedAt,
+  );
   ctx.v2.verifications.set(id, v);
   if (carrierRejects(phone)) {
     v.status = 'FAILED';

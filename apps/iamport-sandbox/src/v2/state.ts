@@ -95,6 +95,27 @@ export class V2State {
   }
 }
 
+/** The fields a new verification starts with; the rest starts empty (READY, no OTP, not verified). */
+export type V2VerificationStart = Pick<V2Verification, 'id' | 'sent' | 'person' | 'phone' | 'operator' | 'customData' | 'company'>;
+
+/** A new READY verification (send, the window, the control route); `requestedAt` survives a re-send of the same id. */
+export function readyVerification(start: V2VerificationStart, nowMs: number, requestedAt = nowMs): V2Verification {
+  return {
+    ...start,
+    status: 'READY',
+    otp: null,
+    otpExpiresAt: null,
+    requestedAt,
+    updatedAt: nowMs,
+    statusChangedAt: nowMs,
+    verifiedAt: null,
+    pgTxId: newPgTxId(nowMs),
+    ci: null,
+    di: null,
+    failure: null,
+  };
+}
+
 export function newPgTxId(nowMs: number): string {
   const stamp = new Date(nowMs).toISOString().replace(/\D/g, '').slice(0, 14);
   return `${stamp}${String(randomInt(0, 10_000_000_000)).padStart(10, '0')}`;

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { SandboxContext } from '../context';
 import { MESSAGES } from '../messages';
 import type { PersonInput } from '../person';
-import { newOtp, smsText } from '../store';
-import { markVerified } from '../v2/routes';
-import { newPgTxId, type V2Verification } from '../v2/state';
+import { markVerified, sendSms } from '../v2/routes';
+import { readyVerification } from '../v2/state';
 import type { WindowSession } from './window-session';
 
 /**
@@ -36,36 +35,27 @@ export function sendV2WindowOtp(
   const existing = ctx.v2.verifications.get(id);
   if (existing?.status === 'VERIFIED') return { refused: MESSAGES.windowAlreadyVerified };
   const nowMs = ctx.clock.nowMs();
-  const v: V2Verification = {
-    id,
-    status: 'READY',
-    sent: false,
-    person: input.person,
-    phone: input.phone,
-    operator: input.carrier.replace(/^LGT/, 'LGU'),
-    otp: null,
-    otpExpiresAt: null,
-    requestedAt: existing?.requestedAt ?? nowMs,
-    updatedAt: nowMs,
-    statusChangedAt: nowMs,
-    verifiedAt: null,
-    pgTxId: newPgTxId(nowMs),
-    ci: null,
-    di: null,
-    failure: null,
-    customData: existing?.customData ?? null,
-    company: session.company,
-  };
+  const v = readyVerification(
+    {
+      id,
+      sent: false,
+      person: input.person,
+      phone: input.phone,
+      operator: input.carrier.replace(/^LGT/, 'LGU'),
+      customData: existing?.customData ?? null,
+      company: session.company,
+    },
+    nowMs,
+    existing?.requestedAt,
+  );
   ctx.v2.verifications.set(id, v);
   if (tooYoung) {
     v.status = 'FAILED';
     v.failure = { reason: MESSAGES.windowMinAgeV2, pgCode: 'AGELIMIT', pgMessage: MESSAGES.windowMinAgeV2 };
     return { refused: MESSAGES.windowMinAgeV2, errorCode: 'MIN_AGE' };
   }
-  v.otp = newOtp();
-  v.otpExpiresAt = nowMs + ctx.settings.otpTtlSeconds * 1000;
-  ctx.store.sendSms(input.phone, { imp_uid: id, otp: v.otp, text: smsText(session.company, v.otp), sent_at: Math.floor(nowMs / 1000) });
-  return { otp: v.otp };
+  sendSms(ctx, v, nowMs);
+  return { otp: v.otp! };
 }
 
 /** The window's "confirm" on V2: null when verified, else the message the window shows. */
