@@ -1,21 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { cpuMs, rssBytes } from './processes';
+import { readFileSync } from 'node:fs';
+import { cpuMs, procPids, rssBytes } from './processes';
 
 /** Parent pid of every process readable in /proc (Linux); empty elsewhere. */
 function parents(): Map<number, number> {
   const out = new Map<number, number>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
+  for (const pid of procPids() ?? []) {
     try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       // fields after "(comm) ": state ppid ...
-      out.set(Number(e), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      out.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
       // gone meanwhile
     }

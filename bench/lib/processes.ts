@@ -154,6 +154,15 @@ export function cpuMs(pid: number): number | null {
   }
 }
 
+/** The pid of every process in /proc (Linux); null where there is no /proc. */
+export function procPids(): number[] | null {
+  try {
+    return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * CPU ms of every local `postgres` process (server processes and backends) readable in /proc:
  * the database's share of a load when the server runs on this machine. Null when none is seen
@@ -162,18 +171,11 @@ export function cpuMs(pid: number): number | null {
 export function postgresCpuMs(): number | null {
   let total = 0;
   let seen = false;
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return null;
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
+  for (const pid of procPids() ?? []) {
     try {
-      const comm = readFileSync(`/proc/${e}/comm`, 'utf8').trim();
+      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
       if (comm !== 'postgres') continue;
-      const ms = cpuMs(Number(e));
+      const ms = cpuMs(pid);
       if (ms !== null) {
         total += ms;
         seen = true;
