@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { ExponentialBackoff, TaskCancelledError, halfJitterGenerator, type IBackoff } from 'cockatiel';
+import { ExponentialBackoff, TaskCancelledError, TimeoutStrategy, halfJitterGenerator, type IBackoff } from 'cockatiel';
 import type { CallDeadline } from './call-deadline';
 import type { AttemptInfo, CallSpec } from './call-spec';
 import { describeError, nameOf } from './describe-error';
@@ -50,7 +50,8 @@ export class IamportCallPolicy {
       maxDelay: options.retryMaxDelayMs,
       generator: halfJitterGenerator,
     });
-    this.timeouts = new AttemptTimeouts(options.timeoutMs);
+    // The transport ends an attempt when its signal aborts (both adapters do): no race needed.
+    this.timeouts = new AttemptTimeouts(options.timeoutMs, TimeoutStrategy.Cooperative);
   }
 
   async run<T>(spec: CallSpec<T>, deadline: CallDeadline, tokens?: TokenSource): Promise<T> {

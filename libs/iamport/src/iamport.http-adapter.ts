@@ -1,6 +1,6 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import axios, { AxiosError, AxiosHeaders, CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import axios, { AxiosError, CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 
 /**
  * axios's request adapter for the upstream client: one node:http(s) request on the configured
@@ -12,7 +12,7 @@ export const iamportHttpAdapter: AxiosAdapter = (config) => {
   if (needsAxiosAdapter(config)) return (axios.getAdapter('http') as AxiosAdapter)(config);
   return new Promise<AxiosResponse>((resolve, reject) => {
     const target = targetOf(config);
-    const headers = (config.headers instanceof AxiosHeaders ? config.headers : AxiosHeaders.from(config.headers)).toJSON() as Record<string, string>;
+    const headers = plainHeaders(config.headers);
     const body = encodeBody(config.data);
     if (body !== undefined) headers['Content-Length'] = String(body.length);
     const options = {
@@ -53,7 +53,8 @@ export const iamportHttpAdapter: AxiosAdapter = (config) => {
           data: Buffer.concat(chunks).toString('utf8'),
           status: res.statusCode ?? 0,
           statusText: res.statusMessage ?? '',
-          headers: AxiosHeaders.from(res.headers as Record<string, string>),
+          // axios turns these into AxiosHeaders itself once the adapter resolves
+          headers: res.headers as AxiosResponse['headers'],
           config,
           request: req,
         };
@@ -100,6 +101,20 @@ function targetOf(config: InternalAxiosRequestConfig): Target {
   }
   url = new URL(axios.getUri(config));
   return { secure: url.protocol === 'https:', hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || undefined, path: url.pathname + url.search };
+}
+
+/**
+ * The request headers as a plain object. Duck-typed: @nestjs/axios (ESM) and this file (CJS) load
+ * two copies of axios, so `instanceof AxiosHeaders` fails and `AxiosHeaders.from` copied them again.
+ */
+function plainHeaders(headers: unknown): Record<string, string> {
+  const withJson = headers as { toJSON?: () => unknown } | undefined;
+  if (typeof withJson?.toJSON === 'function') return withJson.toJSON() as Record<string, string>;
+  const plain: Record<string, string> = {};
+  for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) {
+    if (value !== undefined && value !== null && value !== false) plain[name] = String(value);
+  }
+  return plain;
 }
 
 function needsAxiosAdapter(config: InternalAxiosRequestConfig): boolean {

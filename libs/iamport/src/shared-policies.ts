@@ -18,18 +18,25 @@ import {
 export class AttemptTimeouts {
   private readonly full: TimeoutPolicy;
 
-  constructor(private readonly timeoutMs: number) {
-    this.full = attemptTimeout(timeoutMs);
+  /**
+   * `Cooperative` for an attempt that ends itself when its signal aborts (the i'mport transport:
+   * no race, about 15 us less per call); `Aggressive` (the default) also for one that may not.
+   */
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly strategy = TimeoutStrategy.Aggressive,
+  ) {
+    this.full = this.policy(timeoutMs);
   }
 
   within(ms: number): TimeoutPolicy {
-    return ms >= this.timeoutMs ? this.full : attemptTimeout(ms);
+    return ms >= this.timeoutMs ? this.full : this.policy(ms);
   }
-}
 
-// Nothing runs on after an attempt settles, so its signal is not aborted then (that built a DOMException per call).
-function attemptTimeout(ms: number): TimeoutPolicy {
-  return timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
+  // Nothing runs on after an attempt settles, so its signal is not aborted then (that built a DOMException per call).
+  private policy(ms: number): TimeoutPolicy {
+    return timeout(ms, { strategy: this.strategy, abortOnReturn: false });
+  }
 }
 
 /** Thrown by an attempt to ask for another one; anything else thrown ends the call. */

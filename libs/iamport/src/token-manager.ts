@@ -31,7 +31,7 @@ export class IamportTokenManager {
    * margin but still valid, the refresh is waited for only while it leaves the call one whole attempt.
    */
   async accessToken(deadline: CallDeadline): Promise<string> {
-    const cached = await deadline.race(this.read(), 'getToken');
+    const cached = this.store.peek ? this.store.peek() : await deadline.race(this.read(), 'getToken');
     if (cached && Date.now() < cached.expiresAtMs - this.options.tokenRefreshMarginMs) return cached.accessToken;
     const stillValid = cached !== null && Date.now() < cached.expiresAtMs;
     const waitUntil = stillValid ? deadline.earlierBy(this.options.timeoutMs) : deadline;

@@ -22,6 +22,11 @@ export interface IamportTokenStore {
   set(token: IamportStoredToken, ttlMs: number): Promise<void>;
   /** Forget the token, but only if the stored one is still `accessToken` (compare-and-delete). */
   clear(accessToken: string): Promise<void>;
+  /**
+   * Optional: the token at once, for a store that holds it in this process (no deadline race,
+   * no timer on every call). A shared store leaves this out.
+   */
+  peek?(): IamportStoredToken | null;
 }
 
 /** Injection token of the `IamportTokenStore` the module uses (exported by IamportModule). */
@@ -31,6 +36,10 @@ export class InMemoryIamportTokenStore implements IamportTokenStore {
   private token: IamportStoredToken | null = null;
 
   async get(): Promise<IamportStoredToken | null> {
+    return this.peek();
+  }
+
+  peek(): IamportStoredToken | null {
     if (this.token && this.token.expiresAtMs <= Date.now()) this.token = null;
     return this.token ? { ...this.token } : null;
   }

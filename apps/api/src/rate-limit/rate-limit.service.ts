@@ -27,6 +27,8 @@ export type SetHeader = (name: string, value: string) => void;
  */
 @Injectable()
 export class RateLimitService {
+  private readonly ipDigests = new Map<string, string>();
+
   constructor(
     @Inject(RATE_LIMIT_RULES) private readonly rules: RateLimitRules,
     @Inject(RATE_LIMIT_STORAGE) private readonly storage: RateLimitStorage,
@@ -70,9 +72,21 @@ export class RateLimitService {
   }
 
   private key(rule: RateLimitRule, tracked: string): string {
-    return `${rule.name}:${this.blindIndex.compute('rate-limit', `${rule.scope}:${tracked}`)}`;
+    const subject = `${rule.scope}:${tracked}`;
+    if (rule.scope !== 'ip') return `${rule.name}:${this.blindIndex.compute('rate-limit', subject)}`;
+    // An IP comes back request after request: its HMAC is kept (IPs only; phones are not held on to).
+    let digest = this.ipDigests.get(subject);
+    if (digest === undefined) {
+      if (this.ipDigests.size >= IP_DIGESTS_KEPT) this.ipDigests.clear();
+      digest = this.blindIndex.compute('rate-limit', subject);
+      this.ipDigests.set(subject, digest);
+    }
+    return `${rule.name}:${digest}`;
   }
 }
+
+/** How many client IPs' counter-key HMACs are kept (then the cache starts over). */
+const IP_DIGESTS_KEPT = 10_000;
 
 function windowOf(rule: RateLimitRule): number {
   return rule.windowMs ?? RATE_LIMIT_WINDOW_MS;
