@@ -5,7 +5,7 @@ import { CallDeadline } from './call-deadline';
 import { IamportCallPolicy } from './call-policy';
 import type { CallSpec } from './call-spec';
 import { parseCertification, parseOtpResponse, parseTokenResponse, type TokenResponse } from './envelope';
-import { destroyOwnAgents, iamportHttpOptions } from './iamport.http';
+import { destroyOwnAgents, dropEmptyHeaderBuckets, iamportHttpOptions } from './iamport.http';
 import { IAMPORT_MODULE_OPTIONS } from './iamport.module-definition';
 import { resolveIamportOptions, type IamportModuleOptions, type ResolvedIamportOptions } from './iamport.options';
 import { IamportTransport } from './iamport.transport';
@@ -35,6 +35,7 @@ export class IamportClient implements OnModuleDestroy {
   ) {
     this.options = resolveIamportOptions(options);
     this.http = http ?? standaloneHttp(options);
+    dropEmptyHeaderBuckets(this.http.axiosRef);
     const redactor = new IamportRedactor([this.options.impKey, this.options.impSecret]);
     this.breaker = new UpstreamBreaker({
       failureRatio: this.options.failureRatio,

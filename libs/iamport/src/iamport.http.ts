@@ -38,3 +38,17 @@ export function destroyOwnAgents(axios: { defaults: { httpAgent?: unknown; https
     if (typeof agent === 'object' && agent !== null && ownAgents.has(agent)) (agent as HttpAgent).destroy();
   }
 }
+
+/**
+ * Deletes the empty per-method header buckets (`get: {}`, `post: {}`, ...) of an axios instance's
+ * defaults: axios deep-copies every bucket on every request, about 4 us a call for nothing.
+ * Buckets holding headers, and `common`, stay.
+ */
+export function dropEmptyHeaderBuckets(axios: { defaults: { headers?: unknown } }): void {
+  const headers = axios.defaults.headers as Record<string, unknown> | undefined;
+  if (!headers || typeof headers !== 'object') return;
+  for (const [name, bucket] of Object.entries(headers)) {
+    if (name === 'common' || bucket === null || typeof bucket !== 'object' || Array.isArray(bucket)) continue;
+    if (Object.keys(bucket).length === 0) delete headers[name];
+  }
+}
