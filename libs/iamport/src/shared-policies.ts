@@ -56,6 +56,10 @@ export const requestedDelay: IBackoffFactory<IRetryBackoffContext<unknown>> = {
   }),
 };
 
+function unwrapRetryRequest(error: unknown): never {
+  throw error instanceof RetryRequest ? error.error : error;
+}
+
 /** Retry loops on cockatiel, one policy per number of retries, all with the same backoff. */
 export class RetryLoops {
   private readonly policies = new Map<number, RetryPolicy>();
@@ -63,12 +67,10 @@ export class RetryLoops {
   constructor(private readonly backoff: IBackoffFactory<IRetryBackoffContext<unknown>>) {}
 
   /** Runs `attempt` up to 1 + `maxRetries` times; a RetryRequest's error is what the call finally throws. */
-  async run<T>(maxRetries: number, attempt: () => Promise<T>): Promise<T> {
-    try {
-      return maxRetries > 0 ? await this.policy(maxRetries).execute(attempt) : await attempt();
-    } catch (error) {
-      throw error instanceof RetryRequest ? error.error : error;
-    }
+  run<T>(maxRetries: number, attempt: () => Promise<T>): Promise<T> {
+    // One attempt: nothing to retry, so no policy and no extra promise around it.
+    if (maxRetries <= 0) return attempt().catch(unwrapRetryRequest);
+    return this.policy(maxRetries).execute(attempt).catch(unwrapRetryRequest);
   }
 
   private policy(maxRetries: number): RetryPolicy {
