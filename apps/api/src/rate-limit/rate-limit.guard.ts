@@ -10,6 +10,8 @@ import { RateLimitService, type RateLimitedRequest } from './rate-limit.service'
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  private readonly declared = new WeakMap<object, WeakMap<object, RateLimitName | null>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly limits: RateLimitService,
@@ -18,15 +20,22 @@ export class RateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const limit = this.reflector.getAllAndOverride<RateLimitName | undefined>(RATE_LIMIT_METADATA, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const limit = this.limitOf(context.getHandler(), context.getClass());
     if (limit === undefined) return true;
     const http = context.switchToHttp();
     const response = http.getResponse<unknown>();
     const adapter = this.adapterHost.httpAdapter;
     await this.limits.hit(limit, http.getRequest<RateLimitedRequest>(), (name, value) => adapter.setHeader(response, name, value));
     return true;
+  }
+
+  /** The declared limit of a handler (method, else class), read through the Reflector once per handler and class. */
+  private limitOf(handler: ReturnType<ExecutionContext['getHandler']>, controller: ReturnType<ExecutionContext['getClass']>): RateLimitName | undefined {
+    let handlers = this.declared.get(controller);
+    if (!handlers) this.declared.set(controller, (handlers = new WeakMap()));
+    if (handlers.has(handler)) return handlers.get(handler) ?? undefined;
+    const limit = this.reflector.getAllAndOverride<RateLimitName | undefined>(RATE_LIMIT_METADATA, [handler, controller]);
+    handlers.set(handler, limit ?? null);
+    return limit;
   }
 }

@@ -22,17 +22,26 @@ export function isJsonContentType(value: string | string[] | undefined): boolean
  */
 @Injectable()
 export class JsonBodyGuard implements CanActivate {
+  private readonly declared = new WeakMap<object, boolean>();
+
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<{ method?: string; headers?: Record<string, string | string[] | undefined> }>();
     if (!BODY_METHODS.has(String(request.method).toUpperCase())) return true;
-    if (this.reflector.get<boolean>(NO_BODY, context.getHandler()) === true && !announcesBody(request.headers ?? {})) return true;
+    if (this.noBody(context.getHandler()) && !announcesBody(request.headers ?? {})) return true;
     if (!isJsonContentType(request.headers?.['content-type'])) {
       throw new UnsupportedMediaTypeError('Unsupported content type; send application/json');
     }
     return true;
+  }
+
+  /** Whether the handler is declared `@NoBody()`, read through the Reflector once per handler. */
+  private noBody(handler: ReturnType<ExecutionContext['getHandler']>): boolean {
+    let declared = this.declared.get(handler);
+    if (declared === undefined) this.declared.set(handler, (declared = this.reflector.get<boolean>(NO_BODY, handler) === true));
+    return declared;
   }
 }
 
