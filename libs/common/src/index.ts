@@ -16,6 +16,7 @@ export { JsonBodyGuard, isJsonContentType } from './http/json-body.guard';
 export { NoStoreGuard, NoStoreInterceptor, NO_STORE } from './http/no-store';
 export { JsonEndpoints } from './http/json-endpoints.decorator';
 export { NoBody } from './http/no-body.decorator';
+export { PerHandler } from './http/per-handler';
 export { RateLimit, RATE_LIMIT_METADATA, RATE_LIMIT_NAMES, type RateLimitName } from './http/rate-limit.decorator';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
 export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './database/pg-errors';

@@ -12,7 +12,7 @@ class Routes {
 
 function http(method: string, headers: Record<string, string | undefined>, handler: () => void = Routes.prototype.withBody): ExecutionContext {
   const request = { method, headers };
-  return { getType: () => 'http', getHandler: () => handler, switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
+  return { getType: () => 'http', getHandler: () => handler, getClass: () => Routes, switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
 }
 
 describe('JsonBodyGuard', () => {

@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { UnsupportedMediaTypeError } from './error-codes';
 import { NO_BODY } from './no-body.decorator';
+import { PerHandler } from './per-handler';
 
 /** Methods whose routes take a body. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -22,7 +23,7 @@ export function isJsonContentType(value: string | string[] | undefined): boolean
  */
 @Injectable()
 export class JsonBodyGuard implements CanActivate {
-  private readonly declared = new WeakMap<object, boolean>();
+  private readonly noBody = new PerHandler((handler) => this.reflector.get<boolean>(NO_BODY, handler) === true);
 
   constructor(private readonly reflector: Reflector) {}
 
@@ -30,18 +31,11 @@ export class JsonBodyGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<{ method?: string; headers?: Record<string, string | string[] | undefined> }>();
     if (!BODY_METHODS.has(String(request.method).toUpperCase())) return true;
-    if (this.noBody(context.getHandler()) && !announcesBody(request.headers ?? {})) return true;
+    if (this.noBody.of(context) && !announcesBody(request.headers ?? {})) return true;
     if (!isJsonContentType(request.headers?.['content-type'])) {
       throw new UnsupportedMediaTypeError('Unsupported content type; send application/json');
     }
     return true;
-  }
-
-  /** Whether the handler is declared `@NoBody()`, read through the Reflector once per handler. */
-  private noBody(handler: ReturnType<ExecutionContext['getHandler']>): boolean {
-    let declared = this.declared.get(handler);
-    if (declared === undefined) this.declared.set(handler, (declared = this.reflector.get<boolean>(NO_BODY, handler) === true));
-    return declared;
   }
 }
 
