@@ -27,7 +27,7 @@ const contestant = (name: ContestantName, perSecond: number, cpu: number): Conte
   cpuMsPerSignup: { server: cpu, postgres: 1.8, bench: 2 },
 });
 const signup: SignupBenchResult = {
-  provider: 'iamport', upstreamLatencyMs: 20, signups: 3000, warmup: 1000, concurrency: 64, poolSize: 10, rounds: 6,
+  flow: 'otp', provider: 'iamport', upstreamLatencyMs: 20, signups: 3000, warmup: 1000, concurrency: 64, poolSize: 10, rounds: 6,
   api: contestant('api', 220, 3), baseline: contestant('baseline', 240, 2), ratio: 0.917, roundRatios: [0.9, 0.93],
 };
 const plan = { planningMs: 0.1, executionMs: 0.05, sharedHit: 6, sharedRead: 0, plan: 'Limit > Index Scan Backward using ix_certifications_created' };
@@ -104,8 +104,17 @@ describe('bench report JSON', () => {
   });
 
   it('takes the flow and provider of a run that names them', () => {
-    const v2 = toJson(report({ signup: [{ ...signup, flow: 'popup', provider: 'portone' }] }));
-    expect(v2.sections.signup!.runs.map((r) => [r.flow, r.provider])).toEqual([['popup', 'portone']]);
+    const v2 = toJson(report({ signup: [{ ...signup, flow: 'window', provider: 'portone' }] }));
+    expect(v2.sections.signup!.runs.map((r) => [r.flow, r.provider])).toEqual([['window', 'portone']]);
+  });
+
+  it('expects one upstream call per window signup and two per OTP signup', () => {
+    const windowApi = { ...contestant('api', 220, 3), upstream: { ...contestant('api', 220, 3).upstream, callsPerSignup: 1 } };
+    const calls = (r: BenchReport) => targets(r).find((t) => t.name.startsWith('upstream calls per signup'))!;
+    const win = calls(report({ signup: [{ ...signup, flow: 'window', api: windowApi }] }));
+    expect(win).toMatchObject({ name: 'upstream calls per signup (window, iamport)', target: '1 + at most 1 getToken per run', met: true });
+    expect(calls(report({ signup: [{ ...signup, flow: 'window' }] })).met).toBe(false);
+    expect(calls(report({ signup: [signup] }))).toMatchObject({ target: '2 + at most 1 getToken per run', met: true });
   });
 
   it('gives the admin queries per row count, with seed, sizes, load and plans', () => {

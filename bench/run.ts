@@ -91,7 +91,14 @@ async function main(): Promise<number> {
       report.loadAverage[name] = [Math.round(before * 100) / 100, Math.round(loadavg()[0] * 100) / 100];
       return result;
     };
-    if (o.only.has('signup')) report.signup = await part('signup', () => runSignupBench(o, control, log));
+    if (o.only.has('signup')) {
+      const runs = o.providers.flatMap((provider) => o.flows.map((flow) => ({ flow, provider })));
+      report.signup = await part('signup', async () => {
+        const results = [];
+        for (const run of runs) results.push(await runSignupBench(o, run, control, log));
+        return results;
+      });
+    }
     if (o.only.has('admin')) report.admin = await part('admin', () => runAdminBench(o, sandboxUrl, log));
     if (o.only.has('pglite')) report.pglite = await part('pglite', () => runPgliteBench(o, control, log));
     if (o.only.has('cost')) {

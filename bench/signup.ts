@@ -1,10 +1,10 @@
 import { generateKeyMaterial } from '@app/pii';
-import type { BenchOptions } from './lib/cli';
+import type { BenchOptions, BenchProvider } from './lib/cli';
 import { createDatabase, type BenchDatabase } from './lib/database';
 import { HttpClient } from './lib/http';
 import { cpuMs, postgresCpuMs, RssSampler } from './lib/processes';
 import { startApi, startBaseline, type StartedServer } from './lib/servers';
-import { runSignupLoad, SignupLoadTotals, type SignupLoadResult } from './lib/signup-load';
+import { runSignupLoad, SignupLoadTotals, type SignupFlow, type SignupLoadResult } from './lib/signup-load';
 import { round } from './lib/stats';
 
 export interface SandboxCalls {
@@ -47,9 +47,17 @@ export interface ContestantResult {
   cpuMsPerSignup: { server: number; postgres: number | null; bench: number };
 }
 
+/** One signup run: a flow on a provider. */
+export interface SignupRun {
+  flow: SignupFlow;
+  provider: BenchProvider;
+}
+
 export interface SignupBenchResult {
-  /** The api's identity provider (--provider): `iamport` (V1) or `portone` (V2). */
-  provider: 'iamport' | 'portone';
+  /** otp, or window (the browser flow, its window completed in the sandbox). */
+  flow: SignupFlow;
+  /** The identity provider of the api and the baseline: `iamport` (V1) or `portone` (V2). */
+  provider: BenchProvider;
   upstreamLatencyMs: number;
   signups: number;
   warmup: number;
@@ -109,13 +117,13 @@ class Contestant {
   }
 
   /** One load segment of `count` people, its upstream calls attributed here (stats are global). */
-  async segment(o: BenchOptions, sandbox: SandboxControl, count: number, measured: boolean): Promise<SignupLoadResult> {
+  async segment(o: BenchOptions, run: SignupRun, sandbox: SandboxControl, count: number, measured: boolean): Promise<SignupLoadResult> {
     const before = await sandbox.stats();
     const cpu0 = { server: cpuMs(this.server.child.pid) ?? NaN, postgres: postgresCpuMs(), bench: process.cpuUsage() };
     const first = this.nextPerson;
     this.nextPerson += count;
     const result = await runSignupLoad(
-      { targetUrl: this.server.url, sandboxUrl: sandbox.url, concurrency: o.concurrency, first, count },
+      { targetUrl: this.server.url, sandboxUrl: sandbox.url, concurrency: o.concurrency, first, count, flow: run.flow, provider: run.provider },
       measured ? this.totals : undefined,
     );
     const after = await sandbox.stats();
@@ -165,11 +173,11 @@ class Contestant {
  * The api and the baseline take turns under load in `rounds` segments (order flipped each round),
  * so a change in the machine's background load hits both alike.
  */
-export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, log: (s: string) => void): Promise<SignupBenchResult> {
+export async function runSignupBench(o: BenchOptions, run: SignupRun, sandbox: SandboxControl, log: (s: string) => void): Promise<SignupBenchResult> {
   const names: ContestantName[] = [...o.contestants, ...(o.candidateMain !== null ? (['candidate'] as const) : [])];
   const rounds = Math.max(1, Math.min(o.rounds, o.signups));
   log(
-    `signup flow (${o.provider === 'portone' ? 'PortOne V2' : "i'mport V1"}): ${o.signups} signups each (+${o.warmup} warm-up) in ${rounds} alternating rounds, concurrency ${o.concurrency}, ` +
+    `signup, ${run.flow} flow (${run.provider === 'portone' ? 'PortOne V2' : "i'mport V1"}): ${o.signups} signups each (+${o.warmup} warm-up) in ${rounds} alternating rounds, concurrency ${o.concurrency}, ` +
       `upstream latency ${o.upstreamLatencyMs} ms, pool ${o.poolSize}`,
   );
   await sandbox.reset(o.upstreamLatencyMs);
@@ -185,19 +193,19 @@ export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, l
         // The same schema as the api's: boot the api once on that database (it runs its migrations).
         const migrate = await startApi({ databaseUrl: db.url, poolSize: 2, sandboxUrl: sandbox.url, pii, main: o.apiMain });
         await migrate.stop();
-        server = await startBaseline({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf });
+        server = await startBaseline({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf, provider: run.provider });
       } else {
         const candidate = name === 'candidate';
         const main = candidate ? o.candidateMain || o.apiMain : o.apiMain;
         const nodeOptions = candidate && o.candidateNodeOptions !== null ? o.candidateNodeOptions : o.apiNodeOptions;
-        server = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf, main, nodeOptions, provider: o.provider });
+        server = await startApi({ databaseUrl: db.url, poolSize: o.poolSize, sandboxUrl: sandbox.url, pii, cpuProfDir: o.cpuProf, main, nodeOptions, provider: run.provider });
       }
       contestants.push(new Contestant(name, server, db));
     }
     for (const c of contestants) {
       if (o.warmup <= 0) continue;
       log(`  ${c.name}: warm-up, ${o.warmup} signups`);
-      const w = await c.segment(o, sandbox, o.warmup, false);
+      const w = await c.segment(o, run, sandbox, o.warmup, false);
       if (w.failed > 0) log(`  ${c.name}: warm-up failures ${JSON.stringify(w.errors)}`);
     }
     for (const c of contestants) c.rss.resetPeak();
@@ -207,7 +215,7 @@ export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, l
       const order = r % 2 === 0 ? contestants : [...contestants].reverse();
       const rates: Record<string, number> = {};
       for (const c of order) {
-        const seg = await c.segment(o, sandbox, count, true);
+        const seg = await c.segment(o, run, sandbox, count, true);
         rates[c.name] = seg.signupsPerSecond;
         const fails = seg.failed > 0 ? `, ${seg.failed} failed ${JSON.stringify(seg.errors)}` : '';
         log(`  round ${r + 1}/${rounds} ${c.name}: ${seg.completed} signups in ${(seg.elapsedMs / 1000).toFixed(1)} s = ${seg.signupsPerSecond}/s${fails}`);
@@ -217,7 +225,8 @@ export async function runSignupBench(o: BenchOptions, sandbox: SandboxControl, l
     const results = Object.fromEntries(contestants.map((c) => [c.name, c.result()])) as Partial<Record<ContestantName, ContestantResult>>;
     const { api, baseline, candidate } = results;
     return {
-      provider: o.provider,
+      flow: run.flow,
+      provider: run.provider,
       upstreamLatencyMs: o.upstreamLatencyMs,
       signups: o.signups,
       warmup: o.warmup,

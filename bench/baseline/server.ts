@@ -1,45 +1,46 @@
 /**
  * The benchmark's baseline: the signup flow with no framework, on node:http and pg, doing the
- * same upstream calls (getToken once, OTP request, OTP confirm) and the same row writes as the
- * api (a pending certification with encrypted name/phone and the phone's blind index; on
- * confirmation the certification verified with encrypted CI/DI and the CI's blind index plus a
- * hashed verification token; on signup, in one transaction that locks the token and
- * certification, the user row and both marked used). Plain, straightforward code, the way a
+ * same upstream calls (V1: getToken once, then OTP request and confirm, or the window's GET
+ * /certifications/:imp_uid; V2 with IDENTITY_PROVIDER=portone: send, confirm, or GET
+ * /identity-verifications/:id) and the same row writes as the api (a pending certification with
+ * encrypted name/phone and the phone's blind index; on confirmation the certification verified
+ * with encrypted CI/DI and their blind indexes plus a hashed verification token; a window flow's
+ * row, its claim, and the verified certification with its token; on signup, in one transaction
+ * that locks the token and certification, the user row and both marked used). Plain, straightforward code, the way a
  * careful hand-written service would do it: no batching tricks, no cache of database rows.
  *
  * Env: PORT, HOST, DATABASE_URL, DATABASE_POOL_SIZE, IAMPORT_BASE_URL, IAMPORT_IMP_KEY,
- * IAMPORT_IMP_SECRET, PII_ENCRYPTION_KEYS, PII_HMAC_KEY. The schema must exist (the bench runs
+ * IAMPORT_IMP_SECRET, IDENTITY_PROVIDER, PORTONE_BASE_URL, PORTONE_API_SECRET, PORTONE_STORE_ID,
+ * PORTONE_CHANNEL_KEY, PII_ENCRYPTION_KEYS, PII_HMAC_KEY. The schema must exist (the bench runs
  * the api's migrations on the baseline's database first).
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Pool, types, type PoolClient } from 'pg';
-import { BaselinePii, maskName, sha256Hex } from './pii';
-import { BaselineUpstream } from './upstream';
-
-types.setTypeParser(1082, (v: string) => v); // DATE as 'YYYY-MM-DD'
+import { sha256Hex } from './pii';
+import { ProviderFailure, type OtpPerson } from './providers';
+import {
+  HttpError,
+  inTransaction,
+  insertToken,
+  internationalAge,
+  MIN_AGE,
+  only,
+  pii,
+  pool,
+  provider,
+  providerError,
+  verifiedColumns,
+  verifiedView,
+  type Body,
+} from './shared';
+import { completeWindow, startWindow } from './window';
 
 const env = process.env;
 const OTP_TTL_SECONDS = 180;
 const OTP_MAX_ATTEMPTS = 5;
-const TOKEN_TTL_SECONDS = 1800;
-const MIN_AGE = 14;
 
-const pool = new Pool({ connectionString: env.DATABASE_URL, max: Number(env.DATABASE_POOL_SIZE ?? 10) });
-const pii = BaselinePii.fromEnv(env);
-const upstream = new BaselineUpstream(env.IAMPORT_BASE_URL ?? '', env.IAMPORT_IMP_KEY ?? '', env.IAMPORT_IMP_SECRET ?? '');
-
-class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message = code) {
-    super(message);
-  }
-}
-
-type Body = Record<string, unknown>;
-
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
@@ -65,20 +66,6 @@ function readJson(req: IncomingMessage): Promise<Body> {
   });
 }
 
-function only(body: Body, allowed: string[]): void {
-  for (const k of Object.keys(body)) if (!allowed.includes(k)) throw new HttpError(400, 'VALIDATION_FAILED');
-}
-
-function seoulToday(): { y: number; m: number; d: number } {
-  const t = new Date(Date.now() + 9 * 3_600_000);
-  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
-}
-
-function internationalAge(birthday: string): number {
-  const [y, m, d] = birthday.split('-').map(Number);
-  const t = seoulToday();
-  return t.y - y - (t.m < m || (t.m === m && t.d < d) ? 1 : 0);
-}
 
 /** The person's input, validated and normalized as the api does (phone digits, birth YYYYMMDD). */
 function parseOtpRequest(body: Body) {
@@ -101,29 +88,21 @@ function parseOtpRequest(body: Body) {
     throw new HttpError(400, 'VALIDATION_FAILED');
   }
   if (carrier !== 'SKT' && carrier !== 'KT' && carrier !== 'LGT') throw new HttpError(400, 'VALIDATION_FAILED');
-  return { name: name.normalize('NFC').trim(), phone: digits, birth: b, gender, carrier };
-}
-
-function upstreamError(_status: number): HttpError {
-  return new HttpError(502, 'UPSTREAM_ERROR');
+  return { name: name.normalize('NFC').trim(), phone: digits, birth: b, gender, carrier: carrier as OtpPerson['carrier'] };
 }
 
 async function requestOtp(body: Body): Promise<[number, unknown]> {
   const p = parseOtpRequest(body);
-  const answer = await upstream.call('/certifications/otp/request', {
-    name: p.name,
-    phone: p.phone,
-    birth: p.birth.slice(2),
-    gender_digit: p.gender,
-    carrier: p.carrier,
-  });
-  if (answer.status === 400) throw new HttpError(422, 'IDENTITY_REJECTED');
-  const impUid = answer.body.response?.imp_uid;
-  if (answer.status !== 200 || answer.body.code !== 0 || typeof impUid !== 'string') throw upstreamError(answer.status);
+  let impUid: string;
+  try {
+    impUid = await provider.requestOtp(p);
+  } catch (e) {
+    throw providerError(e);
+  }
   const expiresAt = new Date(Date.now() + OTP_TTL_SECONDS * 1000);
   await pool.query(
-    `INSERT INTO certifications (imp_uid, flow, status, otp_expires_at, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, carrier)
-     VALUES ($1, 'otp', 'pending', $2, $3, $4, $5, $6, $7, $8, $9)`,
+    `INSERT INTO certifications (imp_uid, flow, status, otp_expires_at, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, carrier, provider)
+     VALUES ($1, 'otp', 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
       impUid,
       expiresAt,
@@ -134,24 +113,10 @@ async function requestOtp(body: Body): Promise<[number, unknown]> {
       p.gender % 2 === 1 ? 'male' : 'female',
       p.gender >= 5,
       p.carrier,
+      provider.name,
     ],
   );
   return [201, { imp_uid: impUid, expires_at: expiresAt.toISOString() }];
-}
-
-async function inTransaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    const result = await fn(c);
-    await c.query('COMMIT');
-    return result;
-  } catch (e) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    c.release();
-  }
 }
 
 async function confirmOtp(impUid: string, body: Body): Promise<[number, unknown]> {
@@ -168,46 +133,26 @@ async function confirmOtp(impUid: string, body: Body): Promise<[number, unknown]
   if (cert.status === 'locked' || cert.otp_attempts >= OTP_MAX_ATTEMPTS) throw new HttpError(429, 'OTP_ATTEMPTS_EXCEEDED');
   if (cert.status !== 'pending' || cert.otp_expires_at.getTime() <= Date.now()) throw new HttpError(410, 'OTP_EXPIRED');
 
-  const answer = await upstream.call(`/certifications/otp/confirm/${encodeURIComponent(impUid)}`, { otp });
-  if (answer.status === 400) {
-    await pool.query('UPDATE certifications SET otp_attempts = otp_attempts + 1, updated_at = now() WHERE id = $1', [cert.id]);
-    throw new HttpError(400, 'OTP_MISMATCH');
+  let c;
+  try {
+    c = await provider.confirmOtp(impUid, otp);
+  } catch (e) {
+    if (e instanceof ProviderFailure && e.kind === 'otp_mismatch') {
+      await pool.query('UPDATE certifications SET otp_attempts = otp_attempts + 1, updated_at = now() WHERE id = $1', [cert.id]);
+    }
+    throw providerError(e);
   }
-  const c = answer.body.response;
-  if (answer.status !== 200 || answer.body.code !== 0 || !c || c.certified !== true) throw upstreamError(answer.status);
-  const ci = String(c.unique_key);
-  const birthday = String(c.birthday);
-  const certifiedAt = new Date(Number(c.certified_at) * 1000);
-  const token = randomBytes(32).toString('base64url');
-  const tokenExpiresAt = new Date(Date.now() + TOKEN_TTL_SECONDS * 1000);
-  await inTransaction(async (tx) => {
+  const v = verifiedColumns(c);
+  const token = await inTransaction(async (tx) => {
     const updated = await tx.query(
-      `UPDATE certifications SET status = 'verified', ci_enc = $2, ci_bidx = $3, di_enc = $4, birthday = $5, gender = $6,
-         foreigner = $7, certified_at = $8, updated_at = now() WHERE id = $1 AND status = 'pending'`,
-      [cert.id, pii.encrypt(ci), pii.blindIndex('ci', ci), pii.encrypt(String(c.unique_in_site)), birthday, c.gender, c.foreigner === true, certifiedAt],
+      `UPDATE certifications SET status = 'verified', ci_enc = $2, ci_bidx = $3, di_enc = $4, di_bidx = $5, birthday = $6, gender = $7,
+         foreigner = $8, certified_at = $9, updated_at = now() WHERE id = $1 AND status = 'pending'`,
+      [cert.id, v.ciEnc, v.ciBidx, v.diEnc, v.diBidx, v.birthday, v.gender, v.foreigner, v.certifiedAt],
     );
     if (updated.rowCount !== 1) throw new HttpError(409, 'ALREADY_CONFIRMED');
-    await tx.query('INSERT INTO verification_tokens (certification_id, token_hash, expires_at) VALUES ($1, $2, $3)', [
-      cert.id,
-      sha256Hex(token),
-      tokenExpiresAt,
-    ]);
+    return insertToken(tx, cert.id);
   });
-  return [
-    200,
-    {
-      imp_uid: impUid,
-      status: 'verified',
-      certified_at: certifiedAt.toISOString(),
-      name: maskName(String(c.name)),
-      birthday,
-      age: internationalAge(birthday),
-      gender: c.gender,
-      foreigner: c.foreigner === true,
-      verification_token: token,
-      verification_expires_at: tokenExpiresAt.toISOString(),
-    },
-  ];
+  return [200, verifiedView(impUid, c, v.certifiedAt, token)];
 }
 
 interface TokenRow {
@@ -219,9 +164,11 @@ interface TokenRow {
   name_enc: string;
   phone_enc: string | null;
   phone_bidx: string | null;
-  ci_enc: string;
-  ci_bidx: string;
+  ci_enc: string | null;
+  ci_bidx: string | null;
   di_enc: string | null;
+  di_bidx: string | null;
+  provider: string;
   birthday: string;
   gender: string | null;
   foreigner: boolean | null;
@@ -234,7 +181,7 @@ async function signup(body: Body): Promise<[number, unknown]> {
   const user = await inTransaction(async (tx) => {
     const found = await tx.query<TokenRow>(
       `SELECT t.id AS token_id, t.expires_at, t.used_at, c.id AS cert_id, c.status, c.name_enc, c.phone_enc, c.phone_bidx,
-              c.ci_enc, c.ci_bidx, c.di_enc, c.birthday, c.gender, c.foreigner
+              c.ci_enc, c.ci_bidx, c.di_enc, c.di_bidx, c.provider, c.birthday, c.gender, c.foreigner
          FROM verification_tokens t JOIN certifications c ON c.id = t.certification_id
         WHERE t.token_hash = $1 FOR UPDATE`,
       [sha256Hex(token)],
@@ -247,9 +194,9 @@ async function signup(body: Body): Promise<[number, unknown]> {
     let inserted;
     try {
       inserted = await tx.query<{ id: string; created_at: Date }>(
-        `INSERT INTO users (ci_bidx, ci_enc, di_enc, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at`,
-        [row.ci_bidx, row.ci_enc, row.di_enc, row.name_enc, row.phone_enc, row.phone_bidx, row.birthday, row.gender, row.foreigner === true, row.cert_id],
+        `INSERT INTO users (ci_bidx, ci_enc, di_enc, di_bidx, provider, name_enc, phone_enc, phone_bidx, birthday, gender, foreigner, certification_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, created_at`,
+        [row.ci_bidx, row.ci_enc, row.di_enc, row.di_bidx, row.provider, row.name_enc, row.phone_enc, row.phone_bidx, row.birthday, row.gender, row.foreigner === true, row.cert_id],
       );
     } catch (e) {
       if ((e as { code?: string }).code === '23505') throw new HttpError(409, 'ALREADY_REGISTERED');
@@ -262,7 +209,7 @@ async function signup(body: Body): Promise<[number, unknown]> {
   return [201, { id: user.id, created_at: user.created_at.toISOString() }];
 }
 
-async function route(req: IncomingMessage): Promise<[number, unknown]> {
+async function route(req: IncomingMessage): Promise<[number, unknown, Record<string, string>?]> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'GET' && path === '/health/live') return [200, { status: 'ok' }];
   if (req.method === 'POST' && path === '/certifications/otp/request') return requestOtp(await readJson(req));
@@ -270,12 +217,14 @@ async function route(req: IncomingMessage): Promise<[number, unknown]> {
     return confirmOtp(decodeURIComponent(path.slice('/certifications/otp/confirm/'.length)), await readJson(req));
   }
   if (req.method === 'POST' && path === '/users') return signup(await readJson(req));
+  if (req.method === 'POST' && path === '/certifications/window') return startWindow(req.headers);
+  if (req.method === 'POST' && path === '/certifications') return completeWindow(await readJson(req), req.headers);
   throw new HttpError(404, 'NOT_FOUND');
 }
 
 const server = createServer((req, res) => {
   route(req).then(
-    ([status, body]) => send(res, status, body),
+    ([status, body, headers]) => send(res, status, body, headers),
     (e: unknown) => {
       if (e instanceof HttpError) send(res, e.status, { error: { code: e.code, message: e.message } });
       else {
@@ -294,7 +243,7 @@ server.listen(Number(env.PORT ?? 0), env.HOST ?? '127.0.0.1', () => {
 function shutdown(): void {
   server.close();
   server.closeAllConnections();
-  upstream.close();
+  provider.close();
   pool.end().finally(() => process.exit(0));
 }
 process.once('SIGTERM', shutdown);

@@ -1,22 +1,16 @@
 import { Agent, request } from 'node:http';
 
-export interface UpstreamAnswer {
+export interface UpstreamAnswer<B = Record<string, unknown>> {
   status: number;
-  body: { code?: number; message?: string | null; response?: Record<string, unknown> | null };
+  body: B;
 }
 
-/**
- * The i'mport calls the baseline needs, on node:http with a keep-alive agent: getToken once
- * (single-flight, reused until shortly before expiry, refreshed once on a 401), then the two OTP
- * calls. No retries (neither OTP call may be retried), a timeout on every call.
- */
-export class BaselineUpstream {
+/** One keep-alive node:http client for an upstream base URL, a timeout on every call, no retries. */
+export class UpstreamHttp {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
   private readonly url: URL;
-  private token: { value: string; expiresAtMs: number } | null = null;
-  private inFlight: Promise<string> | null = null;
 
-  constructor(baseUrl: string, private readonly impKey: string, private readonly impSecret: string, private readonly timeoutMs = 5000) {
+  constructor(baseUrl: string, private readonly timeoutMs = 5000) {
     this.url = new URL(baseUrl);
   }
 
@@ -24,19 +18,76 @@ export class BaselineUpstream {
     this.agent.destroy();
   }
 
-  async call(path: string, body: Record<string, unknown>): Promise<UpstreamAnswer> {
+  send<B>(method: 'GET' | 'POST', path: string, body: Record<string, unknown> | null, authorization?: string): Promise<UpstreamAnswer<B>> {
+    const payload = body === null ? null : Buffer.from(JSON.stringify(body));
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          agent: this.agent,
+          host: this.url.hostname,
+          port: Number(this.url.port || 80),
+          method,
+          path,
+          headers: {
+            ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+            ...(authorization ? { authorization } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            try {
+              resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as B });
+            } catch {
+              reject(new Error(`upstream ${method} ${path.split('/')[1] ?? ''}: unreadable answer (${res.statusCode})`));
+            }
+          });
+        },
+      );
+      req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`upstream ${method}: timeout`)));
+      req.on('error', reject);
+      req.end(payload ?? undefined);
+    });
+  }
+}
+
+export type V1Body = { code?: number; message?: string | null; response?: Record<string, unknown> | null };
+
+/**
+ * The i'mport (V1) calls the baseline needs: getToken once (single-flight, reused until shortly
+ * before expiry, refreshed once on a 401), then the certification calls.
+ */
+export class BaselineUpstream {
+  private readonly http: UpstreamHttp;
+  private token: { value: string; expiresAtMs: number } | null = null;
+  private inFlight: Promise<string> | null = null;
+
+  constructor(baseUrl: string, private readonly impKey: string, private readonly impSecret: string, timeoutMs = 5000) {
+    this.http = new UpstreamHttp(baseUrl, timeoutMs);
+  }
+
+  close(): void {
+    this.http.close();
+  }
+
+  /** POST with a body, or GET when `body` is null. */
+  async call(path: string, body: Record<string, unknown> | null): Promise<UpstreamAnswer<V1Body>> {
+    const method = body === null ? 'GET' : 'POST';
     const token = await this.accessToken();
-    const first = await this.post(path, body, token);
+    const first = await this.http.send<V1Body>(method, path, body, `Bearer ${token}`);
     if (first.status !== 401) return first;
     if (this.token?.value === token) this.token = null;
-    return this.post(path, body, await this.accessToken());
+    return this.http.send<V1Body>(method, path, body, `Bearer ${await this.accessToken()}`);
   }
 
   private accessToken(): Promise<string> {
     if (this.token && this.token.expiresAtMs - 60_000 > Date.now()) return Promise.resolve(this.token.value);
     if (this.inFlight) return this.inFlight;
     const asked = Date.now();
-    this.inFlight = this.post('/users/getToken', { imp_key: this.impKey, imp_secret: this.impSecret })
+    this.inFlight = this.http
+      .send<V1Body>('POST', '/users/getToken', { imp_key: this.impKey, imp_secret: this.impSecret })
       .then((a) => {
         const r = a.body.response as { access_token?: string; now?: number; expired_at?: number } | null;
         if (a.status !== 200 || a.body.code !== 0 || !r?.access_token) throw new Error(`getToken failed (${a.status})`);
@@ -47,40 +98,5 @@ export class BaselineUpstream {
         this.inFlight = null;
       });
     return this.inFlight;
-  }
-
-  private post(path: string, body: Record<string, unknown>, token?: string): Promise<UpstreamAnswer> {
-    const payload = Buffer.from(JSON.stringify(body));
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          agent: this.agent,
-          host: this.url.hostname,
-          port: Number(this.url.port || 80),
-          method: 'POST',
-          path,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': String(payload.length),
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            try {
-              resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as UpstreamAnswer['body'] });
-            } catch {
-              reject(new Error(`upstream ${path}: unreadable answer (${res.statusCode})`));
-            }
-          });
-        },
-      );
-      req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`upstream ${path}: timeout`)));
-      req.on('error', reject);
-      req.end(payload);
-    });
   }
 }

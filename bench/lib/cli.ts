@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import type { SignupFlow } from './signup-load';
 
 export interface BenchOptions {
   quick: boolean;
@@ -33,9 +34,13 @@ export interface BenchOptions {
   candidateNodeOptions: string | null;
   /** Extra node options for the api process (e.g. --max-old-space-size=160). */
   apiNodeOptions: string | null;
-  /** The api's identity provider in the signup flow: i'mport V1 (default) or PortOne V2 (the same load through the V2 OTP API). */
-  provider: 'iamport' | 'portone';
+  /** The api's identity providers, each measured in turn (--provider): i'mport V1 and PortOne V2 (the same load through the V2 API). */
+  providers: BenchProvider[];
+  /** The signup flows, each measured in turn for each provider (--flow): the OTP API and the browser window. */
+  flows: SignupFlow[];
 }
+
+export type BenchProvider = 'iamport' | 'portone';
 
 const HELP = `npm run bench -- [options]
 
@@ -75,10 +80,12 @@ const HELP = `npm run bench -- [options]
                              compare a change head-to-head with the api (ratio candidate / api)
   --candidate-node-options OPTS  NODE_OPTIONS of the candidate (alone: the same build as the api)
   --api-node-options OPTS    NODE_OPTIONS for the api process, e.g. "--max-old-space-size=160"
-  --provider NAME            the api's identity provider in the signup flow: iamport (V1, default)
-                             or portone (V2: the same OTP load through the sandbox's V2 API); the
-                             baseline speaks V1 only, so portone measures the api alone unless
-                             --contestants says otherwise
+  --provider LIST            the identity providers of the signup part, each measured in turn:
+                             iamport (V1), portone (V2: the same load through the sandbox's V2 API),
+                             default both; the baseline speaks the same provider as the api
+  --flow LIST                the signup flows, each measured for each provider: otp (OTP request,
+                             confirm, signup) and window (window start, the person certifies in the
+                             sandbox's window, completion, signup), default both
   --keep                     keep the databases the bench created (for inspection)
 `;
 
@@ -111,9 +118,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     candidateMain: null,
     candidateNodeOptions: null,
     apiNodeOptions: null,
-    provider: 'iamport',
+    providers: ['iamport', 'portone'],
+    flows: ['otp', 'window'],
   };
-  let contestantsGiven = false;
   const int = (name: string, raw: string | undefined, min: number): number => {
     const n = Number(raw);
     if (raw === undefined || !Number.isInteger(n) || n < min) throw new Error(`${name} needs an integer >= ${min}`);
@@ -187,13 +194,14 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         const parts = (next() ?? '').split(',').map((x) => x.trim());
         for (const p of parts) if (p !== 'api' && p !== 'baseline') throw new Error(`--contestants: unknown "${p}"`);
         o.contestants = parts as ('api' | 'baseline')[];
-        contestantsGiven = true;
         break;
       }
       case '--provider': {
-        const name = next();
-        if (name !== 'iamport' && name !== 'portone') throw new Error('--provider needs iamport or portone');
-        o.provider = name;
+        o.providers = list(a, next(), ['iamport', 'portone'] as const);
+        break;
+      }
+      case '--flow': {
+        o.flows = list(a, next(), ['otp', 'window'] as const);
         break;
       }
       case '--api-main':
@@ -222,7 +230,13 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         throw new Error(`unknown option ${a}\n\n${HELP}`);
     }
   }
-  // The baseline is a V1 client: a ratio of a V2 api to it would compare two protocols.
-  if (o.provider === 'portone' && !contestantsGiven) o.contestants = ['api'];
   return o;
+}
+
+/** A comma-separated subset of `allowed`, in the order given, each once. */
+function list<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T[] {
+  const parts = [...new Set((raw ?? '').split(',').map((x) => x.trim()).filter((x) => x !== ''))];
+  if (parts.length === 0) throw new Error(`${name} needs one or more of ${allowed.join(', ')}`);
+  for (const p of parts) if (!allowed.includes(p as T)) throw new Error(`${name}: unknown "${p}" (one or more of ${allowed.join(', ')})`);
+  return parts as T[];
 }

@@ -40,9 +40,21 @@ export interface ApiStartOptions {
 /** Limits of one client address raised: every virtual user of the bench comes from 127.0.0.1. */
 const LOAD_LIMITS = {
   OTP_SEND_LIMIT_PER_IP: '100000',
+  WINDOW_START_LIMIT_PER_IP: '100000',
   OTP_CONFIRM_LIMIT_PER_IP: '100000',
   SIGNUP_LIMIT_PER_IP: '100000',
 };
+
+/** PortOne V2 on the sandbox, for the api and the baseline alike. */
+function portoneEnv(sandboxUrl: string): NodeJS.ProcessEnv {
+  return {
+    IDENTITY_PROVIDER: 'portone',
+    PORTONE_BASE_URL: sandboxUrl,
+    PORTONE_API_SECRET: BENCH_UPSTREAM_CREDENTIALS.portoneApiSecret,
+    PORTONE_STORE_ID: 'store-sandbox',
+    PORTONE_CHANNEL_KEY: 'channel-key-sandbox',
+  };
+}
 
 function baseEnv(): NodeJS.ProcessEnv {
   // Only what a node process needs from ours: no DATABASE_URL or keys leak into the children.
@@ -72,15 +84,7 @@ export async function startApi(o: ApiStartOptions): Promise<StartedServer> {
     ...(o.adminApiKeys ? { ADMIN_API_KEYS: o.adminApiKeys } : {}),
     ...(o.cpuProfDir ? { BENCH_CPU_PROF_DIR: o.cpuProfDir, BENCH_CPU_PROF_NAME: 'api' } : {}),
     ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
-    ...(o.provider === 'portone'
-      ? {
-          IDENTITY_PROVIDER: 'portone',
-          PORTONE_BASE_URL: o.sandboxUrl,
-          PORTONE_API_SECRET: BENCH_UPSTREAM_CREDENTIALS.portoneApiSecret,
-          PORTONE_STORE_ID: 'store-sandbox',
-          PORTONE_CHANNEL_KEY: 'channel-key-sandbox',
-        }
-      : {}),
+    ...(o.provider === 'portone' ? portoneEnv(o.sandboxUrl) : {}),
     ...o.extraEnv,
   };
   const nodeArgs = o.cpuProfDir ? ['-r', join(DIST, 'bench', 'lib', 'cpu-profile-preload.js')] : [];
@@ -109,6 +113,8 @@ export interface BaselineStartOptions {
   sandboxUrl: string;
   pii: { encryptionKeys: string; hmacKey: string };
   cpuProfDir?: string | null;
+  /** The provider the baseline speaks, as the api's IDENTITY_PROVIDER. Default iamport. */
+  provider?: 'iamport' | 'portone';
 }
 
 export async function startBaseline(o: BaselineStartOptions): Promise<StartedServer> {
@@ -124,6 +130,7 @@ export async function startBaseline(o: BaselineStartOptions): Promise<StartedSer
     ...BENCH_UPSTREAM_ENV,
     PII_ENCRYPTION_KEYS: o.pii.encryptionKeys,
     PII_HMAC_KEY: o.pii.hmacKey,
+    ...(o.provider === 'portone' ? portoneEnv(o.sandboxUrl) : {}),
     ...(o.cpuProfDir ? { BENCH_CPU_PROF_DIR: o.cpuProfDir, BENCH_CPU_PROF_NAME: 'baseline' } : {}),
   };
   const nodeArgs = o.cpuProfDir ? ['-r', join(DIST, 'bench', 'lib', 'cpu-profile-preload.js')] : [];

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { HttpClient } from './http';
 import { person } from './people';
 import { Samples, nowMs, round, type LatencySummary } from './stats';
@@ -10,9 +11,18 @@ export interface SignupLoadOptions {
   first: number;
   count: number;
   concurrency: number;
+  /**
+   * otp (default): OTP request -> inbox -> confirm -> signup. window: the browser flow without a
+   * browser: window start -> the person certifies in the sandbox's window -> completion -> signup.
+   */
+  flow?: SignupFlow;
+  /** The api's provider: which sandbox window the person certifies in (V1 or V2). Default iamport. */
+  provider?: 'iamport' | 'portone';
   /** Stop early (counted as failure) when this many flows failed. */
   maxFailures?: number;
 }
+
+export type SignupFlow = 'otp' | 'window';
 
 export interface SignupLoadResult {
   attempted: number;
@@ -20,6 +30,10 @@ export interface SignupLoadResult {
   failed: number;
   elapsedMs: number;
   signupsPerSecond: number;
+  /**
+   * One key per step whatever the flow: on the window flow `request` is the window start, `inbox`
+   * the sandbox's certification (the person in the window), `confirm` the completion (POST /certifications).
+   */
   steps: { request: LatencySummary; inbox: LatencySummary; confirm: LatencySummary; signup: LatencySummary; flow: LatencySummary };
   /** "step status code" -> count, e.g. "confirm 500 INTERNAL_ERROR": 3 */
   errors: Record<string, number>;
@@ -81,7 +95,7 @@ export async function runSignupLoad(o: SignupLoadOptions, totals?: SignupLoadTot
   const errors = seg.errors;
   let next = 0;
   const maxFailures = o.maxFailures ?? Math.max(20, Math.ceil(o.count * 0.05));
-  const flow = async (i: number): Promise<void> => {
+  const otpFlow = async (i: number): Promise<void> => {
     const p = person(i);
     const started = nowMs();
     const req = await target.request<{ imp_uid?: string }>('POST', '/certifications/otp/request', {
@@ -109,11 +123,50 @@ export async function runSignupLoad(o: SignupLoadOptions, totals?: SignupLoadTot
     }
     s.confirm.add(confirm.ms);
 
-    const signup = await target.request<{ id?: string }>('POST', '/users', { verification_token: confirm.body.verification_token });
-    if (signup.status !== 201 || typeof signup.body.id !== 'string') throw new FlowError(`signup ${signup.status} ${errorCode(signup.body)}`);
-    s.signup.add(signup.ms);
+    await signup(confirm.body.verification_token, started);
+  };
+
+  const signup = async (token: string, started: number): Promise<void> => {
+    const done = await target.request<{ id?: string }>('POST', '/users', { verification_token: token });
+    if (done.status !== 201 || typeof done.body.id !== 'string') throw new FlowError(`signup ${done.status} ${errorCode(done.body)}`);
+    s.signup.add(done.ms);
     s.flow.add(nowMs() - started);
   };
+
+  // A client without cookies: its own secret in the header on the start and on the completion.
+  const windowFlow = async (i: number): Promise<void> => {
+    const p = person(i);
+    const started = nowMs();
+    const secret = { 'x-certification-flow': randomBytes(32).toString('base64url') };
+    const start = await target.request<{ merchant_uid?: string; imp_uid?: string }>('POST', '/certifications/window', undefined, secret);
+    if (start.status !== 201 || typeof start.body.merchant_uid !== 'string') throw new FlowError(`start ${start.status} ${errorCode(start.body)}`);
+    s.request.add(start.ms);
+
+    const who = { name: p.name, phone: p.phone, birth: p.birth, gender_digit: String(p.gender_digit), carrier: p.carrier };
+    let impUid: string | undefined;
+    if (v2) {
+      const made = await sandbox.request<{ identity_verification_id?: string }>('POST', '/__sandbox/v2/identity-verifications', {
+        ...who,
+        identity_verification_id: start.body.imp_uid,
+      });
+      impUid = made.status === 200 ? made.body.identity_verification_id : undefined;
+      if (!impUid) throw new FlowError(`certify ${made.status} ${errorCode(made.body)}`);
+      s.inbox.add(made.ms);
+    } else {
+      const made = await sandbox.request<{ imp_uid?: string }>('POST', '/__sandbox/certifications', { ...who, merchant_uid: start.body.merchant_uid });
+      impUid = made.status === 200 ? made.body.imp_uid : undefined;
+      if (!impUid) throw new FlowError(`certify ${made.status} ${errorCode(made.body)}`);
+      s.inbox.add(made.ms);
+    }
+
+    const done = await target.request<{ verification_token?: string }>('POST', '/certifications', { imp_uid: impUid }, secret);
+    if (done.status !== 200 || typeof done.body.verification_token !== 'string') throw new FlowError(`complete ${done.status} ${errorCode(done.body)}`);
+    s.confirm.add(done.ms);
+    await signup(done.body.verification_token, started);
+  };
+  const v2 = o.provider === 'portone';
+  const flow = o.flow === 'window' ? windowFlow : otpFlow;
+
 
   const worker = async (): Promise<void> => {
     while (next < o.count && seg.failed < maxFailures) {
