@@ -92,9 +92,25 @@ it('turns the unique index on imp_uid into DuplicateImpUidError', async () => {
     gender: null, foreigner: false, carrier: null, certifiedAt: new Date(), merchantUid: null,
   };
   await expect(db.transaction((tx) => certifications.insertVerified(impUid, values, tx))).rejects.toBeInstanceOf(DuplicateImpUidError);
+  await expect(certifications.insertVerifiedWithToken(impUid, values, 'c'.repeat(64), new Date(Date.now() + 60_000))).rejects.toBeInstanceOf(DuplicateImpUidError);
   await expect(
     certifications.insertPending({
       impUid, merchantUid: null, nameEnc: 'x', phoneEnc: 'x', phoneBidx: 'b'.repeat(64), birthday: '1990-01-01', carrier: 'SKT', otpExpiresAt: new Date(),
     }),
   ).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', status: 502 });
+});
+
+it('records a popup verification and its token in one statement, or neither', async () => {
+  const impUid = `imp_${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  const values = {
+    nameEnc: 'x', phoneEnc: null, phoneBidx: null, ciEnc: 'x', ciBidx: null, diEnc: 'y', diBidx: 'd'.repeat(64), birthday: '1990-01-01',
+    gender: 'male' as const, foreigner: false, carrier: null, certifiedAt: new Date(), merchantUid: 'flow_abcdefghijklmnopqrstuvwx', provider: 'portone',
+  };
+  const id = await certifications.insertVerifiedWithToken(impUid, values, 'e'.repeat(64), new Date(Date.now() + 60_000));
+  expect(await certifications.findLiveByImpUid(impUid)).toMatchObject({ id, flow: 'popup', status: 'verified', provider: 'portone', diBidx: 'd'.repeat(64) });
+  expect(await db.transaction((tx) => tokens.hasToken(id, tx))).toBe(true);
+  // A second token for another imp_uid with the same hash violates the token's unique hash: no verification row is left behind.
+  const other = `${impUid}_2`;
+  await expect(certifications.insertVerifiedWithToken(other, values, 'e'.repeat(64), new Date(Date.now() + 60_000))).rejects.toThrow();
+  expect(await certifications.findLiveByImpUid(other)).toBeNull();
 });

@@ -97,6 +97,28 @@ export class CertificationRecorder {
     issueToken: boolean,
   ): Promise<{ id: string; view: VerificationView | null }> {
     const values = this.verifiedValues(certification, null);
+    if (issueToken) {
+      // The popup's completion: the row and its token in one statement; the view from what was written.
+      const now = this.options.clock();
+      const { token, hash } = generateVerificationToken();
+      const expiresAt = this.tokenExpiry(now);
+      const id = await this.certifications.insertVerifiedWithToken(impUid, values, hash, expiresAt);
+      const view = buildVerificationView(
+        {
+          impUid,
+          certifiedAt: values.certifiedAt,
+          name: certification.name ? certification.name.normalize('NFC') : this.cipher.decrypt(values.nameEnc, 'name_enc'),
+          birthday: values.birthday,
+          gender: values.gender,
+          foreigner: values.foreigner,
+          token,
+          tokenExpiresAt: expiresAt,
+        },
+        now,
+      );
+      this.reporter.emit({ type: 'token_issued', flow: 'popup', certificationId: id });
+      return { id, view };
+    }
     const result = await this.db.transaction(async (tx) => {
       const id = await this.certifications.insertVerified(impUid, values, tx);
       const view = issueToken ? await this.issueTokenLocked(id, tx) : null;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Database } from '@app/common';
+import { definePreparedStatement, type Database } from '@app/common';
 import { CERTIFICATION_DATABASE } from '../certification.constants';
 
 /** A row of `certification_flows`: a browser flow this service started. */
@@ -25,6 +25,21 @@ export interface CertificationFlowStore {
 
 const COLUMNS = 'id, merchant_uid, secret_hash, min_age, imp_uid, claimed_at, expires_at, created_at';
 
+// Every window start and completion runs these: prepared (planning dominates them).
+const INSERT = definePreparedStatement(
+  'certification_flow_insert',
+  `INSERT INTO certification_flows (merchant_uid, secret_hash, min_age, expires_at) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+);
+const FIND_BY_MERCHANT_UID = definePreparedStatement(
+  'certification_flow_find_by_merchant_uid',
+  `SELECT ${COLUMNS} FROM certification_flows WHERE merchant_uid = $1`,
+);
+const CLAIM = definePreparedStatement(
+  'certification_flow_claim',
+  `UPDATE certification_flows SET imp_uid = $2, claimed_at = COALESCE(claimed_at, $3)
+    WHERE id = $1 AND (imp_uid IS NULL OR imp_uid = $2) RETURNING id`,
+);
+
 function toFlow(r: Record<string, any>): CertificationFlowRow {
   return {
     id: r.id,
@@ -44,24 +59,17 @@ export class CertificationFlowRepository implements CertificationFlowStore {
   constructor(@Inject(CERTIFICATION_DATABASE) private readonly db: Database) {}
 
   async insert(flow: { merchantUid: string; secretHash: string; minAge: number | null; expiresAt: Date }): Promise<CertificationFlowRow> {
-    const rows = await this.db.query<Record<string, any>>(
-      `INSERT INTO certification_flows (merchant_uid, secret_hash, min_age, expires_at) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-      [flow.merchantUid, flow.secretHash, flow.minAge, flow.expiresAt],
-    );
+    const rows = await this.db.prepared<Record<string, any>>(INSERT, [flow.merchantUid, flow.secretHash, flow.minAge, flow.expiresAt]);
     return toFlow(rows[0]);
   }
 
   async findByMerchantUid(merchantUid: string): Promise<CertificationFlowRow | null> {
-    const rows = await this.db.query<Record<string, any>>(`SELECT ${COLUMNS} FROM certification_flows WHERE merchant_uid = $1`, [merchantUid]);
+    const rows = await this.db.prepared<Record<string, any>>(FIND_BY_MERCHANT_UID, [merchantUid]);
     return rows[0] === undefined ? null : toFlow(rows[0]);
   }
 
   async claim(id: string, impUid: string, at: Date): Promise<boolean> {
-    const rows = await this.db.query<Record<string, any>>(
-      `UPDATE certification_flows SET imp_uid = $2, claimed_at = COALESCE(claimed_at, $3)
-        WHERE id = $1 AND (imp_uid IS NULL OR imp_uid = $2) RETURNING id`,
-      [id, impUid, at],
-    );
+    const rows = await this.db.prepared<Record<string, any>>(CLAIM, [id, impUid, at]);
     return rows.length === 1;
   }
 }

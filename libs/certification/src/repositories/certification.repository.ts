@@ -121,6 +121,8 @@ export interface CertificationStore {
   markVerified(id: string, values: VerifiedValues, tx: Transaction): Promise<boolean>;
   /** A verification recorded straight from the provider (popup / redirect). @throws DuplicateImpUidError */
   insertVerified(impUid: string, values: VerifiedValues, tx: Transaction): Promise<string>;
+  /** The same with its token, in one statement (the popup's completion); answers its id. @throws DuplicateImpUidError */
+  insertVerifiedWithToken(impUid: string, values: VerifiedValues, tokenHash: string, tokenExpiresAt: Date): Promise<string>;
   getById(id: string, tx: Transaction): Promise<Certification>;
   /** Clears the personal data of these rows (erased ones skipped); answers the imp_uids erased. */
   erasePii(ids: readonly string[], at: Date, tx: Transaction): Promise<string[]>;
@@ -244,6 +246,27 @@ const MARK_VERIFIED_WITH_TOKEN = definePreparedStatement(
    SELECT v.imp_uid, v.flow FROM verified v JOIN token t ON t.certification_id = v.id`,
 );
 
+const INSERT_VERIFIED = `INSERT INTO certifications (imp_uid, flow, status, otp_attempts, name_enc, phone_enc, phone_bidx, ci_enc, ci_bidx, di_enc,
+                                     birthday, gender, foreigner, carrier, certified_at, merchant_uid, di_bidx, provider)
+         VALUES ($1, 'popup', 'verified', 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, coalesce($15, 'iamport'))
+         RETURNING id`;
+
+// The popup's completion, as MARK_VERIFIED_WITH_TOKEN for the OTP confirmation: the row and its token in one statement.
+const INSERT_VERIFIED_WITH_TOKEN = definePreparedStatement(
+  'certification_insert_verified_with_token',
+  `WITH verified AS (${INSERT_VERIFIED}), token AS (
+     INSERT INTO verification_tokens (certification_id, token_hash, expires_at)
+     SELECT id, $16, $17 FROM verified
+     RETURNING certification_id
+   )
+   SELECT certification_id AS id FROM token`,
+);
+
+const FIND_LIVE_BY_IMP_UID = definePreparedStatement(
+  'certification_find_live_by_imp_uid',
+  `SELECT ${COLUMNS} FROM certifications WHERE imp_uid = $1 AND pii_erased_at IS NULL`,
+);
+
 /** The SQL of the `certifications` table. Races are decided by guarded UPDATEs or under a row lock. */
 @Injectable()
 export class CertificationRepository implements CertificationStore {
@@ -254,10 +277,7 @@ export class CertificationRepository implements CertificationStore {
   }
 
   async findLiveByImpUid(impUid: string): Promise<Certification | null> {
-    const rows = await this.db.query<Record<string, any>>(
-      `SELECT ${COLUMNS} FROM certifications WHERE imp_uid = $1 AND pii_erased_at IS NULL`,
-      [impUid],
-    );
+    const rows = await this.db.prepared<Record<string, any>>(FIND_LIVE_BY_IMP_UID, [impUid]);
     return rows[0] === undefined ? null : toCertification(rows[0]);
   }
 
@@ -422,14 +442,17 @@ export class CertificationRepository implements CertificationStore {
 
   async insertVerified(impUid: string, values: VerifiedValues, tx: Transaction): Promise<string> {
     try {
-      const rows = await this.db.query<{ id: string }>(
-        `INSERT INTO certifications (imp_uid, flow, status, otp_attempts, name_enc, phone_enc, phone_bidx, ci_enc, ci_bidx, di_enc,
-                                     birthday, gender, foreigner, carrier, certified_at, merchant_uid, di_bidx, provider)
-         VALUES ($1, 'popup', 'verified', 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, coalesce($15, 'iamport'))
-         RETURNING id`,
-        [impUid, ...verifiedParams(values)],
-        tx,
-      );
+      const rows = await this.db.query<{ id: string }>(INSERT_VERIFIED, [impUid, ...verifiedParams(values)], tx);
+      return rows[0].id;
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_certifications_imp_uid')) throw new DuplicateImpUidError();
+      throw error;
+    }
+  }
+
+  async insertVerifiedWithToken(impUid: string, values: VerifiedValues, tokenHash: string, tokenExpiresAt: Date): Promise<string> {
+    try {
+      const rows = await this.db.prepared<{ id: string }>(INSERT_VERIFIED_WITH_TOKEN, [impUid, ...verifiedParams(values), tokenHash, tokenExpiresAt]);
       return rows[0].id;
     } catch (error) {
       if (isUniqueViolation(error, 'uq_certifications_imp_uid')) throw new DuplicateImpUidError();

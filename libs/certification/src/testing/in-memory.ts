@@ -166,6 +166,12 @@ export class FakeCertificationRepository implements CertificationStore {
     return this.seed({ ...values, provider: values.provider ?? 'iamport', diBidx: values.diBidx ?? null, impUid, flow: 'popup', status: 'verified' }).id;
   }
 
+  async insertVerifiedWithToken(impUid: string, values: VerifiedValues, tokenHash: string, tokenExpiresAt: Date): Promise<string> {
+    const id = await this.insertVerified(impUid, values);
+    await this.tokens?.insert(id, tokenHash, tokenExpiresAt);
+    return id;
+  }
+
   async getById(id: string): Promise<Certification> {
     const row = await this.findById(id);
     if (!row) throw new Error(`certification ${id} vanished`);
