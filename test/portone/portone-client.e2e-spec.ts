@@ -21,7 +21,7 @@ import { deriveCi, deriveDi, parseBirth } from '../../apps/iamport-sandbox/src/i
 const SECRET = 'test_portone_secret';
 const CHANNEL = 'channel-key-test';
 
-async function clientFor(baseUrl: string, overrides: Record<string, unknown> = {}): Promise<PortOneClient> {
+async function clientOn(baseUrl: string, overrides: Record<string, unknown> = {}): Promise<PortOneClient> {
   const moduleRef = await Test.createTestingModule({
     imports: [PortOneModule.forRoot({ baseUrl, apiSecret: SECRET, storeId: 'store-test', timeoutMs: 2000, callDeadlineMs: 5000, retry: { attempts: 3, baseDelayMs: 10 }, ...overrides })],
   }).compile();
@@ -30,7 +30,9 @@ async function clientFor(baseUrl: string, overrides: Record<string, unknown> = {
 
 const customer = (phone = '01012345678') => ({ name: '홍길동', phoneNumber: phone, identityNumber: '9001011', ipAddress: '203.0.113.7' });
 
-describe('PortOneClient on @portone/server-sdk against the sandbox V2', () => {
+// `http` (the default: the SDK's calls on the module's HttpModule) and `fetch` (the SDK's own client) must agree.
+describe.each(['http', 'fetch'] as const)('PortOneClient on @portone/server-sdk (%s transport) against the sandbox V2', (transport) => {
+  const clientFor = (url: string, overrides: Record<string, unknown> = {}) => clientOn(url, { transport, ...overrides });
   const sandbox = new IamportSandbox({ portoneApiSecret: SECRET, portoneStoreId: 'store-test', portoneChannelKey: CHANNEL });
   let base: string;
   let client: PortOneClient;
@@ -147,4 +149,21 @@ describe('PortOneClient on @portone/server-sdk against the sandbox V2', () => {
     const dead = await clientFor(url, { retry: { attempts: 1 } });
     await expect(dead.get('any')).rejects.toBeInstanceOf(PortOneNetworkError);
   });
+});
+
+it('the http transport refuses a non-JSON answer as a network error, as the SDK does', async () => {
+  const { createServer } = await import('node:http');
+  const server = createServer((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  try {
+    const client = await clientOn(`http://127.0.0.1:${port}`, { retry: { attempts: 1 } });
+    await expect(client.get('any')).rejects.toMatchObject({ name: 'PortOneNetworkError' });
+  } finally {
+    server.close();
+  }
+});
+
+it('refuses an unknown transport', async () => {
+  await expect(clientOn('http://127.0.0.1:9', { transport: 'curl' })).rejects.toThrow("PortOneModule: transport must be 'http' or 'fetch'");
 });

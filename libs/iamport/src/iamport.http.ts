@@ -12,6 +12,21 @@ const ownAgents = new WeakSet<object>();
 
 /** The HttpModule options of IamportModule: the client's defaults, then the host's `http` options. */
 export function iamportHttpOptions(options: IamportModuleOptions): HttpModuleOptions {
+  return upstreamHttpOptions(options);
+}
+
+/** What an upstream client's HttpModule is built from (IamportModule, PortOneModule). */
+export interface UpstreamHttpSettings {
+  baseUrl?: unknown;
+  timeoutMs?: number;
+  http?: HttpModuleOptions;
+}
+
+/**
+ * An upstream client's axios defaults: keep-alive agents of its own, no redirects or proxy, a 1 MB
+ * body limit, axios's timeout as the connect and idle bound, node:http through our adapter.
+ */
+export function upstreamHttpOptions(options: UpstreamHttpSettings): HttpModuleOptions {
   const httpAgent = new HttpAgent({ keepAlive: true });
   const httpsAgent = new HttpsAgent({ keepAlive: true });
   ownAgents.add(httpAgent).add(httpsAgent);

@@ -1,7 +1,7 @@
-import { HttpModule } from '@nestjs/axios';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { IamportClient } from './iamport.client';
 import { iamportHttpOptions } from './iamport.http';
+import { withOwnHttpModule } from './own-http-module';
 import {
   IAMPORT_ASYNC_OPTIONS_TYPE,
   IAMPORT_MODULE_OPTIONS,
@@ -41,18 +41,6 @@ export class IamportModule extends IamportConfigurableModule {
   }
 }
 
-/** Moves the options providers into a module both the client and its HttpModule import (one factory call). */
 function withHttpModule(definition: DynamicModule): DynamicModule {
-  const options: DynamicModule = {
-    module: IamportOptionsModule,
-    imports: definition.imports ?? [],
-    providers: definition.providers ?? [],
-    exports: [IAMPORT_MODULE_OPTIONS],
-  };
-  const http = HttpModule.registerAsync({
-    imports: [options],
-    inject: [IAMPORT_MODULE_OPTIONS],
-    useFactory: iamportHttpOptions,
-  });
-  return { ...definition, imports: [options, http], providers: [] };
+  return withOwnHttpModule(definition, IamportOptionsModule, IAMPORT_MODULE_OPTIONS, iamportHttpOptions);
 }

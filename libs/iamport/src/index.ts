@@ -16,3 +16,7 @@ export type { IamportTokenStore, IamportStoredToken } from './token-store';
 export { AttemptTimeouts, RetryLoops, RetryRequest, requestedDelay } from './shared-policies';
 export { UpstreamBreaker, UPSTREAM_BREAKER_DEFAULTS, isCircuitRefusal } from './upstream-breaker';
 export type { BreakerState, UpstreamBreakerOptions } from './upstream-breaker';
+// The HTTP layer PortOneModule shares: the same axios defaults and adapter, its own HttpModule.
+export { upstreamHttpOptions, destroyOwnAgents, dropEmptyHeaderBuckets } from './iamport.http';
+export type { UpstreamHttpSettings } from './iamport.http';
+export { withOwnHttpModule } from './own-http-module';

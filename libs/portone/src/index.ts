@@ -8,7 +8,7 @@ export {
   type SendIdentityVerificationInput,
 } from './portone.client';
 export { PORTONE_IDENTITY_VERIFICATION_API } from './portone.constants';
-export type { PortOneModuleOptions, PortOneCallEvent, PortOneCallOutcome } from './portone.options';
+export type { PortOneModuleOptions, PortOneCallEvent, PortOneCallOutcome, PortOneTransport } from './portone.options';
 export {
   PortOneCallError,
   PortOneApiError,

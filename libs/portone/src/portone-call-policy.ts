@@ -9,7 +9,7 @@ import {
   requestedDelay,
   type BreakerState,
 } from '@app/iamport';
-import { RestError } from '@portone/server-sdk';
+import { IdentityVerificationError } from '@portone/server-sdk/identityVerification';
 import {
   PortOneApiError,
   PortOneCallError,
@@ -145,7 +145,7 @@ export class PortOneCallPolicy {
         ? new PortOneTimeoutError(operation, this.options.callDeadlineMs, true)
         : new PortOneTimeoutError(operation, this.options.timeoutMs);
     }
-    if (raw instanceof RestError) return apiErrorFrom(operation, raw.data, (text) => this.redactor.redact(text));
+    if (raw instanceof IdentityVerificationError) return apiErrorFrom(operation, raw.data, (text) => this.redactor.redact(text));
     // fetch failed (its cause names the system error), or the body was not JSON
     const cause = (raw as { cause?: { code?: unknown } } | null)?.cause;
     const code = typeof cause?.code === 'string' ? cause.code : raw instanceof SyntaxError ? 'INVALID_RESPONSE' : undefined;

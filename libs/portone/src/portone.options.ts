@@ -38,7 +38,14 @@ export interface PortOneModuleOptions {
   };
   /** Observer of every attempt (metrics). Must not throw. */
   onCall?: (event: PortOneCallEvent) => void;
+  /**
+   * `http` (default): the SDK's calls on the module's own HttpModule (axios on node:http, keep-alive).
+   * `fetch`: the SDK's own client, on the global fetch (more CPU and memory per call; docs/performance.md).
+   */
+  transport?: PortOneTransport;
 }
+
+export type PortOneTransport = 'http' | 'fetch';
 
 export interface ResolvedPortOneOptions {
   baseUrl: string;
@@ -54,6 +61,7 @@ export interface ResolvedPortOneOptions {
   failureThreshold: number;
   resetTimeoutMs: number;
   onCall?: (event: PortOneCallEvent) => void;
+  transport: PortOneTransport;
 }
 
 /** Validates and fills defaults; messages never include the secret. */
@@ -79,7 +87,9 @@ export function resolvePortOneOptions(options: PortOneModuleOptions): ResolvedPo
     failureThreshold: options.breaker?.failureThreshold ?? UPSTREAM_BREAKER_DEFAULTS.failureThreshold,
     resetTimeoutMs: options.breaker?.resetTimeoutMs ?? UPSTREAM_BREAKER_DEFAULTS.resetTimeoutMs,
     onCall: options.onCall,
+    transport: options.transport ?? 'http',
   };
+  if (resolved.transport !== 'http' && resolved.transport !== 'fetch') throw new Error("PortOneModule: transport must be 'http' or 'fetch'");
   const check = (name: string, value: number, min: number) => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
       throw new Error(`PortOneModule: ${name} must be an integer >= ${min}`);
