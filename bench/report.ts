@@ -78,6 +78,11 @@ export interface SignupRunJson {
   cpuRatio: number | null;
   candidateVsApi: number | null;
   roundRatios: number[];
+  /** Server CPU ms per signup of each round, api over baseline. */
+  roundCpuRatios: number[];
+  /** The medians of the two (null without rounds): what the targets judge. */
+  medianRoundRatio: number | null;
+  medianRoundCpuRatio: number | null;
   contestants: Record<ContestantName, ContestantJson | null>;
 }
 
@@ -171,6 +176,9 @@ function signupSection(r: BenchReport): SignupSectionJson | null {
       cpuRatio: run.api && run.baseline ? Math.round((run.api.cpuMsPerSignup.server / run.baseline.cpuMsPerSignup.server) * 1000) / 1000 : null,
       candidateVsApi: nullable(run.candidateVsApi),
       roundRatios: run.roundRatios ?? [],
+      roundCpuRatios: run.roundCpuRatios ?? [],
+      medianRoundRatio: median(run.roundRatios),
+      medianRoundCpuRatio: median(run.roundCpuRatios),
       contestants: { api: contestantJson(run.api), baseline: contestantJson(run.baseline), candidate: contestantJson(run.candidate) },
     })),
   };
@@ -255,16 +263,29 @@ const ADMIN_TARGETED: [AdminQueryName, string][] = [
   ['diLookup', 'DI lookup p99'],
 ];
 
+/** The median of the values (the mean of the middle two for an even count); null for none. */
+export function median(values: readonly number[] | undefined): number | null {
+  if (!values || values.length === 0) return null;
+  const v = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return Math.round((v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2) * 1000) / 1000;
+}
+
 export function targets(r: BenchReport): Target[] {
   const t: Target[] = [];
   for (const s of signupRuns(r)) {
     const tag = ` (${s.flow}, ${s.provider})`;
     // OTP: request + confirm; window: the one read of the certification.
     const expected = s.flow === 'window' ? 1 : 2;
-    if (s.ratio !== undefined) t.push({ name: `signup throughput vs baseline${tag}`, target: '>= 0.9', value: s.ratio.toFixed(2), met: s.ratio >= 0.9 });
+    // The issue's measure: the median of the rounds (the whole run's ratio beside it).
+    const rate = median(s.roundRatios) ?? s.ratio ?? null;
+    if (rate !== null && s.ratio !== undefined) {
+      t.push({ name: `signup throughput vs baseline, median round${tag}`, target: '>= 0.9', value: `${rate.toFixed(2)} (run ${s.ratio.toFixed(2)})`, met: rate >= 0.9 });
+    }
     if (s.api && s.baseline) {
-      const cpu = s.api.cpuMsPerSignup.server / s.baseline.cpuMsPerSignup.server;
-      t.push({ name: `server CPU per signup vs baseline${tag}`, target: '<= 1.3', value: cpu.toFixed(2), met: cpu <= 1.3 });
+      const whole = s.api.cpuMsPerSignup.server / s.baseline.cpuMsPerSignup.server;
+      const cpu = median(s.roundCpuRatios) ?? whole;
+      t.push({ name: `server CPU per signup vs baseline, median round${tag}`, target: '<= 1.3', value: `${cpu.toFixed(2)} (run ${whole.toFixed(2)})`, met: cpu <= 1.3 });
     }
     if (s.api) {
       const calls = s.api.upstream.callsPerSignup;
@@ -351,7 +372,8 @@ function signupMarkdown(s: SignupRunResult): string[] {
       : `### Signup, OTP flow (OTP request, confirm, signup), ${provider}`,
     '',
     `${s.signups} signups per contestant after ${s.warmup} warm-up signups, alternating between the two in ${s.rounds} rounds, ${s.concurrency} virtual users, upstream latency ${s.upstreamLatencyMs} ms on every certification call (V1 /certifications, V2 /identity-verifications), database pool ${s.poolSize}, same PostgreSQL server.` +
-      (s.roundRatios ? ` Ratio of each round: ${s.roundRatios.map((x) => x.toFixed(2)).join(', ')}.` : ''),
+      (s.roundRatios ? ` Ratio of each round: ${s.roundRatios.map((x) => x.toFixed(2)).join(', ')} (median ${median(s.roundRatios)?.toFixed(2)}).` : '') +
+      (s.roundCpuRatios?.length ? ` Server CPU per signup, api over baseline, each round: ${s.roundCpuRatios.map((x) => x.toFixed(2)).join(', ')} (median ${median(s.roundCpuRatios)?.toFixed(2)}).` : ''),
     '',
     `| | ${cols.map((c) => title[c.name]).join(' | ')} |`,
     `|---|${cols.map(() => '---:').join('|')}|`,

@@ -73,6 +73,8 @@ export interface SignupBenchResult {
   ratio?: number;
   /** The ratio of each round (api segment / baseline segment of the same round). */
   roundRatios?: number[];
+  /** Server CPU ms per signup of each round, api over baseline. */
+  roundCpuRatios?: number[];
 }
 
 /** Control requests to the sandbox (reset, faults, stats). */
@@ -111,6 +113,8 @@ class Contestant {
   cpu = { server: 0, postgres: 0 as number | null, bench: 0 };
   rss: RssSampler;
   nextPerson = 0;
+  /** Server CPU ms per completed signup of the last measured segment. */
+  lastServerCpuPerSignup = NaN;
 
   constructor(readonly name: ContestantName, readonly server: StartedServer, readonly db: BenchDatabase) {
     this.rss = new RssSampler(server.child.pid).start();
@@ -136,7 +140,9 @@ class Contestant {
     if (measured) this.measuredV2Calls += (after.v2_calls ?? 0) - (before.v2_calls ?? 0);
     if (measured) {
       const benchUsage = process.cpuUsage(cpu0.bench);
-      this.cpu.server += (cpuMs(this.server.child.pid) ?? NaN) - cpu0.server;
+      const serverMs = (cpuMs(this.server.child.pid) ?? NaN) - cpu0.server;
+      this.cpu.server += serverMs;
+      this.lastServerCpuPerSignup = result.completed > 0 ? serverMs / result.completed : NaN;
       const pg = postgresCpuMs();
       this.cpu.postgres = pg !== null && cpu0.postgres !== null && this.cpu.postgres !== null ? this.cpu.postgres + pg - cpu0.postgres : null;
       this.cpu.bench += (benchUsage.user + benchUsage.system) / 1000;
@@ -210,17 +216,21 @@ export async function runSignupBench(o: BenchOptions, run: SignupRun, sandbox: S
     }
     for (const c of contestants) c.rss.resetPeak();
     const roundRatios: number[] = [];
+    const roundCpuRatios: number[] = [];
     for (let r = 0; r < rounds; r++) {
       const count = Math.floor(o.signups / rounds) + (r < o.signups % rounds ? 1 : 0);
       const order = r % 2 === 0 ? contestants : [...contestants].reverse();
       const rates: Record<string, number> = {};
+      const cpus: Record<string, number> = {};
       for (const c of order) {
         const seg = await c.segment(o, run, sandbox, count, true);
         rates[c.name] = seg.signupsPerSecond;
+        cpus[c.name] = c.lastServerCpuPerSignup;
         const fails = seg.failed > 0 ? `, ${seg.failed} failed ${JSON.stringify(seg.errors)}` : '';
         log(`  round ${r + 1}/${rounds} ${c.name}: ${seg.completed} signups in ${(seg.elapsedMs / 1000).toFixed(1)} s = ${seg.signupsPerSecond}/s${fails}`);
       }
       if (rates.api !== undefined && rates.baseline) roundRatios.push(round(rates.api / rates.baseline, 3));
+      if (cpus.api !== undefined && cpus.baseline) roundCpuRatios.push(round(cpus.api / cpus.baseline, 3));
     }
     const results = Object.fromEntries(contestants.map((c) => [c.name, c.result()])) as Partial<Record<ContestantName, ContestantResult>>;
     const { api, baseline, candidate } = results;
@@ -237,6 +247,7 @@ export async function runSignupBench(o: BenchOptions, run: SignupRun, sandbox: S
       baseline,
       ratio: api && baseline ? round(api.load.signupsPerSecond / baseline.load.signupsPerSecond, 3) : undefined,
       roundRatios: api && baseline ? roundRatios : undefined,
+      roundCpuRatios: api && baseline ? roundCpuRatios : undefined,
       candidate,
       candidateVsApi: api && candidate ? round(candidate.load.signupsPerSecond / api.load.signupsPerSecond, 3) : undefined,
     };
