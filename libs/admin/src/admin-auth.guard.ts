@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { PerHandler } from '@app/common';
 import { AdminKeyService } from './admin-key.service';
 import { ADMIN_REQUEST_LIMITER } from './admin.constants';
 import type { AdminRequestLimiter } from './admin.options';
@@ -16,6 +17,10 @@ import { REQUIRE_SCOPE_METADATA } from './require-scope.decorator';
  */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
+  private readonly scopes = new PerHandler((handler, controller) =>
+    this.reflector.getAllAndOverride<readonly AdminScope[] | undefined>(REQUIRE_SCOPE_METADATA, [handler, controller]),
+  );
+
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: AdminKeyService,
@@ -23,10 +28,7 @@ export class AdminAuthGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const scopes = this.reflector.getAllAndOverride<readonly AdminScope[] | undefined>(REQUIRE_SCOPE_METADATA, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const scopes = this.scopes.of(context);
     if (!scopes || scopes.length === 0) {
       throw new Error(`AdminAuthGuard: ${context.getClass().name}.${context.getHandler().name} has no @RequireScope`);
     }

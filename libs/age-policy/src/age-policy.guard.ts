@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { PerHandler } from '@app/common';
 import { AgePolicyService } from './age-policy.service';
 import { AGE_SUBJECT_RESOLVER, type AgeSubjectResolver } from './age-subject-resolver';
 import { REQUIRE_AGE_METADATA, type AgeRequirement } from './require-age.decorator';
@@ -12,6 +13,10 @@ import { REQUIRE_AGE_METADATA, type AgeRequirement } from './require-age.decorat
  */
 @Injectable()
 export class AgePolicyGuard implements CanActivate {
+  private readonly requirements = new PerHandler((handler, controller) =>
+    this.reflector.getAllAndOverride<AgeRequirement | undefined>(REQUIRE_AGE_METADATA, [handler, controller]),
+  );
+
   constructor(
     private readonly reflector: Reflector,
     private readonly policy: AgePolicyService,
@@ -25,10 +30,7 @@ export class AgePolicyGuard implements CanActivate {
           'in the module that declares the guarded controller, or in a global module',
       );
     }
-    const requirement = this.reflector.getAllAndOverride<AgeRequirement | undefined>(REQUIRE_AGE_METADATA, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const requirement = this.requirements.of(context);
     const birthday = await this.resolver.resolveBirthday(context);
     if (birthday === null || birthday === undefined) {
       return true;

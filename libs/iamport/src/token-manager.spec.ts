@@ -77,4 +77,23 @@ describe('IamportTokenManager with a store in this process (peek)', () => {
     await expect(manager(store).accessToken(CallDeadline.start(3000))).resolves.toBe('tok_a');
     expect(gets).toBe(1);
   });
+
+  it('a peek that throws is no token: one is fetched', async () => {
+    const store = new InMemoryIamportTokenStore();
+    store.peek = () => {
+      throw new Error('broken store');
+    };
+    const { calls, fetch } = fakeFetch();
+    await expect(manager(store, fetch).accessToken(CallDeadline.start(3000))).resolves.toBe('tok_new');
+    expect(calls.count).toBe(1);
+  });
+
+  it('a token the store held before (set by the host) is redacted from upstream messages once peeked', async () => {
+    const store = new InMemoryIamportTokenStore();
+    await store.set(fresh(), 30 * 60_000);
+    const redactor = new IamportRedactor([]);
+    const tokens = new IamportTokenManager(store, OPTIONS, redactor, fakeFetch().fetch, logger);
+    await tokens.accessToken(CallDeadline.start(3000));
+    expect(redactor.redact('bad token tok_a given', [])).not.toContain('tok_a');
+  });
 });

@@ -17,6 +17,8 @@ export interface TokenManagerOptions {
  */
 export class IamportTokenManager {
   private inFlight: Promise<IamportStoredToken> | null = null;
+  /** The last token `peek` answered and the redactor was told of (once per token, not per call). */
+  private peeked: string | null = null;
 
   constructor(
     private readonly store: IamportTokenStore,
@@ -31,7 +33,8 @@ export class IamportTokenManager {
    * margin but still valid, the refresh is waited for only while it leaves the call one whole attempt.
    */
   async accessToken(deadline: CallDeadline): Promise<string> {
-    const cached = this.store.peek ? this.store.peek() : await deadline.race(this.read(), 'getToken');
+    const peeked = this.peek();
+    const cached = peeked !== undefined ? peeked : await deadline.race(this.read(), 'getToken');
     if (cached && Date.now() < cached.expiresAtMs - this.options.tokenRefreshMarginMs) return cached.accessToken;
     const stillValid = cached !== null && Date.now() < cached.expiresAtMs;
     const waitUntil = stillValid ? deadline.earlierBy(this.options.timeoutMs) : deadline;
@@ -89,6 +92,22 @@ export class IamportTokenManager {
       this.logger.warn(`i'mport token expires in ${Math.round(remainingMs / 1000)} s, within the refresh margin`);
     }
     return token;
+  }
+
+  /** The store's synchronous read, as `read` handles `get`: its failure is no token, its token is redacted. undefined: no peek. */
+  private peek(): IamportStoredToken | null | undefined {
+    if (!this.store.peek) return undefined;
+    try {
+      const token = this.store.peek();
+      if (token && token.accessToken !== this.peeked) {
+        this.redactor.remember(token.accessToken);
+        this.peeked = token.accessToken;
+      }
+      return token;
+    } catch (error) {
+      this.logger.warn(`i'mport token store peek failed (${nameOf(error)}); fetching a token`);
+      return null;
+    }
   }
 
   private async read(): Promise<IamportStoredToken | null> {
