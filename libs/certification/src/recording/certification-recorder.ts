@@ -41,26 +41,12 @@ export class CertificationRecorder {
     const values = this.verifiedValues(certification, row);
     if (issueToken) {
       // The usual case (a pending row) in one statement; when nothing matched, the path below tells why.
-      const now = this.options.clock();
-      const { token, hash } = generateVerificationToken();
-      const expiresAt = this.tokenExpiry(now);
-      const updated = await this.certifications.markVerifiedWithToken(row.id, values, hash, expiresAt);
-      if (updated !== null) {
-        const view = buildVerificationView(
-          {
-            impUid: updated.impUid,
-            certifiedAt: values.certifiedAt,
-            name: certification.name ? certification.name.normalize('NFC') : this.cipher.decrypt(values.nameEnc, 'name_enc'),
-            birthday: values.birthday,
-            gender: values.gender,
-            foreigner: values.foreigner,
-            token,
-            tokenExpiresAt: expiresAt,
-          },
-          now,
-        );
+      const done = await this.writeWithToken(certification, values, (hash, expiresAt) =>
+        this.certifications.markVerifiedWithToken(row.id, values, hash, expiresAt),
+      );
+      if (done !== null) {
         this.reporter.emit({ type: 'token_issued', flow: row.flow, certificationId: row.id });
-        return view;
+        return done.view;
       }
     }
     const view = await this.db.transaction(async (tx) => {
@@ -98,26 +84,13 @@ export class CertificationRecorder {
   ): Promise<{ id: string; view: VerificationView | null }> {
     const values = this.verifiedValues(certification, null);
     if (issueToken) {
-      // The popup's completion: the row and its token in one statement; the view from what was written.
-      const now = this.options.clock();
-      const { token, hash } = generateVerificationToken();
-      const expiresAt = this.tokenExpiry(now);
-      const id = await this.certifications.insertVerifiedWithToken(impUid, values, hash, expiresAt);
-      const view = buildVerificationView(
-        {
-          impUid,
-          certifiedAt: values.certifiedAt,
-          name: certification.name ? certification.name.normalize('NFC') : this.cipher.decrypt(values.nameEnc, 'name_enc'),
-          birthday: values.birthday,
-          gender: values.gender,
-          foreigner: values.foreigner,
-          token,
-          tokenExpiresAt: expiresAt,
-        },
-        now,
-      );
-      this.reporter.emit({ type: 'token_issued', flow: 'popup', certificationId: id });
-      return { id, view };
+      // The popup's completion: the row and its token in one statement.
+      const done = await this.writeWithToken(certification, values, async (hash, expiresAt) => ({
+        id: await this.certifications.insertVerifiedWithToken(impUid, values, hash, expiresAt),
+        impUid,
+      }));
+      this.reporter.emit({ type: 'token_issued', flow: 'popup', certificationId: done!.written.id });
+      return { id: done!.written.id, view: done!.view };
     }
     const result = await this.db.transaction(async (tx) => {
       const id = await this.certifications.insertVerified(impUid, values, tx);
@@ -152,6 +125,33 @@ export class CertificationRecorder {
       },
       now,
     );
+  }
+
+  /** A new token, written by `write` with the verification in one statement; the view from the values written (null: nothing written). */
+  private async writeWithToken<T extends { impUid: string }>(
+    certification: IdentityCertification,
+    values: VerifiedValues,
+    write: (hash: string, expiresAt: Date) => Promise<T | null>,
+  ): Promise<{ written: T; view: VerificationView } | null> {
+    const now = this.options.clock();
+    const { token, hash } = generateVerificationToken();
+    const expiresAt = this.tokenExpiry(now);
+    const written = await write(hash, expiresAt);
+    if (written === null) return null;
+    const view = buildVerificationView(
+      {
+        impUid: written.impUid,
+        certifiedAt: values.certifiedAt,
+        name: certification.name ? certification.name.normalize('NFC') : this.cipher.decrypt(values.nameEnc, 'name_enc'),
+        birthday: values.birthday,
+        gender: values.gender,
+        foreigner: values.foreigner,
+        token,
+        tokenExpiresAt: expiresAt,
+      },
+      now,
+    );
+    return { written, view };
   }
 
   private tokenExpiry(now: Date): Date {
