@@ -44,7 +44,7 @@ export type BenchProvider = 'iamport' | 'portone';
 
 const HELP = `npm run bench -- [options]
 
-  --quick                    small counts, finishes in under a minute
+  --quick                    small counts, about a minute (67 s here)
   --json FILE                also write every figure to FILE
   --database-url URL         PostgreSQL server to use (default $DATABASE_URL or
                              postgres://postgres@127.0.0.1:5432/test); the bench creates and drops
