@@ -6,8 +6,9 @@
  * encrypted name/phone and the phone's blind index; on confirmation the certification verified
  * with encrypted CI/DI and their blind indexes plus a hashed verification token; a window flow's
  * row, its claim, and the verified certification with its token; on signup, in one transaction
- * that locks the token and certification, the user row and both marked used). Plain, straightforward code, the way a
- * careful hand-written service would do it: no batching tricks, no cache of database rows.
+ * that locks the token and certification, the user row and both marked used). Plain,
+ * straightforward code, the way a careful hand-written service would do it: no batching tricks,
+ * no cache of database rows.
  *
  * Env: PORT, HOST, DATABASE_URL, DATABASE_POOL_SIZE, IAMPORT_BASE_URL, IAMPORT_IMP_KEY,
  * IAMPORT_IMP_SECRET, IDENTITY_PROVIDER, PORTONE_BASE_URL, PORTONE_API_SECRET, PORTONE_STORE_ID,
