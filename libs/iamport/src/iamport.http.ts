@@ -1,4 +1,4 @@
-import type { HttpModuleOptions } from '@nestjs/axios';
+import type { HttpModuleOptions, HttpService } from '@nestjs/axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { iamportHttpAdapter } from './iamport.http-adapter';
@@ -66,4 +66,43 @@ export function dropEmptyHeaderBuckets(axios: { defaults: { headers?: unknown } 
     if (name === 'common' || bucket === null || typeof bucket !== 'object' || Array.isArray(bucket)) continue;
     if (Object.keys(bucket).length === 0) delete headers[name];
   }
+}
+
+const asIs = (body: unknown): unknown => body;
+const anyStatus = (): boolean => true;
+
+/** One request of an upstream client: the body already serialized JSON, or none. */
+export interface RawRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  data: string | undefined;
+  headers: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * One exchange on an upstream client's axios instance, past axios's body transforms (their checks
+ * cost more than the stringify) and status check: the answer's status and its body as text.
+ */
+export function rawExchange(axios: HttpService['axiosRef'], r: RawRequest): Promise<{ status: number; data: string }> {
+  return axios.request<string>({
+    method: r.method,
+    url: r.url,
+    data: r.data,
+    signal: r.signal,
+    headers: r.headers,
+    responseType: 'text',
+    transformRequest: asIs,
+    transformResponse: asIs,
+    validateStatus: anyStatus,
+  });
+}
+
+/** The system error code of a failed exchange (ECONNREFUSED, ECONNRESET, ...), only when it looks like one. */
+export function systemErrorCode(raw: unknown): string | undefined {
+  if (typeof raw === 'object' && raw !== null && 'code' in raw) {
+    const code = (raw as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code)) return code;
+  }
+  return undefined;
 }

@@ -1,10 +1,11 @@
 import type { HttpService } from '@nestjs/axios';
 import type { Logger } from '@nestjs/common';
-import { isAxiosError, type AxiosRequestConfig } from 'axios';
+import { isAxiosError } from 'axios';
 import { isIdempotent, type AttemptInfo, type CallSpec } from './call-spec';
 import { nameOf } from './describe-error';
 import { MalformedResponseError, readEnvelope } from './envelope';
 import { IamportApiError, IamportAuthError, IamportNetworkError, type IamportError, type IamportOperation } from './iamport.errors';
+import { rawExchange, systemErrorCode } from './iamport.http';
 import type { IamportCallOutcome } from './iamport.options';
 import type { IamportRedactor } from './redactor';
 
@@ -16,8 +17,6 @@ export interface UpstreamResponse {
 /** An answer read as the breaker and the metrics see it: `healthy` when it shows the upstream up. */
 export type Decoded<T> = { outcome: IamportCallOutcome; healthy: boolean } & ({ value: T } | { error: IamportError });
 
-const asIs = (body: unknown): unknown => body;
-const anyStatus = (): boolean => true;
 
 /**
  * HTTP exchanges on the axios instance of the module's HttpService (the host's HttpModule options
@@ -43,7 +42,7 @@ export class IamportTransport {
 
   /** Our own error for a failed exchange: nothing of the transport error (request, headers, body) is kept. */
   networkError(operation: IamportOperation, raw: unknown): IamportNetworkError {
-    const code = errorCode(raw);
+    const code = systemErrorCode(raw);
     if (code === undefined) this.logger.error(`i'mport ${operation}: unexpected client failure (${nameOf(raw)})`);
     return new IamportNetworkError({ operation, errorCode: code });
   }
@@ -88,18 +87,7 @@ export class IamportTransport {
     const data = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const headers: Record<string, string> = data === undefined ? {} : { 'Content-Type': 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
-    const config: AxiosRequestConfig = {
-      method: spec.method,
-      url: spec.path,
-      data,
-      signal,
-      headers,
-      responseType: 'text',
-      transformRequest: asIs,
-      transformResponse: asIs,
-      validateStatus: anyStatus,
-    };
-    const response = await this.http.axiosRef.request<string>(config);
+    const response = await rawExchange(this.http.axiosRef, { method: spec.method, url: spec.path, data, headers, signal });
     return { status: response.status, data: parseJson(response.data) };
   }
 
@@ -127,12 +115,4 @@ function parseJson(text: unknown): unknown {
   } catch {
     return text;
   }
-}
-
-function errorCode(raw: unknown): string | undefined {
-  if (typeof raw === 'object' && raw !== null && 'code' in raw) {
-    const code = (raw as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code)) return code;
-  }
-  return undefined;
 }

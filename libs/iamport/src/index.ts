@@ -17,6 +17,6 @@ export { AttemptTimeouts, RetryLoops, RetryRequest, requestedDelay } from './sha
 export { UpstreamBreaker, UPSTREAM_BREAKER_DEFAULTS, isCircuitRefusal } from './upstream-breaker';
 export type { BreakerState, UpstreamBreakerOptions } from './upstream-breaker';
 // The HTTP layer PortOneModule shares: the same axios defaults and adapter, its own HttpModule.
-export { upstreamHttpOptions, destroyOwnAgents, dropEmptyHeaderBuckets } from './iamport.http';
-export type { UpstreamHttpSettings } from './iamport.http';
+export { upstreamHttpOptions, destroyOwnAgents, dropEmptyHeaderBuckets, rawExchange, systemErrorCode } from './iamport.http';
+export type { RawRequest, UpstreamHttpSettings } from './iamport.http';
 export { withOwnHttpModule } from './own-http-module';

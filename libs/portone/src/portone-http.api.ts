@@ -1,7 +1,7 @@
 import type { HttpService } from '@nestjs/axios';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { IdentityVerificationError } from '@portone/server-sdk/identityVerification';
-import { destroyOwnAgents, dropEmptyHeaderBuckets } from '@app/iamport';
+import { destroyOwnAgents, dropEmptyHeaderBuckets, rawExchange, systemErrorCode } from '@app/iamport';
 import type { IdentityVerificationApi } from './portone.client';
 
 type Api = IdentityVerificationApi;
@@ -16,8 +16,6 @@ class PortOneAnswerError extends IdentityVerificationError {
 }
 
 const USER_AGENT = 'identity-verification-backend (portone-server-sdk-js compatible)';
-const asIs = (body: unknown): unknown => body;
-const anyStatus = (): boolean => true;
 
 /**
  * The SDK's IdentityVerificationClient on the module's HttpService (axios on node:http, keep-alive):
@@ -69,19 +67,10 @@ export class PortOneHttpApi implements Api, OnApplicationShutdown {
     const headers = data === undefined ? this.headers : { ...this.headers, 'Content-Type': 'application/json' };
     let response: { status: number; data: string };
     try {
-      response = await this.http.axiosRef.request<string>({
-        method,
-        url,
-        data,
-        headers,
-        responseType: 'text',
-        transformRequest: asIs,
-        transformResponse: asIs,
-        validateStatus: anyStatus,
-      });
+      response = await rawExchange(this.http.axiosRef, { method, url, data, headers });
     } catch (error) {
       // As fetch fails: a TypeError whose cause names the system error; nothing of the request is kept.
-      throw new TypeError('PortOne request failed', { cause: { code: codeOf(error) } });
+      throw new TypeError('PortOne request failed', { cause: { code: systemErrorCode(error) } });
     }
     const parsed = JSON.parse(response.data) as T; // not JSON: a SyntaxError, as the SDK's response.json()
     if (response.status < 200 || response.status >= 300) throw new PortOneAnswerError(parsed as IdentityVerificationError['data']);
@@ -95,9 +84,4 @@ function path(id: string): string {
 
 function query(key: string, value: string | undefined | null): string {
   return value == null ? '' : `${key}=${encodeURIComponent(value)}`;
-}
-
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? code : undefined;
 }
