@@ -92,13 +92,9 @@ export class CertificationRecorder {
       this.reporter.emit({ type: 'token_issued', flow: 'popup', certificationId: done!.written.id });
       return { id: done!.written.id, view: done!.view };
     }
-    const result = await this.db.transaction(async (tx) => {
-      const id = await this.certifications.insertVerified(impUid, values, tx);
-      const view = issueToken ? await this.issueTokenLocked(id, tx) : null;
-      return { id, view };
-    });
-    if (result.view) this.reporter.emit({ type: 'token_issued', flow: 'popup', certificationId: result.id });
-    return result;
+    // The redirect's landing: the row alone, its token issued later (issueForRecorded).
+    const id = await this.db.transaction((tx) => this.certifications.insertVerified(impUid, values, tx));
+    return { id, view: null };
   }
 
   /** Under the row lock (or having inserted the row): inserts the token, builds the view; `token_issued` after commit. */
