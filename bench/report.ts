@@ -3,7 +3,7 @@ import { ADMIN_API_QUERIES, ADMIN_PLANS, ADMIN_SQL_QUERIES, type AdminQueryName 
 import type { PgliteBenchResult } from './pglite';
 import type { ContestantName, ContestantResult, SignupBenchResult } from './signup';
 import type { PlanSummary } from './lib/admin-plans';
-import type { LatencySummary } from './lib/stats';
+import { round, type LatencySummary } from './lib/stats';
 
 /** Bumped when a key of the JSON changes meaning or unit, or goes away (docs/performance.md, "The JSON"). */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -268,7 +268,7 @@ export function median(values: readonly number[] | undefined): number | null {
   if (!values || values.length === 0) return null;
   const v = [...values].sort((a, b) => a - b);
   const mid = Math.floor(v.length / 2);
-  return Math.round((v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2) * 1000) / 1000;
+  return round(v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2, 3);
 }
 
 export function targets(r: BenchReport): Target[] {

@@ -113,15 +113,19 @@ class Contestant {
   cpu = { server: 0, postgres: 0 as number | null, bench: 0 };
   rss: RssSampler;
   nextPerson = 0;
-  /** Server CPU ms per completed signup of the last measured segment. */
-  lastServerCpuPerSignup = NaN;
 
   constructor(readonly name: ContestantName, readonly server: StartedServer, readonly db: BenchDatabase) {
     this.rss = new RssSampler(server.child.pid).start();
   }
 
   /** One load segment of `count` people, its upstream calls attributed here (stats are global). */
-  async segment(o: BenchOptions, run: SignupRun, sandbox: SandboxControl, count: number, measured: boolean): Promise<SignupLoadResult> {
+  async segment(
+    o: BenchOptions,
+    run: SignupRun,
+    sandbox: SandboxControl,
+    count: number,
+    measured: boolean,
+  ): Promise<SignupLoadResult & { serverCpuMsPerSignup: number }> {
     const before = await sandbox.stats();
     const cpu0 = { server: cpuMs(this.server.child.pid) ?? NaN, postgres: postgresCpuMs(), bench: process.cpuUsage() };
     const first = this.nextPerson;
@@ -138,16 +142,16 @@ class Contestant {
       if (measured) this.measuredCalls[k] += d;
     }
     if (measured) this.measuredV2Calls += (after.v2_calls ?? 0) - (before.v2_calls ?? 0);
+    let serverMs = NaN;
     if (measured) {
       const benchUsage = process.cpuUsage(cpu0.bench);
-      const serverMs = (cpuMs(this.server.child.pid) ?? NaN) - cpu0.server;
+      serverMs = (cpuMs(this.server.child.pid) ?? NaN) - cpu0.server;
       this.cpu.server += serverMs;
-      this.lastServerCpuPerSignup = result.completed > 0 ? serverMs / result.completed : NaN;
       const pg = postgresCpuMs();
       this.cpu.postgres = pg !== null && cpu0.postgres !== null && this.cpu.postgres !== null ? this.cpu.postgres + pg - cpu0.postgres : null;
       this.cpu.bench += (benchUsage.user + benchUsage.system) / 1000;
     }
-    return result;
+    return { ...result, serverCpuMsPerSignup: result.completed > 0 ? serverMs / result.completed : NaN };
   }
 
   result(): ContestantResult {
@@ -225,7 +229,7 @@ export async function runSignupBench(o: BenchOptions, run: SignupRun, sandbox: S
       for (const c of order) {
         const seg = await c.segment(o, run, sandbox, count, true);
         rates[c.name] = seg.signupsPerSecond;
-        cpus[c.name] = c.lastServerCpuPerSignup;
+        cpus[c.name] = seg.serverCpuMsPerSignup;
         const fails = seg.failed > 0 ? `, ${seg.failed} failed ${JSON.stringify(seg.errors)}` : '';
         log(`  round ${r + 1}/${rounds} ${c.name}: ${seg.completed} signups in ${(seg.elapsedMs / 1000).toFixed(1)} s = ${seg.signupsPerSecond}/s${fails}`);
       }

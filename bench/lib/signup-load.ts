@@ -143,21 +143,13 @@ export async function runSignupLoad(o: SignupLoadOptions, totals?: SignupLoadTot
     s.request.add(start.ms);
 
     const who = { name: p.name, phone: p.phone, birth: p.birth, gender_digit: String(p.gender_digit), carrier: p.carrier };
-    let impUid: string | undefined;
-    if (v2) {
-      const made = await sandbox.request<{ identity_verification_id?: string }>('POST', '/__sandbox/v2/identity-verifications', {
-        ...who,
-        identity_verification_id: start.body.imp_uid,
-      });
-      impUid = made.status === 200 ? made.body.identity_verification_id : undefined;
-      if (!impUid) throw new FlowError(`certify ${made.status} ${errorCode(made.body)}`);
-      s.inbox.add(made.ms);
-    } else {
-      const made = await sandbox.request<{ imp_uid?: string }>('POST', '/__sandbox/certifications', { ...who, merchant_uid: start.body.merchant_uid });
-      impUid = made.status === 200 ? made.body.imp_uid : undefined;
-      if (!impUid) throw new FlowError(`certify ${made.status} ${errorCode(made.body)}`);
-      s.inbox.add(made.ms);
-    }
+    // The person completes the window: V1 names the flow by merchant_uid, V2 by the id the api chose.
+    const made = v2
+      ? await sandbox.request<Record<string, unknown>>('POST', '/__sandbox/v2/identity-verifications', { ...who, identity_verification_id: start.body.imp_uid })
+      : await sandbox.request<Record<string, unknown>>('POST', '/__sandbox/certifications', { ...who, merchant_uid: start.body.merchant_uid });
+    const impUid = made.status === 200 ? made.body[v2 ? 'identity_verification_id' : 'imp_uid'] : undefined;
+    if (typeof impUid !== 'string') throw new FlowError(`certify ${made.status} ${errorCode(made.body)}`);
+    s.inbox.add(made.ms);
 
     const done = await target.request<{ verification_token?: string }>('POST', '/certifications', { imp_uid: impUid }, secret);
     if (done.status !== 200 || typeof done.body.verification_token !== 'string') throw new FlowError(`complete ${done.status} ${errorCode(done.body)}`);
@@ -166,7 +158,6 @@ export async function runSignupLoad(o: SignupLoadOptions, totals?: SignupLoadTot
   };
   const v2 = o.provider === 'portone';
   const flow = o.flow === 'window' ? windowFlow : otpFlow;
-
 
   const worker = async (): Promise<void> => {
     while (next < o.count && seg.failed < maxFailures) {
