@@ -164,6 +164,36 @@ it('the http transport refuses a non-JSON answer as a network error, as the SDK 
   }
 });
 
+it('the http transport ends the request itself when the attempt runs out of time', async () => {
+  const { createServer } = await import('node:http');
+  let closedAfterMs: number | undefined;
+  const trickles = new Set<NodeJS.Timeout>();
+  // An answer that trickles in, a byte every 50 ms: the socket is never idle, so only the attempt's timeout ends it.
+  const server = createServer((req, res) => {
+    const arrived = performance.now();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const trickle = setInterval(() => res.write(' '), 50);
+    trickles.add(trickle);
+    req.socket.once('close', () => {
+      closedAfterMs = performance.now() - arrived;
+      clearInterval(trickle);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  try {
+    const client = await clientOn(`http://127.0.0.1:${port}`, { timeoutMs: 200, callDeadlineMs: 5000, retry: { attempts: 1 } });
+    await expect(client.get('any')).rejects.toBeInstanceOf(PortOneTimeoutError);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(closedAfterMs).toBeDefined();
+    expect(closedAfterMs!).toBeLessThan(1000);
+  } finally {
+    for (const t of trickles) clearInterval(t);
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
 it('refuses an unknown transport', async () => {
   await expect(clientOn('http://127.0.0.1:9', { transport: 'curl' })).rejects.toThrow("PortOneModule: transport must be 'http' or 'fetch'");
 });

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { ExponentialBackoff, TaskCancelledError, halfJitterGenerator, type IBackoff } from 'cockatiel';
+import { ExponentialBackoff, TaskCancelledError, TimeoutStrategy, halfJitterGenerator, type IBackoff } from 'cockatiel';
 import {
   AttemptTimeouts,
   RetryLoops,
@@ -45,6 +45,7 @@ export class PortOneCallPolicy {
     private readonly options: ResolvedPortOneOptions,
     private readonly redactor: PortOneRedactor,
     private readonly logger: Logger,
+    endsOnAbort = false,
   ) {
     this.breaker = new UpstreamBreaker({
       failureRatio: options.failureRatio,
@@ -60,7 +61,8 @@ export class PortOneCallPolicy {
       },
     });
     this.backoff = new ExponentialBackoff({ initialDelay: options.retryBaseDelayMs, maxDelay: 5000, generator: halfJitterGenerator });
-    this.timeouts = new AttemptTimeouts(options.timeoutMs);
+    // An API that ends its request on the attempt's signal needs no race against the timer (as libs/iamport).
+    this.timeouts = new AttemptTimeouts(options.timeoutMs, endsOnAbort ? TimeoutStrategy.Cooperative : TimeoutStrategy.Aggressive);
   }
 
   state(): BreakerState {
@@ -68,7 +70,7 @@ export class PortOneCallPolicy {
   }
 
   /** `idempotent` calls (get, list) are retried; the others get exactly one attempt. */
-  async run<T>(operation: PortOneOperation, idempotent: boolean, call: () => Promise<T>): Promise<T> {
+  async run<T>(operation: PortOneOperation, idempotent: boolean, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const deadline = performance.now() + this.options.callDeadlineMs;
     const attempts = idempotent ? this.options.retryAttempts : 1;
     // Per call: attempts spent, refusals waited out, the backoff so far.
@@ -109,7 +111,7 @@ export class PortOneCallPolicy {
     return retrying ? delayMs : null;
   }
 
-  private async attempt<T>(operation: PortOneOperation, call: () => Promise<T>, deadline: number): Promise<T> {
+  private async attempt<T>(operation: PortOneOperation, call: (signal: AbortSignal) => Promise<T>, deadline: number): Promise<T> {
     const left = Math.ceil(deadline - performance.now());
     if (left <= 0) throw new PortOneTimeoutError(operation, this.options.callDeadlineMs, true);
     const attemptMs = Math.min(this.options.timeoutMs, left);
@@ -117,10 +119,12 @@ export class PortOneCallPolicy {
     let settled: Settled<T>;
     try {
       settled = await this.breaker.execute(async (): Promise<Settled<T>> => {
+        let signal: AbortSignal | undefined;
         try {
-          return { value: await this.timeouts.within(attemptMs).execute(() => call()) };
+          return { value: await this.timeouts.within(attemptMs).execute((context) => call((signal = context.signal))) };
         } catch (raw) {
-          const error = this.classify(operation, raw, attemptMs);
+          // Cooperative: the request failed because the timeout aborted it.
+          const error = this.classify(operation, raw, attemptMs, signal?.aborted === true);
           // A typed answer shows the API up: it does not count against the breaker.
           if (error instanceof PortOneApiError && !error.retryable) return { error };
           throw error;
@@ -139,8 +143,8 @@ export class PortOneCallPolicy {
     return settled.value;
   }
 
-  private classify(operation: PortOneOperation, raw: unknown, attemptMs: number): PortOneCallError {
-    if (raw instanceof TaskCancelledError) {
+  private classify(operation: PortOneOperation, raw: unknown, attemptMs: number, timedOut: boolean): PortOneCallError {
+    if (raw instanceof TaskCancelledError || timedOut) {
       return attemptMs < this.options.timeoutMs
         ? new PortOneTimeoutError(operation, this.options.callDeadlineMs, true)
         : new PortOneTimeoutError(operation, this.options.timeoutMs);

@@ -24,6 +24,8 @@ const USER_AGENT = 'identity-verification-backend (portone-server-sdk-js compati
  * and lifts the api's RSS by ~100 MB under load (docs/performance.md, "Sixth round").
  */
 export class PortOneHttpApi implements Api, OnApplicationShutdown {
+  /** A request ends when the attempt's signal aborts (the call policy then needs no race). */
+  readonly endsOnAbort = true;
   private readonly headers: Record<string, string>;
 
   constructor(
@@ -39,14 +41,14 @@ export class PortOneHttpApi implements Api, OnApplicationShutdown {
     destroyOwnAgents(this.http.axiosRef);
   }
 
-  confirmIdentityVerification: Api['confirmIdentityVerification'] = ({ identityVerificationId, storeId, otp }) =>
-    this.call('POST', `${path(identityVerificationId)}/confirm`, { storeId: storeId ?? this.storeId, otp });
+  confirmIdentityVerification: Api['confirmIdentityVerification'] = ({ identityVerificationId, storeId, otp }, signal) =>
+    this.call(signal, 'POST', `${path(identityVerificationId)}/confirm`, { storeId: storeId ?? this.storeId, otp });
 
-  resendIdentityVerification: Api['resendIdentityVerification'] = ({ identityVerificationId, storeId }) =>
-    this.call('POST', `${path(identityVerificationId)}/resend?${query('storeId', storeId)}`);
+  resendIdentityVerification: Api['resendIdentityVerification'] = ({ identityVerificationId, storeId }, signal) =>
+    this.call(signal, 'POST', `${path(identityVerificationId)}/resend?${query('storeId', storeId)}`);
 
-  sendIdentityVerification: Api['sendIdentityVerification'] = (o) =>
-    this.call('POST', `${path(o.identityVerificationId)}/send`, {
+  sendIdentityVerification: Api['sendIdentityVerification'] = (o, signal) =>
+    this.call(signal, 'POST', `${path(o.identityVerificationId)}/send`, {
       storeId: o.storeId ?? this.storeId,
       channelKey: o.channelKey,
       customer: o.customer,
@@ -56,18 +58,18 @@ export class PortOneHttpApi implements Api, OnApplicationShutdown {
       method: o.method,
     });
 
-  getIdentityVerification: Api['getIdentityVerification'] = ({ identityVerificationId, storeId }) =>
-    this.call('GET', `${path(identityVerificationId)}?${query('storeId', storeId)}`);
+  getIdentityVerification: Api['getIdentityVerification'] = ({ identityVerificationId, storeId }, signal) =>
+    this.call(signal, 'GET', `${path(identityVerificationId)}?${query('storeId', storeId)}`);
 
-  getIdentityVerifications: Api['getIdentityVerifications'] = (o) =>
-    this.call('GET', `/identity-verifications?${query('requestBody', JSON.stringify({ page: o?.page, sort: o?.sort, filter: o?.filter }))}`);
+  getIdentityVerifications: Api['getIdentityVerifications'] = (o, signal) =>
+    this.call(signal, 'GET', `/identity-verifications?${query('requestBody', JSON.stringify({ page: o?.page, sort: o?.sort, filter: o?.filter }))}`);
 
-  private async call<T>(method: Method, url: string, body?: object): Promise<T> {
+  private async call<T>(signal: AbortSignal | undefined, method: Method, url: string, body?: object): Promise<T> {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const headers = data === undefined ? this.headers : { ...this.headers, 'Content-Type': 'application/json' };
     let response: { status: number; data: string };
     try {
-      response = await rawExchange(this.http.axiosRef, { method, url, data, headers });
+      response = await rawExchange(this.http.axiosRef, { method, url, data, headers, signal });
     } catch (error) {
       // As fetch fails: a TypeError whose cause names the system error; nothing of the request is kept.
       throw new TypeError('PortOne request failed', { cause: { code: systemErrorCode(error) } });
