@@ -23,7 +23,9 @@ COPY libs ./libs
 COPY migrations ./migrations
 COPY scripts ./scripts
 COPY bench ./bench
-RUN npm run build
+# dist/embedded (the embedded database's template, 39 MB) serves `npm start` only: the image runs
+# with NODE_ENV=production, which refuses the embedded database.
+RUN npm run build && rm -rf dist/embedded
 
 # ---- deps: production dependencies only
 FROM ${NODE_IMAGE} AS deps

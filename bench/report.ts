@@ -120,9 +120,11 @@ export interface EmbeddedSectionJson {
   completed: number;
   failed: number;
   steps: ContestantJson['steps'];
-  /** Peak of the summed RSS of the api's whole process tree under the load, and over the boot (initdb of a fresh DATA_DIR). */
+  /** Peak of the summed RSS of the api's whole process tree under the load, and over the boot (a fresh DATA_DIR made from the build's template, or by initdb). */
   peakRssMb: number;
   peakBootRssMb: number;
+  /** `template` (the build's copied) or `initdb`. */
+  firstBoot: 'template' | 'initdb';
   peakProcesses: number;
   bootMs: number;
   /** CPU ms per completed signup, every process of the tree. */
@@ -224,6 +226,7 @@ function embeddedSection(r: BenchReport): EmbeddedSectionJson | null {
     steps: { request: pct(s.request), inbox: pct(s.inbox), confirm: pct(s.confirm), signup: pct(s.signup), flow: pct(s.flow) },
     peakRssMb: p.peakRssMb,
     peakBootRssMb: p.peakBootRssMb,
+    firstBoot: p.firstBoot,
     peakProcesses: p.peakProcesses,
     bootMs: p.bootMs,
     cpuMsPerSignup: p.cpuMsPerSignup,
@@ -422,7 +425,7 @@ export function embeddedMarkdown(p: PgliteBenchResult): string {
   const out = [
     '### Embedded default (PGlite, no DATABASE_URL): the api and the processes it starts',
     '',
-    `${p.load.completed} signups after ${Math.min(100, p.signups)} warm-up, ${p.concurrency} virtual users, a fresh DATA_DIR (the boot runs initdb); boot ${(p.bootMs / 1000).toFixed(1)} s; RSS summed over the api's process tree (at most ${p.peakProcesses} processes at once), sampled every 50 ms.`,
+    `${p.load.completed} signups after ${Math.min(100, p.signups)} warm-up, ${p.concurrency} virtual users, a fresh DATA_DIR (the boot ${p.firstBoot === 'template' ? "copies the build's template" : 'runs initdb'}); boot ${(p.bootMs / 1000).toFixed(1)} s; RSS summed over the api's process tree (at most ${p.peakProcesses} processes at once), sampled every 50 ms.`,
     '',
     '| signups/s | failed | whole flow p50 / p95 / p99 (ms) | peak RSS, boot (MB) | peak RSS, load (MB) | CPU ms per signup, all processes |',
     '|---:|---:|---|---:|---:|---:|',

@@ -13,7 +13,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGE = join(ROOT, 'packages', 'identity');
 const LIBS = ['iamport', 'portone', 'certification', 'user', 'age-policy', 'admin', 'pii', 'common'];
 // The api's no-database dev mode (PGlite, 27 MB): a host brings its own PostgreSQL.
-const LEFT_OUT = /^common\/database\/embedded-postgres(\.[a-z]+)?\.ts$/;
+const LEFT_OUT = /^common\/database\/embedded-(postgres|template)(\.[a-z]+)?\.ts$/;
 
 const args = process.argv.slice(2);
 const outDir = resolve(ROOT, args.includes('--out') ? args[args.indexOf('--out') + 1] : 'dist-pack');
@@ -45,7 +45,7 @@ function rewriteAliases(file) {
     return `${head}${quote}${target}${quote}`;
   });
   if (/(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)['"]@app\//.test(rewritten)) throw new Error(`${relative(stage, file)}: an @app/ alias is left`);
-  if (/embedded-postgres/.test(rewritten)) throw new Error(`${relative(stage, file)}: needs embedded-postgres, which the package leaves out`);
+  if (/embedded-(postgres|template)/.test(rewritten)) throw new Error(`${relative(stage, file)}: needs the embedded database, which the package leaves out`);
   writeFileSync(file, rewritten);
 }
 

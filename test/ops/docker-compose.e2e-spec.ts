@@ -160,7 +160,8 @@ describe('Dockerfile', () => {
     expect(stages).toEqual(['build', 'deps', 'runtime']);
     const buildStage = instructions.slice(instructions.indexOf('FROM ${NODE_IMAGE} AS build'), instructions.indexOf('FROM ${NODE_IMAGE} AS deps'));
     expect(buildStage).toContain('RUN npm ci --no-audit --no-fund');
-    expect(buildStage).toContain('RUN npm run build');
+    // The embedded database's template is dropped: the image runs with NODE_ENV=production.
+    expect(buildStage).toContain('RUN npm run build && rm -rf dist/embedded');
     expect(instructions.some((l) => /^RUN npm ci --omit=dev\b/.test(l))).toBe(true);
   });
 

@@ -132,7 +132,7 @@ describeIf('the package in a host outside the repository', serverDatabaseMissing
   it('packs compiled JavaScript and declarations only, an export per lib, the peers as peers', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
     expect(files.filter((f) => !/^dist\/.+\.(js|d\.ts)$/.test(f)).sort()).toEqual(['CHANGELOG.md', 'README.md', 'package.json']);
-    expect(files.filter((f) => /(\.spec\.|\.e2e-spec\.|(^|\/)(test|testing|bench)\/|\.map$|\.tsbuildinfo$|embedded-postgres)/.test(f))).toEqual([]);
+    expect(files.filter((f) => /(\.spec\.|\.e2e-spec\.|(^|\/)(test|testing|bench)\/|\.map$|\.tsbuildinfo$|embedded-(postgres|template))/.test(f))).toEqual([]);
     const pkg = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' })) as {
       exports: Record<string, unknown>;
       peerDependencies: Record<string, string>;

@@ -39,7 +39,8 @@ export async function prepareRuntime(config: AppConfig, logger = new Logger('Run
     const dir = join(config.dataDir, 'pglite');
     ensurePrivateDir(config.dataDir);
     embedded = await startEmbeddedPostgres(dir);
-    logger.log(`Embedded PostgreSQL (PGlite) with its files in ${dir}`);
+    const how = embedded.created === 'template' ? " (created from the build's template)" : embedded.created === 'initdb' ? ' (created by initdb)' : '';
+    logger.log(`Embedded PostgreSQL (PGlite) with its files in ${dir}${how}`);
     database = { url: embedded.url, poolSize: 1, embedded: true };
   }
   return {
