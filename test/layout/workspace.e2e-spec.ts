@@ -42,11 +42,15 @@ describe('the Nest workspace', () => {
   });
 
   it('builds through nest build into dist/apps/<app>/src/main.js (npm run build ran before the tests)', () => {
-    expect(pkg.scripts.build).toBe('nest build api && nest build iamport-sandbox');
+    expect(pkg.scripts.build).toBe('nest build api && nest build iamport-sandbox && node dist/scripts/embedded-template.js');
     for (const app of ['api', 'iamport-sandbox']) expect(existsSync(join(ROOT, 'dist', 'apps', app, 'src', 'main.js'))).toBe(true);
     for (const script of ['start', 'admin-key', 'retention-run']) expect(existsSync(join(ROOT, 'dist', 'scripts', `${script}.js`))).toBe(true);
     expect(existsSync(join(ROOT, 'dist', 'migrations', 'data-source.js'))).toBe(true);
     expect(existsSync(join(ROOT, 'dist', 'bench', 'run.js'))).toBe(true);
+    // the build's last step leaves the embedded default's fresh data folder for a first boot to copy
+    const embedded = readdirSync(join(ROOT, 'dist', 'embedded'));
+    expect(embedded).toEqual([expect.stringMatching(/^pglite-\d+\.\d+\.\d+$/)]);
+    expect(existsSync(join(ROOT, 'dist', 'embedded', embedded[0], 'PG_VERSION'))).toBe(true);
     // the path aliases are rewritten: nothing compiled requires '@app/...'
     const compiled = readdirSync(join(ROOT, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
     expect(compiled.length).toBeGreaterThan(150);
