@@ -116,6 +116,30 @@ describe('iamport sandbox: server and control paths', () => {
       expect(lines).toEqual(['GET /__sandbox/inbox 200', 'POST /users/getToken 200']);
     });
 
+    it('the logged path names a verification id instead of showing it (V1 imp_uid, V2 identityVerificationId)', async () => {
+      const lines: string[] = [];
+      const sandbox = new IamportSandbox({ logger: { log: (m) => lines.push(m) } });
+      const url = await sandbox.listen(0);
+      const ids = ['imp_123456789012', 'identity-verification-0f6c2b1e-8d8e-4b4a-9f57-2f3c1a9b7e55'];
+      try {
+        await fetch(`${url}/certifications/${ids[0]}`);
+        await fetch(`${url}/certifications/otp/confirm/${ids[0]}`, { method: 'POST' });
+        await fetch(`${url}/identity-verifications/${ids[1]}`);
+        await fetch(`${url}/identity-verifications/${ids[1]}/confirm`, { method: 'POST' });
+        await fetch(`${url}/certifications/otp/request`, { method: 'POST' });
+      } finally {
+        await sandbox.close();
+      }
+      expect(lines.map((line) => line.replace(/ \d{3}$/, ''))).toEqual([
+        'GET /certifications/:imp_uid',
+        'POST /certifications/otp/confirm/:imp_uid',
+        'GET /identity-verifications/:id',
+        'POST /identity-verifications/:id/confirm',
+        'POST /certifications/otp/request',
+      ]);
+      for (const id of ids) expect(lines.join('\n')).not.toContain(id);
+    });
+
     it('a custom otpTtlSeconds applies', async () => {
       const short = await new SandboxHarness({ otpTtlSeconds: 30 }).start();
       try {

@@ -5,7 +5,7 @@ import { SandboxClock } from './clock';
 import type { SandboxContext, SandboxRequest } from './context';
 import { errorReply, SandboxHttpError, type SandboxReply } from './envelope';
 import { FaultRegistry, type FaultDecision } from './faults';
-import { silentLogger, type SandboxLogger } from './logger';
+import { logPathOf, silentLogger, type SandboxLogger } from './logger';
 import { MESSAGES } from './messages';
 import { matchControl } from './routes/control';
 import { matchUpstream } from './routes/upstream';
@@ -329,10 +329,8 @@ export class IamportSandbox {
     this.logger.log(`${req.method ?? '?'} ${this.logPath(req)} ${reply.status}`);
   }
 
-  /** The path without its query string (the inbox query carries a phone number). */
+  /** The path as logged: no query string, no verification id (logger.ts). */
   private logPath(req: IncomingMessage): string {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    return q === -1 ? url : url.slice(0, q);
+    return logPathOf(req.url ?? '/');
   }
 }
